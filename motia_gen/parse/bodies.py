@@ -1,0 +1,172 @@
+"""Facts read from a handler's body: emits, streams, path-param keys, literal statuses, local constants.
+
+The visitor stays inside one function: nested functions and classes are other scopes and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+
+from motia_gen.parse import ir
+from motia_gen.parse.expressions import ExpressionConverter
+
+_EMIT_METHODS = frozenset({"emit", "enqueue"})
+_PATH_PARAM_ATTRS = frozenset({"path_params", "pathParams"})
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _first_arg_string(node: cst.Call) -> str | None:
+    return _string(node.args[0].value) if node.args else None
+
+
+class BodyVisitor(cst.CSTVisitor):
+    def __init__(
+        self,
+        converter: ExpressionConverter,
+        params: tuple[str, ...],
+        imports: Mapping[str, str],
+    ) -> None:
+        self.converter = converter
+        self.params = frozenset(params)
+        self.imports = imports  # local name -> qualified name, for bare `enqueue(...)`/`Stream(...)`
+        self.request = params[0] if params else None
+        self.path_param_aliases: set[str] = set()
+        self.emits: list[ir.EmitSite] = []
+        self.streams: list[ir.StreamUse] = []
+        self.path_params: list[ir.KeyRead] = []
+        self.statuses: list[ir.StatusReturn] = []
+        self.locals: list[ir.LocalAssign] = []
+        self.loops: list[ir.LoopBinding] = []
+        self.depth = 0
+
+    def facts(self) -> ir.BodyFacts:
+        return ir.BodyFacts(
+            tuple(self.emits),
+            tuple(self.streams),
+            tuple(self.path_params),
+            tuple(self.statuses),
+            tuple(self.locals),
+            tuple(self.loops),
+        )
+
+    # -- scopes: only the handler's own body ---------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    # -- facts -------------------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _EMIT_METHODS:
+            if isinstance(func.value, cst.Name) and func.value.value in self.params:
+                self._emit(func.attr.value, node)
+        elif isinstance(func, cst.Name):
+            qualified = self.imports.get(func.value, "")
+            if qualified in ("motia.enqueue", "motia.enqueue.enqueue"):
+                self._emit("enqueue", node)
+            elif qualified in ("motia.Stream", "motia.streams.Stream"):
+                name = _first_arg_string(node)
+                if name is not None:
+                    self.streams.append(ir.StreamUse(name, "Stream", self.converter.span_of(node)))
+        self._path_param_call(node)
+
+    def _emit(self, method: str, node: cst.Call) -> None:
+        arg = self.converter.convert(node.args[0].value) if node.args else None
+        self.emits.append(ir.EmitSite(method, arg, self.converter.span_of(node)))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        inner = node.value
+        if (
+            isinstance(inner, cst.Attribute)
+            and inner.attr.value == "streams"
+            and isinstance(inner.value, cst.Name)
+            and inner.value.value in self.params
+        ):
+            self.streams.append(ir.StreamUse(node.attr.value, "context", self.converter.span_of(node)))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return
+        key = _string(node.slice[0].slice.value)
+        if key is not None and self._is_path_params(node.value):
+            self.path_params.append(ir.KeyRead(key, self.converter.span_of(node.slice[0].slice.value)))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        value = node.value
+        status: cst.BaseExpression | None = None
+        if isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and _string(element.key) == "status":
+                    status = element.value
+        elif isinstance(value, cst.Call):
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value in ("status", "status_code"):
+                    status = arg.value
+        if isinstance(status, cst.Integer):
+            number = status.evaluated_value
+            if isinstance(number, int):
+                self.statuses.append(ir.StatusReturn(number, self.converter.span_of(status)))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                name = target.target.value
+                if self._is_path_params(node.value):
+                    self.path_param_aliases.add(name)
+                value = self.converter.convert(node.value)
+                self.locals.append(ir.LocalAssign(name, value, self.converter.span_of(target.target)))
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self.loops.append(
+                ir.LoopBinding(
+                    node.target.value, self.converter.convert(node.iter), self.converter.span_of(node.target)
+                )
+            )
+
+    # -- path params ---------------------------------------------------------------------------------
+    def _is_request(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.request
+
+    def _is_path_params(self, node: cst.BaseExpression) -> bool:
+        """`req["pathParams"]`, `req.get("pathParams", …)`, `req.path_params`, or a local bound to one."""
+        if isinstance(node, cst.Name):
+            return node.value in self.path_param_aliases
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in _PATH_PARAM_ATTRS and self._is_request(node.value)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            return (
+                isinstance(index, cst.Index)
+                and _string(index.value) == "pathParams"
+                and self._is_request(node.value)
+            )
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            return _first_arg_string(node) in ("pathParams", "path_params") and self._is_request(
+                node.func.value
+            )
+        return False
+
+    def _path_param_call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get" and self._is_path_params(func.value):
+            key = _first_arg_string(node)
+            if key is not None:
+                self.path_params.append(ir.KeyRead(key, self.converter.span_of(node.args[0].value)))

@@ -1,0 +1,1 @@
+"""The motia runtime: the user-facing API step files import (`import motia`)."""
