@@ -1,0 +1,105 @@
+"""The `motia` command line. Thin: parse options once, call the stages, print or write the results.
+
+Exit codes: 0 clean, 1 errors (or warnings under --strict), 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from motia_gen.diagnostics import has_errors
+from motia_gen.pipeline import Overrides, load_app
+from motia_gen.render import Summary, render_github, render_json, render_text
+from motia_gen.version import __version__
+
+app = typer.Typer(
+    name="motia",
+    help="Compile, check and run Motia-style step apps, statically: no user code runs at build time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+PathArgument = Annotated[
+    Path,
+    typer.Argument(exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."),
+]
+
+
+@app.command()
+def version() -> None:
+    """Print the motia-gen version."""
+    typer.echo(f"motia-gen {__version__}")
+
+
+@app.command()
+def validate(
+    path: PathArgument = Path("."),
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="How to print diagnostics.")] = Format.text,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    directories: Annotated[
+        list[str] | None, typer.Option("--dir", "-d", help="Folder to search for steps (repeatable).")
+    ] = None,
+    include: Annotated[list[str] | None, typer.Option(help="Extra glob of step/stream files (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Glob of files to leave out (repeatable).")] = None,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse parse results in .motia/.")] = True,
+) -> None:
+    """Read every step and stream statically and report problems with their exact positions."""
+    root = path.resolve()
+    overrides = Overrides(
+        dirs=tuple(directories or ()), include=tuple(include or ()), exclude=tuple(exclude or ()), use_cache=use_cache
+    )
+    result = load_app(root, overrides)
+    summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
+    if output_format is Format.json:
+        text = render_json(result.diagnostics, summary)
+    elif output_format is Format.github:
+        text = render_github(result.diagnostics, summary)
+    else:
+        text = render_text(result.diagnostics, summary, _line_reader(root))
+    sys.stdout.write(text)
+    raise typer.Exit(1 if has_errors(result.diagnostics, strict=strict) else 0)
+
+
+def _line_reader(root: Path) -> Callable[[str], list[str]]:
+    @cache
+    def lines(relative: str) -> list[str]:
+        try:
+            return (root / relative).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
+
+    return lines
+
+
+def main() -> None:
+    """Console entry point: any exception escaping the compiler is a bug, reported with exit code 2."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - the last line of defence
+        if isinstance(error, KeyboardInterrupt):
+            sys.exit(130)
+        traceback.print_exc()
+        sys.stderr.write(f"motia: internal error: {error!r}; this is a bug in motia-gen\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The app model: what every check and generator works from.
+
+Frozen dataclasses only. Classic configs are normalised into the same trigger model as Motia 1.x: an api
+step is one http trigger, an event step one queue trigger per subscribed topic, a cron step one cron
+trigger. JSON Schemas are plain dicts; treat them as read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from motia_gen.diagnostics import Span
+from motia_gen.parse import ir
+
+StepForm = Literal["classic", "dict", "builder"]
+StepKind = Literal["api", "event", "cron", "noop", "triggers"]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A module-level function named in a config (handler, middleware, condition, canAccess), kept
+    symbolic so the dispatch module can import it. `module` is None for files loaded by path."""
+
+    module: str | None
+    file: str
+    name: str
+    is_async: bool
+    arity: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    json: dict[str, Any]
+    span: Span
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    topic: str
+    label: str | None
+    conditional: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParam:
+    name: str
+    description: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """Queue settings from a classic `infrastructure.queue` or a 1.x `queue(..., config=...)`.
+    None means "not set": defaults are the runtime's business."""
+
+    type: str | None
+    max_retries: int | None
+    visibility_timeout: int | None
+    delay_seconds: int | None
+    concurrency: int | None
+    backoff_type: str | None
+    backoff_delay_ms: int | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerSettings:
+    """Classic `infrastructure.handler`: ram (MB), cpu (vCPU), timeout (s)."""
+
+    ram: float | None
+    cpu: float | None
+    timeout: float | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HttpTrigger:
+    method: str
+    path: str
+    body_schema: Schema | None
+    response_schema: tuple[tuple[int | str, Schema], ...]
+    query_params: tuple[QueryParam, ...]
+    middleware: tuple[FunctionRef, ...]
+    condition: FunctionRef | None
+    span: Span
+    kind: Literal["http"] = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTrigger:
+    topic: str
+    input: Schema | None
+    queue: QueueSettings | None
+    condition: FunctionRef | None
+    span: Span
+    kind: Literal["queue"] = "queue"
+
+
+@dataclass(frozen=True, slots=True)
+class CronTrigger:
+    expression: str
+    condition: FunctionRef | None
+    span: Span
+    kind: Literal["cron"] = "cron"
+
+
+@dataclass(frozen=True, slots=True)
+class StateTrigger:
+    condition: FunctionRef | None
+    span: Span
+    kind: Literal["state"] = "state"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamTrigger:
+    stream: str
+    group_id: str | None
+    item_id: str | None
+    condition: FunctionRef | None
+    span: Span
+    kind: Literal["stream"] = "stream"
+
+
+Trigger = HttpTrigger | QueueTrigger | CronTrigger | StateTrigger | StreamTrigger
+
+
+@dataclass(frozen=True, slots=True)
+class EmitCall:
+    """An emit/enqueue call in a handler. `topic` is None when it is not a constant the compiler could
+    resolve (the payload stays an IR expression for later checks)."""
+
+    method: str
+    topic: str | None
+    topic_span: Span
+    payload: ir.Expr | None
+    has_topic_key: bool
+    uses_type_key: bool
+    has_message_group_id: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerFacts:
+    emits: tuple[EmitCall, ...]
+    streams: tuple[ir.StreamUse, ...]
+    path_params: tuple[ir.KeyRead, ...]
+    statuses: tuple[ir.StatusReturn, ...]
+    locals: tuple[ir.LocalAssign, ...]
+    loops: tuple[ir.LoopBinding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    ref: FunctionRef
+    facts: HandlerFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    file: str
+    module: str | None
+    form: StepForm
+    kind: StepKind
+    span: Span
+    name_span: Span
+    triggers: tuple[Trigger, ...]
+    emits: tuple[Emit, ...]
+    virtual_emits: tuple[Emit, ...]
+    virtual_subscribes: tuple[Topic, ...]
+    flows: tuple[str, ...]
+    description: str | None
+    include_files: tuple[str, ...]
+    infrastructure: HandlerSettings | None
+    handler: Handler | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    name: str
+    file: str
+    module: str | None
+    form: Literal["classic", "StreamConfig", "Stream"]
+    span: Span
+    name_span: Span
+    schema: Schema | None
+    base_config: dict[str, Any] | None
+    description: str | None
+    can_access: FunctionRef | None
+    on_join: FunctionRef | None
+    on_leave: FunctionRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    steps: tuple[Step, ...]
+    streams: tuple[Stream, ...]
+    files: tuple[str, ...]

@@ -1,0 +1,129 @@
+"""Renderers: the same `Diagnostic` objects as text with a code frame, JSON, or GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity
+
+# Gives a file's lines (for code frames); an empty list when the file cannot be read.
+LineSource = Callable[[str], Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    steps: int
+    streams: int
+    files: int
+
+
+def count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
+    return sum(1 for d in diagnostics if d.severity == severity)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    app = f"{_plural(summary.steps, 'step')}, {_plural(summary.streams, 'stream')} in {_plural(summary.files, 'file')}"
+    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
+    if not errors and not warnings:
+        return f"ok: {app}, no problems found"
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {app}"
+
+
+def render_text(diagnostics: Sequence[Diagnostic], summary: Summary, lines: LineSource) -> str:
+    blocks = [_text_block(d, lines) for d in diagnostics]
+    return "".join(blocks) + summary_line(diagnostics, summary) + "\n"
+
+
+def _text_block(d: Diagnostic, lines: LineSource) -> str:
+    out = [f"{d.span.label()}: {d.severity}[{d.code}] {d.message}\n"]
+    out.extend(_frame(d, lines))
+    if d.help:
+        out.append(f"  help: {d.help}\n")
+    for related in d.related:
+        out.append(f"  note: {related.span.label()}: {related.message}\n")
+    return "".join(out)
+
+
+def _frame(d: Diagnostic, lines: LineSource) -> list[str]:
+    source = lines(d.span.file)
+    if not 1 <= d.span.line <= len(source):
+        return []
+    text = source[d.span.line - 1].rstrip("\r\n").expandtabs(1)
+    number = str(d.span.line)
+    gutter = " " * len(number)
+    end = d.span.end_column if d.span.end_line == d.span.line else len(text) + 1
+    width = max(1, min(end, len(text) + 1) - d.span.column)
+    marker = " " * (d.span.column - 1) + "^" * width
+    return [f"  {gutter} |\n", f"  {number} | {text}\n", f"  {gutter} | {marker}\n"]
+
+
+def render_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    document = {
+        "diagnostics": [_json_item(d) for d in diagnostics],
+        "summary": {
+            "errors": count(diagnostics, Severity.ERROR),
+            "warnings": count(diagnostics, Severity.WARNING),
+            "infos": count(diagnostics, Severity.INFO),
+            "steps": summary.steps,
+            "streams": summary.streams,
+            "files": summary.files,
+        },
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _json_item(d: Diagnostic) -> dict[str, object]:
+    return {
+        "code": d.code,
+        "name": REGISTRY[d.code].name,
+        "severity": str(d.severity),
+        "message": d.message,
+        "file": d.span.file,
+        "line": d.span.line,
+        "column": d.span.column,
+        "endLine": d.span.end_line,
+        "endColumn": d.span.end_column,
+        "help": d.help,
+        "related": [
+            {"file": r.span.file, "line": r.span.line, "column": r.span.column, "message": r.message}
+            for r in d.related
+        ],
+    }
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """GitHub Actions workflow commands: one annotation per diagnostic, then the summary as a notice."""
+    out = []
+    for d in diagnostics:
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", d.span.file),
+                ("line", d.span.line),
+                ("col", d.span.column),
+                ("endLine", d.span.end_line),
+                ("endColumn", d.span.end_column),
+                ("title", f"{d.code} {REGISTRY[d.code].name}"),
+            )
+        )
+        message = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        out.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{_escape_data(message)}\n")
+    out.append(f"{summary_line(diagnostics, summary)}\n")
+    return "".join(out)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
