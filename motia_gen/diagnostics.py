@@ -149,3 +149,11 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...
 def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     return any(d.severity in failing for d in diagnostics)
+
+
+def registry_markdown() -> str:
+    """docs/diagnostics.md: every code with its name, default severity and doc (kept in sync by a test)."""
+    out = ["# Diagnostics\n\nEvery problem motia-gen reports has a stable code. Codes are never renumbered.\n"]
+    for entry in _CODES:
+        out.append(f"\n## {entry.code} `{entry.name}` ({entry.severity})\n\n{entry.doc}\n")
+    return "".join(out)

@@ -1,0 +1,5 @@
+config = {"name": "Neither"}  # expect: MG210
+
+
+async def handler(req, context):
+    pass

@@ -1,0 +1,6 @@
+config = {
+    "type": "noop",
+    "name": "ManualApproval",
+    "virtualEmits": ["order.approved"],
+    "virtualSubscribes": ["order.audited"],
+}

@@ -1,0 +1,15 @@
+from ..shared import models
+from ..shared.constants import TOPICS
+
+config = {
+    "type": "event",
+    "name": "ProcessOrder",
+    "subscribes": ["order.created"],
+    "emits": TOPICS,
+    "input": models.OrderCreated.model_json_schema(),
+    "infrastructure": {"handler": {"ram": 512, "timeout": 30}, "queue": {"type": "fifo", "maxRetries": 5}},
+}
+
+
+def handler(input_data, context):
+    context.logger.info("processing", {"id": input_data["id"]})

@@ -1,0 +1,3 @@
+from motia import StepConfig, queue, step
+
+pending = step(StepConfig(name="Pending", triggers=[queue("a")]))  # expect: MG104

@@ -1,0 +1,2 @@
+# expect: MG103
+SOMETHING = 1

@@ -1,0 +1,1 @@
+config = {"type": "event", "name": "NoHandler", "subscribes": ["a"], "emits": []}  # expect: MG104:10

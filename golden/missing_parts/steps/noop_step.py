@@ -1,0 +1,1 @@
+config = {"type": "noop", "name": "Gate", "virtualEmits": ["a"], "virtualSubscribes": []}

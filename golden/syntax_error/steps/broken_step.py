@@ -1,0 +1,5 @@
+config = {
+    "type": "api",
+    "name": "Broken"
+    "path": "/broken",  # expect: MG101
+}

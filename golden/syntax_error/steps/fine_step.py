@@ -1,0 +1,5 @@
+config = {"type": "cron", "name": "StillRead", "cron": "* * * * *", "emits": []}
+
+
+async def handler(context):
+    pass

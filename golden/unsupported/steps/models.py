@@ -1,0 +1,7 @@
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class Stamped(BaseModel):
+    at: datetime  # expect: MG109

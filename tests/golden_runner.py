@@ -1,0 +1,44 @@
+"""Runs a golden case: the front end over `golden/<case>/`, rendered exactly as the user sees it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from motia_gen.emit.app_json import render_app_json
+from motia_gen.pipeline import Overrides, load_app
+from motia_gen.render import Summary, render_text
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+MARKER = re.compile(r"#\s*expect:\s*(MG\d{3})(?::(\d+))?")
+
+
+def cases() -> list[Path]:
+    return sorted(p for p in GOLDEN.iterdir() if p.is_dir())
+
+
+def outputs(case: Path) -> dict[str, str]:
+    result = load_app(case, Overrides(use_cache=False))
+    summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
+
+    @cache
+    def lines(relative: str) -> list[str]:
+        try:
+            return (case / relative).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
+
+    return {"validate.txt": render_text(result.diagnostics, summary, lines), **render_app_json(result.app)}
+
+
+def markers(case: Path) -> set[tuple[str, str, int, int | None]]:
+    """`# expect: MG213` (line) or `# expect: MG213:9` (line and column) comments in the case's files."""
+    found: set[tuple[str, str, int, int | None]] = set()
+    for file in sorted(case.rglob("*.py")):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in MARKER.finditer(line):
+                column = int(match.group(2)) if match.group(2) else None
+                found.add((match.group(1), file.relative_to(case).as_posix(), number, column))
+    return found

@@ -1,0 +1,96 @@
+"""The `motia` command line, run as a user runs it: a subprocess, exit codes and output formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "golden"
+
+
+def motia(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "motia_gen.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def copy(case: str, tmp_path: Path) -> Path:
+    target = tmp_path / case
+    shutil.copytree(GOLDEN / case, target, ignore=shutil.ignore_patterns("expected"))
+    return target
+
+
+def test_help_and_version() -> None:
+    assert motia("--help").returncode == 0
+    assert "validate" in motia("--help").stdout
+    result = motia("version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("motia-gen ")
+
+
+def test_clean_app_exits_zero_with_summary() -> None:
+    result = motia("validate", "examples/messaging")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "ok: 5 steps, 2 streams in 7 files, no problems found\n"
+
+
+def test_errors_exit_one(tmp_path: Path) -> None:
+    result = motia("validate", str(copy("config_errors", tmp_path)))
+    assert result.returncode == 1
+    assert "error[MG213] unknown key 'bodyschema' in api step config" in result.stdout
+    assert "help: did you mean 'bodySchema'?" in result.stdout
+
+
+def test_warnings_fail_only_under_strict(tmp_path: Path) -> None:
+    app = copy("reassigned", tmp_path)
+    assert motia("validate", str(app)).returncode == 0
+    assert motia("validate", "--strict", str(app)).returncode == 1
+
+
+def test_usage_errors_exit_two(tmp_path: Path) -> None:
+    assert motia("validate", str(tmp_path / "missing")).returncode == 2
+    assert motia("validate", "--format", "xml", ".").returncode == 2
+    assert motia("no-such-command").returncode == 2
+
+
+def test_json_format(tmp_path: Path) -> None:
+    result = motia("validate", "--format", "json", str(copy("reassigned", tmp_path)))
+    document = json.loads(result.stdout)
+    assert document["summary"] == {"errors": 0, "files": 1, "infos": 0, "steps": 1, "streams": 0, "warnings": 1}
+    [item] = document["diagnostics"]
+    assert (item["code"], item["name"], item["file"], item["line"], item["column"]) == (
+        "MG110", "config-reassigned", "steps/twice_step.py", 2, 1,
+    )
+
+
+def test_github_format(tmp_path: Path) -> None:
+    result = motia("validate", "--format", "github", str(copy("reassigned", tmp_path)))
+    first = result.stdout.splitlines()[0]
+    assert first == (
+        "::warning file=steps/twice_step.py,line=2,col=1,endLine=2,endColumn=7,"
+        "title=MG110 config-reassigned::'config' is assigned more than once"
+    )
+
+
+@pytest.mark.parametrize("flag", ["--dir", "--exclude"])
+def test_discovery_flags(tmp_path: Path, flag: str) -> None:
+    app = copy("reassigned", tmp_path)
+    value = "nowhere" if flag == "--dir" else "steps/*"
+    result = motia("validate", flag, value, str(app))
+    assert "warning[MG100]" in result.stdout
+
+
+def test_cache_is_written_and_reused(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "examples" / "messaging", app)
+    first = motia("validate", str(app))
+    assert (app / ".motia" / "cache").is_dir()
+    second = motia("validate", str(app))
+    assert first.stdout == second.stdout
+    assert motia("validate", "--no-cache", str(app)).stdout == first.stdout

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from motia_gen.settings import Settings, load_settings
+
+
+def test_defaults_without_pyproject(tmp_path: Path) -> None:
+    assert load_settings(tmp_path) == (Settings(), ())
+
+
+def test_reads_tool_motia_with_dashed_or_underscored_keys(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.motia]\ndirs = ["flows"]\nexternal-topics = ["webhook.in"]\nsource_roots = ["src"]\n', encoding="utf-8"
+    )
+    settings, problems = load_settings(tmp_path)
+    assert problems == ()
+    assert settings == Settings(dirs=("flows",), external_topics=("webhook.in",), source_roots=("src",))
+
+
+def test_invalid_toml_is_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.motia\n", encoding="utf-8")
+    settings, problems = load_settings(tmp_path)
+    assert settings == Settings()
+    assert [(d.code, d.span.file) for d in problems] == [("MG111", "pyproject.toml")]
