@@ -37,7 +37,9 @@ class Format(StrEnum):
 
 PathArgument = Annotated[
     Path,
-    typer.Argument(exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."),
+    typer.Argument(
+        exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."
+    ),
 ]
 
 
@@ -50,19 +52,30 @@ def version() -> None:
 @app.command()
 def validate(
     path: PathArgument = Path("."),
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="How to print diagnostics.")] = Format.text,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print diagnostics.")
+    ] = Format.text,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     directories: Annotated[
         list[str] | None, typer.Option("--dir", "-d", help="Folder to search for steps (repeatable).")
     ] = None,
-    include: Annotated[list[str] | None, typer.Option(help="Extra glob of step/stream files (repeatable).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Glob of files to leave out (repeatable).")] = None,
-    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse parse results in .motia/.")] = True,
+    include: Annotated[
+        list[str] | None, typer.Option(help="Extra glob of step/stream files (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="Glob of files to leave out (repeatable).")
+    ] = None,
+    use_cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Reuse parse results in .motia/.")
+    ] = True,
 ) -> None:
     """Read every step and stream statically and report problems with their exact positions."""
     root = path.resolve()
     overrides = Overrides(
-        dirs=tuple(directories or ()), include=tuple(include or ()), exclude=tuple(exclude or ()), use_cache=use_cache
+        dirs=tuple(directories or ()),
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        use_cache=use_cache,
     )
     result = load_app(root, overrides)
     summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
@@ -93,7 +106,7 @@ def main() -> None:
         app()
     except SystemExit:
         raise
-    except BaseException as error:  # noqa: BLE001 - the last line of defence
+    except BaseException as error:  # the last line of defence
         if isinstance(error, KeyboardInterrupt):
             sys.exit(130)
         traceback.print_exc()

@@ -38,21 +38,40 @@ V1_FIELDS = (
     ("flows", "flows"),
     ("include_files", "includeFiles"),
 )
-_V1_HINTS = {"emits": "enqueues", "virtualEmits": "virtualEnqueues", "subscribes": "triggers", "type": "triggers"}
+_V1_HINTS = {
+    "emits": "enqueues",
+    "virtualEmits": "virtualEnqueues",
+    "subscribes": "triggers",
+    "type": "triggers",
+}
 # Positional parameters of each trigger helper, and its keyword names (snake_case, camelCase).
 TRIGGER_PARAMS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     "http": (
         ("method", "path"),
-        (("method", "method"), ("path", "path"), ("body_schema", "bodySchema"), ("response_schema",
-         "responseSchema"), ("query_params", "queryParams"), ("middleware", "middleware"),
-         ("condition", "condition")),
+        (
+            ("method", "method"),
+            ("path", "path"),
+            ("body_schema", "bodySchema"),
+            ("response_schema", "responseSchema"),
+            ("query_params", "queryParams"),
+            ("middleware", "middleware"),
+            ("condition", "condition"),
+        ),
     ),
-    "queue": (("topic",), (("topic", "topic"), ("input", "input"), ("config", "config"), ("condition", "condition"))),
+    "queue": (
+        ("topic",),
+        (("topic", "topic"), ("input", "input"), ("config", "config"), ("condition", "condition")),
+    ),
     "cron": (("expression",), (("expression", "expression"), ("condition", "condition"))),
     "state": ((), (("condition", "condition"),)),
     "stream": (
         ("stream_name",),
-        (("stream_name", "streamName"), ("group_id", "groupId"), ("item_id", "itemId"), ("condition", "condition")),
+        (
+            ("stream_name", "streamName"),
+            ("group_id", "groupId"),
+            ("item_id", "itemId"),
+            ("condition", "condition"),
+        ),
     ),
 }
 QUEUE_CONFIG_FIELDS = (
@@ -107,7 +126,11 @@ class ConfigReader:
         if isinstance(config, VCall) and config.helper == "StepConfig":
             return self.v1(Fields.of_call("StepConfig(...)", config, (), self.sink), camel=False)
         self.sink.append(
-            diag("MG212", config.span, f"a step config must be a dict or StepConfig(...), not {describe(config)}")
+            diag(
+                "MG212",
+                config.span,
+                f"a step config must be a dict or StepConfig(...), not {describe(config)}",
+            )
         )
         return None
 
@@ -115,13 +138,22 @@ class ConfigReader:
         type_value = config.get("type")
         if type_value is None:
             self.sink.append(
-                diag("MG210", config.span, "step config has neither 'type' (classic) nor 'triggers' (Motia 1.x)")
+                diag(
+                    "MG210",
+                    config.span,
+                    "step config has neither 'type' (classic) nor 'triggers' (Motia 1.x)",
+                )
             )
             return None
         if not isinstance(type_value, VScalar) or type_value.value not in CLASSIC_KEYS:
             shown = type_value.value if isinstance(type_value, VScalar) else describe(type_value)
             self.sink.append(
-                diag("MG210", type_value.span, f"unknown step type {shown!r}", help="expected one of: api, event, cron, noop")
+                diag(
+                    "MG210",
+                    type_value.span,
+                    f"unknown step type {shown!r}",
+                    help="expected one of: api, event, cron, noop",
+                )
             )
             return None
         kind: model.StepKind = type_value.value  # type: ignore[assignment]
@@ -173,7 +205,9 @@ class ConfigReader:
 
         name = fields.string("name", required=True)
         triggers = tuple(
-            t for item in fields.items("triggers", required=True) or () if (t := self.trigger(item)) is not None
+            t
+            for item in fields.items("triggers", required=True) or ()
+            if (t := self.trigger(item)) is not None
         )
         parts = StepParts(
             name=name[0] if name else "",
@@ -196,7 +230,9 @@ class ConfigReader:
     def trigger(self, value: Value) -> model.Trigger | None:
         if isinstance(value, VCall) and value.helper in TRIGGER_PARAMS:
             positional, _ = TRIGGER_PARAMS[value.helper]
-            return self._trigger(value.helper, Fields.of_call(f"{value.helper}(...)", value, positional, self.sink))
+            return self._trigger(
+                value.helper, Fields.of_call(f"{value.helper}(...)", value, positional, self.sink)
+            )
         if isinstance(value, VDict):
             fields = Fields.of_dict("trigger", value, self.sink)
             kind = fields.string("type", required=True)
@@ -205,12 +241,18 @@ class ConfigReader:
             helper = "http" if kind[0] == "api" else kind[0]
             if helper not in TRIGGER_PARAMS:
                 message = f"unknown trigger type {kind[0]!r}"
-                self.sink.append(diag("MG214", kind[1], message, help="expected http, queue, cron, state or stream"))
+                self.sink.append(
+                    diag("MG214", kind[1], message, help="expected http, queue, cron, state or stream")
+                )
                 return None
             return self._trigger(helper, fields, camel=True)
         self.sink.append(
-            diag("MG212", value.span, f"a trigger must be http(...), queue(...), cron(...), state(...) or "
-                 f"stream(...), not {describe(value)}")
+            diag(
+                "MG212",
+                value.span,
+                f"a trigger must be http(...), queue(...), cron(...), state(...) or "
+                f"stream(...), not {describe(value)}",
+            )
         )
         return None
 
@@ -235,7 +277,9 @@ class ConfigReader:
             config = fields.get("config")
             queue = self._queue_config(config.value if config else None)
             if topic:
-                trigger = model.QueueTrigger(topic[0], schema_of(schema) if schema else None, queue, ref, fields.span)
+                trigger = model.QueueTrigger(
+                    topic[0], schema_of(schema) if schema else None, queue, ref, fields.span
+                )
         elif helper == "cron":
             expression = fields.string("expression", required=True)
             if expression:
@@ -262,7 +306,9 @@ class ConfigReader:
         *,
         camel: bool = True,
     ) -> model.HttpTrigger:
-        classic = fields.has("bodySchema") or fields.has("responseSchema") or fields.has("queryParams") or camel
+        classic = (
+            fields.has("bodySchema") or fields.has("responseSchema") or fields.has("queryParams") or camel
+        )
 
         def key(snake: str, camel_name: str) -> tuple[str, ...]:
             return (snake, camel_name) if classic else (snake,)
@@ -284,13 +330,19 @@ class ConfigReader:
         for entry in value.entries if value else ():
             status = entry.key.value
             if not isinstance(status, int | str) or isinstance(status, bool):
-                self.sink.append(diag("MG212", entry.key.span, "responseSchema keys must be HTTP status codes"))
+                self.sink.append(
+                    diag("MG212", entry.key.span, "responseSchema keys must be HTTP status codes")
+                )
                 continue
             if isinstance(entry.value, VDict | VSchema):
                 out.append((status, schema_of(entry.value)))
             else:
                 self.sink.append(
-                    diag("MG212", entry.value.span, f"response schema must be a JSON Schema, not {describe(entry.value)}")
+                    diag(
+                        "MG212",
+                        entry.value.span,
+                        f"response schema must be a JSON Schema, not {describe(entry.value)}",
+                    )
                 )
         return tuple(out)
 
@@ -302,7 +354,9 @@ class ConfigReader:
             elif isinstance(item, VDict):
                 fields = Fields.of_dict("query parameter", item, self.sink)
             else:
-                self.sink.append(diag("MG212", item.span, f"a query parameter must be a dict, not {describe(item)}"))
+                self.sink.append(
+                    diag("MG212", item.span, f"a query parameter must be a dict, not {describe(item)}")
+                )
                 continue
             name = fields.string("name", required=True)
             description = fields.optional_string("description")
@@ -323,7 +377,9 @@ class ConfigReader:
             elif isinstance(item, VCall) and item.helper == "Enqueue":
                 emit = Fields.of_call("Enqueue(...)", item, ("topic",), self.sink)
             else:
-                message = f"'{keys[0]}' items must be topic strings or {{'topic': ...}} dicts, not {describe(item)}"
+                message = (
+                    f"'{keys[0]}' items must be topic strings or {{'topic': ...}} dicts, not {describe(item)}"
+                )
                 self.sink.append(diag("MG212", item.span, message))
                 continue
             topic = emit.string("topic", required=True)
@@ -368,13 +424,15 @@ class ConfigReader:
             return None
         if isinstance(value, VCall) and value.helper == "QueueConfig":
             fields = Fields.of_call("QueueConfig(...)", value, (), self.sink)
-            names = [(snake,) for snake, _ in QUEUE_CONFIG_FIELDS]
+            names: list[tuple[str, ...]] = [(snake,) for snake, _ in QUEUE_CONFIG_FIELDS]
         elif isinstance(value, VDict):
             fields = Fields.of_dict("queue config", value, self.sink)
             names = [(camel,) if camel_only else (snake, camel) for snake, camel in QUEUE_CONFIG_FIELDS]
         else:
             if not isinstance(value, VUnknown) and not (isinstance(value, VScalar) and value.value is None):
-                self.sink.append(diag("MG212", value.span, f"queue config must be a dict, not {describe(value)}"))
+                self.sink.append(
+                    diag("MG212", value.span, f"queue config must be a dict, not {describe(value)}")
+                )
             return None
         queue_type = fields.string(*names[0])
         result = model.QueueSettings(

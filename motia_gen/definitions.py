@@ -17,7 +17,7 @@ from motia_gen.evaluate import Evaluator, helper_name
 from motia_gen.facts import handler_facts
 from motia_gen.fields import Fields
 from motia_gen.parse import ir
-from motia_gen.values import Value, VCall, VDict, VFunction, VScalar, describe, to_json
+from motia_gen.values import Value, VCall, VDict, VFunction, VScalar, VUnknown, describe, to_json
 
 _STREAM_CONFIG_KEYS = ("name", "schema", "baseConfig", "canAccess", "description")
 _STREAM_CONFIG_FIELDS = ("name", "description", "schema", "base_config", "on_join", "on_leave")
@@ -58,7 +58,11 @@ class DefinitionReader:
                 self.sink.append(diag("MG110", binding.span, "'config' is assigned more than once"))
             yield self.evaluator.binding(module, "config", _span_of(binding)), None
         for name, binding in module.bindings.items():
-            if name != "config" and isinstance(binding, ir.Assign) and self._is_step_call(module, binding.value):
+            if (
+                name != "config"
+                and isinstance(binding, ir.Assign)
+                and self._is_step_call(module, binding.value)
+            ):
                 yield self.evaluator.binding(module, name, binding.span), None
         for call in module.calls:
             if isinstance(call.func, ir.Attribute) and call.func.attr == "add_step" and call.args:
@@ -92,7 +96,9 @@ class DefinitionReader:
             config = config_field.value
             handler = handler or (handler_field.value if handler_field else None)
         elif isinstance(definition, VDict | VCall):
-            form = "classic" if isinstance(definition, VDict) and definition.get("triggers") is None else "dict"
+            form = (
+                "classic" if isinstance(definition, VDict) and definition.get("triggers") is None else "dict"
+            )
             if isinstance(definition, VCall):
                 form = "builder"
             if handler is None and form != "builder":
@@ -132,20 +138,31 @@ class DefinitionReader:
     def _handler(
         self, module: ir.ModuleIR, kind: model.StepKind, handler: Value | None, span: Span
     ) -> model.Handler | None:
-        if handler is None:
+        if handler is None or (isinstance(handler, VScalar) and handler.value is None):
             if kind != "noop":
                 self.sink.append(
-                    diag("MG104", span, "step has no handler", help="define `async def handler(...)` at module level")
+                    diag(
+                        "MG104",
+                        span,
+                        "step has no handler",
+                        help="define `async def handler(...)` at module level",
+                    )
                 )
             return None
         if not isinstance(handler, VFunction):
-            if not isinstance(handler, VScalar) or handler.value is not None:
+            if not isinstance(handler, VUnknown):
                 self.sink.append(
-                    diag("MG212", handler.span, f"the handler must be a module-level function, not {describe(handler)}")
+                    diag(
+                        "MG212",
+                        handler.span,
+                        f"the handler must be a module-level function, not {describe(handler)}",
+                    )
                 )
             return None
         owner = self.evaluator.symbols.source.module(handler.module) if handler.module else None
-        return model.Handler(function_ref(handler), handler_facts(self.evaluator, owner or module, handler.function))
+        return model.Handler(
+            function_ref(handler), handler_facts(self.evaluator, owner or module, handler.function)
+        )
 
     # -- streams ---------------------------------------------------------------------------------------
     def streams(self, module: ir.ModuleIR) -> list[model.Stream]:
@@ -160,7 +177,7 @@ class DefinitionReader:
                     "MG103",
                     Span.file_start(module.path),
                     "stream file defines no stream",
-                    help="add a module-level `config = {...}`, `StreamConfig(...)` or `Stream(\"name\")`",
+                    help='add a module-level `config = {...}`, `StreamConfig(...)` or `Stream("name")`',
                 )
             )
         return list(found.values())
@@ -187,7 +204,11 @@ class DefinitionReader:
             allowed: tuple[str, ...] = _STREAM_CONFIG_KEYS
         elif isinstance(value, VCall) and value.helper == "StreamConfig":
             fields = Fields.of_call("StreamConfig(...)", value, (), self.sink)
-            form, keys, allowed = "StreamConfig", {"schema": ("schema",), "base": ("base_config",)}, _STREAM_CONFIG_FIELDS
+            form, keys, allowed = (
+                "StreamConfig",
+                {"schema": ("schema",), "base": ("base_config",)},
+                _STREAM_CONFIG_FIELDS,
+            )
         elif isinstance(value, VCall) and value.helper == "Stream":
             fields = Fields.of_call("Stream(...)", value, ("name",), self.sink)
             inner = fields.get("name")
@@ -196,7 +217,9 @@ class DefinitionReader:
             form, keys, allowed = "Stream", {}, ("name",)
         else:
             if not isinstance(value, VScalar) or value.value is not None:
-                self.sink.append(diag("MG212", value.span, f"a stream config must be a dict, not {describe(value)}"))
+                self.sink.append(
+                    diag("MG212", value.span, f"a stream config must be a dict, not {describe(value)}")
+                )
             return None
         name = fields.string("name", required=True)
         schema = fields.schema(*keys["schema"]) if "schema" in keys else None

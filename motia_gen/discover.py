@@ -44,7 +44,11 @@ def discover(root: Path, settings: Settings) -> tuple[SourceFile, ...]:
         for path in root.glob(pattern):
             relative = path.relative_to(root)
             kind = file_kind(path.name)
-            if kind is not None and path.is_file() and not any(_skipped_dir(root, p) for p in relative.parents):
+            if (
+                kind is not None
+                and path.is_file()
+                and not any(_skipped_dir(root, p) for p in relative.parents)
+            ):
                 found.add(SourceFile(relative.as_posix(), kind))
     return tuple(sorted(f for f in found if not _excluded(f.path, settings.exclude)))
 

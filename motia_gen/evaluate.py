@@ -98,7 +98,7 @@ class Evaluator:
             spec = "" if part.format_spec is None else self._format_parts(module, part.format_spec, span)
             if spec is None:
                 return None
-            converted = {"r": repr, "a": ascii, "s": str}.get(part.conversion or "", lambda v: v)(value.value)
+            converted = _convert(value.value, part.conversion)
             try:
                 out.append(format(converted, spec))
             except (ValueError, TypeError) as error:
@@ -141,7 +141,7 @@ class Evaluator:
 
     def _name(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
         assert isinstance(expr, ir.Name | ir.Attribute)
-        symbol = self.symbols.lookup(module, expr)
+        symbol = self.symbols.lookup(module, expr, follow_aliases=False)
         if isinstance(symbol, MissingSymbol):
             return self.report(symbol.code, expr.span, symbol.message)
         if isinstance(symbol, ExternalSymbol):
@@ -301,9 +301,9 @@ class Evaluator:
         right = self.evaluate(module, expr.right)
         if isinstance(left, VUnknown) or isinstance(right, VUnknown):
             return VUnknown(expr.span)
-        if expr.op == "+" and isinstance(left, VScalar) and isinstance(right, VScalar):
-            if isinstance(left.value, str) and isinstance(right.value, str):
-                return VScalar(left.value + right.value, expr.span)
+        if expr.op == "+" and _both_strings(left, right):
+            assert isinstance(left, VScalar) and isinstance(right, VScalar)
+            return VScalar(f"{left.value}{right.value}", expr.span)
         if expr.op == "+" and isinstance(left, VList) and isinstance(right, VList):
             return VList(left.items + right.items, expr.span)
         if expr.op == "|" and isinstance(left, VDict) and isinstance(right, VDict):
@@ -313,6 +313,21 @@ class Evaluator:
         return self.report(
             "MG105", expr.span, f"cannot evaluate {describe(left)} {expr.op} {describe(right)} statically"
         )
+
+
+def _both_strings(left: Value, right: Value) -> bool:
+    return all(isinstance(v, VScalar) and isinstance(v.value, str) for v in (left, right))
+
+
+def _convert(value: ir.Scalar, conversion: str | None) -> object:
+    """f-string `!r`, `!a`, `!s` conversions."""
+    if conversion == "r":
+        return repr(value)
+    if conversion == "a":
+        return ascii(value)
+    if conversion == "s":
+        return str(value)
+    return value
 
 
 def _is_by_alias_true(keyword: ir.Keyword) -> bool:

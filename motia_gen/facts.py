@@ -65,7 +65,9 @@ class _Resolver:
         expr = self.local(expr)
         if isinstance(expr, ir.Const):
             return expr.value if isinstance(expr.value, str) else None
-        if isinstance(expr, ir.Name | ir.Attribute) and (not isinstance(expr, ir.Name) or expr.id not in self.locals):
+        if isinstance(expr, ir.Name | ir.Attribute) and (
+            not isinstance(expr, ir.Name) or expr.id not in self.locals
+        ):
             # A module-level constant: evaluated quietly, a failure just leaves the topic dynamic.
             quiet = Evaluator(self.evaluator.symbols)
             value = quiet.evaluate(self.module, expr)

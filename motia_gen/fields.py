@@ -56,8 +56,14 @@ class Fields:
         fields: list[Field] = []
         for index, value in enumerate(call.args):
             if index >= len(positional):
-                sink.append(diag("MG214", value.span, f"{call.helper}() takes at most {len(positional)} "
-                                 f"positional argument{'s' if len(positional) != 1 else ''}"))
+                sink.append(
+                    diag(
+                        "MG214",
+                        value.span,
+                        f"{call.helper}() takes at most {len(positional)} "
+                        f"positional argument{'s' if len(positional) != 1 else ''}",
+                    )
+                )
                 continue
             fields.append(Field(positional[index], value.span, value))
         fields.extend(Field(name, value.span, value) for name, value in call.keywords)
@@ -91,7 +97,9 @@ class Fields:
             if key in self.used or key in allowed:
                 continue
             suggestion = (hint(key) if hint else None) or did_you_mean(key, allowed)
-            help = f"did you mean '{suggestion}'?" if suggestion else f"valid keys: {', '.join(sorted(allowed))}"
+            help = (
+                f"did you mean '{suggestion}'?" if suggestion else f"valid keys: {', '.join(sorted(allowed))}"
+            )
             self.sink.append(diag("MG213", field.key_span, f"unknown key '{key}' in {self.what}", help=help))
 
     # -- typed readers -------------------------------------------------------------------------------
@@ -119,7 +127,11 @@ class Fields:
         if field is None:
             return None
         value = field.value
-        if isinstance(value, VScalar) and isinstance(value.value, int | float) and not isinstance(value.value, bool):
+        if (
+            isinstance(value, VScalar)
+            and isinstance(value.value, int | float)
+            and not isinstance(value.value, bool)
+        ):
             if integer and not isinstance(value.value, int):
                 self.wrong(value, field.key, "an integer")
                 return None
@@ -160,7 +172,9 @@ class Fields:
             if isinstance(item, VScalar) and isinstance(item.value, str):
                 out.append((item.value, item.span))
             else:
-                self.sink.append(diag("MG212", item.span, f"'{keys[0]}' items must be strings, not {describe(item)}"))
+                self.sink.append(
+                    diag("MG212", item.span, f"'{keys[0]}' items must be strings, not {describe(item)}")
+                )
         return tuple(out)
 
     def mapping(self, *keys: str) -> VDict | None:
@@ -201,6 +215,10 @@ class Fields:
                 out.append(item)
             else:
                 self.sink.append(
-                    diag("MG212", item.span, f"'{keys[0]}' items must be module-level functions, not {describe(item)}")
+                    diag(
+                        "MG212",
+                        item.span,
+                        f"'{keys[0]}' items must be module-level functions, not {describe(item)}",
+                    )
                 )
         return tuple(out)

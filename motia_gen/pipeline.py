@@ -55,7 +55,9 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
     diagnostics = [*problems, *found, *(d for m in project.modules() for d in m.diagnostics)]
     if not files:
         where = ", ".join(f"{d}/" for d in settings.dirs) or "the configured globs"
-        diagnostics.append(diag("MG100", Span.file_start("."), f"no step or stream files found under {where}"))
+        diagnostics.append(
+            diag("MG100", Span.file_start("."), f"no step or stream files found under {where}")
+        )
     return FrontEnd(app, settings, sort_diagnostics(diagnostics))
 
 
@@ -81,7 +83,9 @@ def _bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_all(project: Project, files: tuple[SourceFile, ...], cache: ParseCache, workers: int | None) -> None:
+def _parse_all(
+    project: Project, files: tuple[SourceFile, ...], cache: ParseCache, workers: int | None
+) -> None:
     """Parse the discovered files, in a process pool when many are not in the cache."""
     pending: list[tuple[str, str | None, bytes, bool, str]] = []
     for source in files:

@@ -26,7 +26,9 @@ def module_name(relative: str) -> str | None:
 
 
 class Project:
-    def __init__(self, root: Path, *, source_roots: tuple[str, ...] = (".",), cache: ParseCache | None = None):
+    def __init__(
+        self, root: Path, *, source_roots: tuple[str, ...] = (".",), cache: ParseCache | None = None
+    ):
         self.root = root
         self.source_roots = source_roots
         self.cache = cache or ParseCache.disabled()
@@ -84,7 +86,9 @@ class Project:
             data = (self.root / relative).read_bytes()
         except OSError as error:
             message = f"cannot read the file: {error.strerror or error}"
-            return ir.ModuleIR(relative, name, {}, {}, (), (), (diag("MG102", Span.file_start(relative), message),))
+            return ir.ModuleIR(
+                relative, name, {}, {}, (), (), (diag("MG102", Span.file_start(relative), message),)
+            )
         return self.cache.get_or_parse(relative, name, data, bodies, parse_bytes)
 
 

@@ -28,7 +28,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
-    app = f"{_plural(summary.steps, 'step')}, {_plural(summary.streams, 'stream')} in {_plural(summary.files, 'file')}"
+    app = (
+        f"{_plural(summary.steps, 'step')}, {_plural(summary.streams, 'stream')} "
+        f"in {_plural(summary.files, 'file')}"
+    )
     errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
     if not errors and not warnings:
         return f"ok: {app}, no problems found"

@@ -20,7 +20,9 @@ class Settings:
     external_topics: tuple[str, ...] = ()
 
 
-_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)} | {f.name: f.name for f in fields(Settings)}
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)} | {
+    f.name: f.name for f in fields(Settings)
+}
 
 
 def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
@@ -32,7 +34,9 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
     try:
         table = tomllib.loads(text).get("tool", {}).get("motia", {})
     except tomllib.TOMLDecodeError as error:
-        return Settings(), (diag("MG111", Span.file_start("pyproject.toml"), f"pyproject.toml is not valid TOML: {error}"),)
+        return Settings(), (
+            diag("MG111", Span.file_start("pyproject.toml"), f"pyproject.toml is not valid TOML: {error}"),
+        )
     if not isinstance(table, dict):
         return Settings(), (diag("MG111", _key_span(text, "motia"), "[tool.motia] must be a table"),)
     settings = Settings()
@@ -42,9 +46,13 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
         if name is None:
             suggestion = did_you_mean(key, sorted({k for k in _KEYS if "_" not in k}))
             help = f"did you mean '{suggestion}'?" if suggestion else None
-            problems.append(diag("MG111", _key_span(text, key), f"unknown key '{key}' in [tool.motia]", help=help))
+            problems.append(
+                diag("MG111", _key_span(text, key), f"unknown key '{key}' in [tool.motia]", help=help)
+            )
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(diag("MG111", _key_span(text, key), f"[tool.motia] {key} must be a list of strings"))
+            problems.append(
+                diag("MG111", _key_span(text, key), f"[tool.motia] {key} must be a list of strings")
+            )
         else:
             settings = replace(settings, **{name: tuple(value)})
     return settings, tuple(problems)

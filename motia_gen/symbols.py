@@ -52,9 +52,14 @@ Symbol = ProjectSymbol | ModuleSymbol | ExternalSymbol | MissingSymbol
 class Symbols:
     def __init__(self, source: ModuleSource) -> None:
         self.source = source
+        self._follow = True
 
-    def lookup(self, module: ir.ModuleIR, expr: ir.Expr) -> Symbol:
-        """Resolve a `Name` or dotted `Attribute` chain as seen from `module`."""
+    def lookup(self, module: ir.ModuleIR, expr: ir.Expr, *, follow_aliases: bool = True) -> Symbol:
+        """Resolve a `Name` or dotted `Attribute` chain as seen from `module`.
+
+        With `follow_aliases=False` a module-level `A = B` resolves to that assignment, so the evaluator
+        can report what is wrong with `B` at `B`'s own position."""
+        self._follow = follow_aliases
         return self._lookup(module, expr, frozenset())
 
     def qualname(self, module: ir.ModuleIR, expr: ir.Expr) -> str | None:
@@ -98,7 +103,7 @@ class Symbols:
             return MissingSymbol("MG106", f"name '{name}' is not defined at module level")
         if isinstance(binding, ir.ImportedName):
             return self._imported(binding, seen)
-        if isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Name | ir.Attribute):
+        if self._follow and isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Name | ir.Attribute):
             # A pure alias (`Body = CreateBody`): resolve to what it names.
             return self._lookup(module, binding.value, seen)
         return ProjectSymbol(module, binding)

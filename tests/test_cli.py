@@ -62,10 +62,21 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
 def test_json_format(tmp_path: Path) -> None:
     result = motia("validate", "--format", "json", str(copy("reassigned", tmp_path)))
     document = json.loads(result.stdout)
-    assert document["summary"] == {"errors": 0, "files": 1, "infos": 0, "steps": 1, "streams": 0, "warnings": 1}
+    assert document["summary"] == {
+        "errors": 0,
+        "files": 1,
+        "infos": 0,
+        "steps": 1,
+        "streams": 0,
+        "warnings": 1,
+    }
     [item] = document["diagnostics"]
     assert (item["code"], item["name"], item["file"], item["line"], item["column"]) == (
-        "MG110", "config-reassigned", "steps/twice_step.py", 2, 1,
+        "MG110",
+        "config-reassigned",
+        "steps/twice_step.py",
+        2,
+        1,
     )
 
 

@@ -4,7 +4,15 @@ import os
 import re
 from pathlib import Path
 
-from motia_gen.diagnostics import REGISTRY, Severity, Span, diag, has_errors, registry_markdown, sort_diagnostics
+from motia_gen.diagnostics import (
+    REGISTRY,
+    Severity,
+    Span,
+    diag,
+    has_errors,
+    registry_markdown,
+    sort_diagnostics,
+)
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
 

@@ -14,12 +14,59 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "golden").rglob("*_step.py")) + sorted((ROOT / "examples").rglob("*_step.py"))
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
 
-KEYS = ["type", "name", "path", "method", "emits", "subscribes", "cron", "input", "bodySchema", "triggers",
-        "responseSchema", "queryParams", "flows", "infrastructure", "virtualEmits", "enqueues", "nme", "ünïcode"]
-ATOMS = ["1", "-2.5", "True", "None", "'api'", "'event'", "'cron'", "'noop'", "'/x/:id'", "'GET'", "[]", "{}",
-         "http('GET', '/a')", "queue('t')", "cron('* * * * *')", "state()", "stream('s')", "lambda x: x",
-         "UNDEFINED", "Model.model_json_schema()", "Model", "f'{NAME}'", "NAME", "os.environ", "step(CFG)",
-         "StepConfig(name='x', triggers=[])", "{**BASE}", "[*ITEMS]", "handler", "b'x'", "1 if x else 2"]
+KEYS = [
+    "type",
+    "name",
+    "path",
+    "method",
+    "emits",
+    "subscribes",
+    "cron",
+    "input",
+    "bodySchema",
+    "triggers",
+    "responseSchema",
+    "queryParams",
+    "flows",
+    "infrastructure",
+    "virtualEmits",
+    "enqueues",
+    "nme",
+    "ünïcode",
+]
+ATOMS = [
+    "1",
+    "-2.5",
+    "True",
+    "None",
+    "'api'",
+    "'event'",
+    "'cron'",
+    "'noop'",
+    "'/x/:id'",
+    "'GET'",
+    "[]",
+    "{}",
+    "http('GET', '/a')",
+    "queue('t')",
+    "cron('* * * * *')",
+    "state()",
+    "stream('s')",
+    "lambda x: x",
+    "UNDEFINED",
+    "Model.model_json_schema()",
+    "Model",
+    "f'{NAME}'",
+    "NAME",
+    "os.environ",
+    "step(CFG)",
+    "StepConfig(name='x', triggers=[])",
+    "{**BASE}",
+    "[*ITEMS]",
+    "handler",
+    "b'x'",
+    "1 if x else 2",
+]
 HEADER = (
     "import os\nfrom motia import http, queue, cron, state, stream, step, StepConfig\n"
     "from pydantic import BaseModel, Field\n"
@@ -38,22 +85,35 @@ values = st.recursive(
     max_leaves=12,
 )
 configs = st.dictionaries(st.sampled_from(KEYS), values, max_size=8).map(
-    lambda d: HEADER + "config = {" + ", ".join(f"{k!r}: {v}" for k, v in d.items()) + "}\n"
-    + "async def handler(req, context):\n    await context.emit({'topic': NAME, 'data': {}})\n"
+    lambda d: (
+        HEADER
+        + "config = {"
+        + ", ".join(f"{k!r}: {v}" for k, v in d.items())
+        + "}\n"
+        + "async def handler(req, context):\n    await context.emit({'topic': NAME, 'data': {}})\n"
+    )
 )
-mutated = st.tuples(st.sampled_from(SEED_TEXTS), st.integers(0, 3000), st.integers(0, 40), st.text(max_size=8)).map(
-    lambda t: t[0][: t[1]] + t[3] + t[0][t[1] + t[2] :]
-)
+mutated = st.tuples(
+    st.sampled_from(SEED_TEXTS), st.integers(0, 3000), st.integers(0, 40), st.text(max_size=8)
+).map(lambda t: t[0][: t[1]] + t[3] + t[0][t[1] + t[2] :])
 truncated = st.tuples(st.sampled_from(SEED_TEXTS), st.integers(0, 3000)).map(lambda t: t[0][: t[1]])
 sources = st.one_of(configs, mutated, truncated, st.text(max_size=200))
-names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\\x00."),
-                min_size=1, max_size=12)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\\x00."),
+    min_size=1,
+    max_size=12,
+)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(files=st.lists(st.tuples(names, sources, st.sampled_from(["_step.py", ".step.py", "_stream.py"])),
-                      min_size=1, max_size=3),
-       raw=st.binary(max_size=40))
+@given(
+    files=st.lists(
+        st.tuples(names, sources, st.sampled_from(["_step.py", ".step.py", "_stream.py"])),
+        min_size=1,
+        max_size=3,
+    ),
+    raw=st.binary(max_size=40),
+)
 def test_front_end_never_raises_and_positions_are_real(files: list[tuple[str, str, str]], raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
@@ -70,7 +130,8 @@ def test_front_end_never_raises_and_positions_are_real(files: list[tuple[str, st
         texts["steps/raw_step.py"] = raw.decode("utf-8", errors="replace")
         result = load_app(root, Overrides(use_cache=False, workers=1))
     for d in result.diagnostics:
-        assert d.span.line >= 1 and d.span.column >= 1, d
+        assert d.span.line >= 1, d
+        assert d.span.column >= 1, d
         assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
         if d.span.file in texts:
             assert d.span.line <= max(1, texts[d.span.file].count("\n") + 1), d

@@ -29,7 +29,11 @@ def test_golden_outputs(case: Path) -> None:
                 stale.unlink()
         for name, text in produced.items():
             (expected_dir / name).write_text(text, encoding="utf-8", newline="\n")
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in expected_dir.iterdir()} if expected_dir.is_dir() else {}
+    on_disk = (
+        {p.name: p.read_text(encoding="utf-8") for p in expected_dir.iterdir()}
+        if expected_dir.is_dir()
+        else {}
+    )
     assert on_disk == produced
 
 

@@ -17,7 +17,8 @@ SIDE_EFFECT = textwrap.dedent(
 
 def test_validate_imports_nothing_from_the_app(tmp_path: Path) -> None:
     files = {
-        "steps/models.py": SIDE_EFFECT + "from pydantic import BaseModel\nclass Body(BaseModel):\n    name: str\n",
+        "steps/models.py": SIDE_EFFECT
+        + "from pydantic import BaseModel\nclass Body(BaseModel):\n    name: str\n",
         "steps/consts.py": SIDE_EFFECT + "TOPIC = 'created'\n",
         "steps/create_step.py": SIDE_EFFECT
         + textwrap.dedent(
@@ -34,13 +35,17 @@ def test_validate_imports_nothing_from_the_app(tmp_path: Path) -> None:
         "steps/on_created_step.py": SIDE_EFFECT
         + "config = {'type': 'event', 'name': 'On', 'subscribes': ['created'], 'emits': []}\n"
         + "async def handler(i, c):\n    pass\n",
-        "steps/things_stream.py": SIDE_EFFECT + "config = {'name': 'things', 'schema': {}, 'baseConfig': {}}\n",
+        "steps/things_stream.py": SIDE_EFFECT
+        + "config = {'name': 'things', 'schema': {}, 'baseConfig': {}}\n",
     }
     for relative, text in files.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", "validate", str(tmp_path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "motia_gen.cli", "validate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 steps, 1 stream" in result.stdout

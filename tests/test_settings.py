@@ -11,7 +11,8 @@ def test_defaults_without_pyproject(tmp_path: Path) -> None:
 
 def test_reads_tool_motia_with_dashed_or_underscored_keys(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.motia]\ndirs = ["flows"]\nexternal-topics = ["webhook.in"]\nsource_roots = ["src"]\n', encoding="utf-8"
+        '[tool.motia]\ndirs = ["flows"]\nexternal-topics = ["webhook.in"]\nsource_roots = ["src"]\n',
+        encoding="utf-8",
     )
     settings, problems = load_settings(tmp_path)
     assert problems == ()

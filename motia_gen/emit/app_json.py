@@ -27,7 +27,9 @@ def _plain(value: Any) -> Any:
         return value.label()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _OMITTED
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in _OMITTED
         }
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]

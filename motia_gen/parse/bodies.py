@@ -158,7 +158,11 @@ class BodyVisitor(cst.CSTVisitor):
                 and _string(index.value) == "pathParams"
                 and self._is_request(node.value)
             )
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get"
+        ):
             return _first_arg_string(node) in ("pathParams", "path_params") and self._is_request(
                 node.func.value
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -118,8 +118,7 @@ class ExpressionConverter:
         return ir.FString(parts, span)
 
     def _fstring_parts(
-        self, owner: cst.FormattedString, parts: tuple[cst.BaseFormattedStringContent, ...] | list[
-            cst.BaseFormattedStringContent]
+        self, owner: cst.FormattedString, parts: Sequence[cst.BaseFormattedStringContent]
     ) -> tuple[str | ir.FormattedValue, ...] | None:
         out: list[str | ir.FormattedValue] = []
         quote = owner.end
@@ -160,7 +159,7 @@ class ExpressionConverter:
         assert isinstance(element, cst.StarredDictElement)
         return ir.DictEntry(None, self.convert(element.value))
 
-    def _elements(self, elements: tuple[cst.BaseElement, ...] | list[cst.BaseElement]) -> tuple[ir.Expr, ...]:
+    def _elements(self, elements: Sequence[cst.BaseElement]) -> tuple[ir.Expr, ...]:
         out: list[ir.Expr] = []
         for element in elements:
             value = self.convert(element.value)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from motia_gen.diagnostics import Span, diag
+from motia_gen.diagnostics import Diagnostic, Span, diag
 from motia_gen.parse import ir
 from motia_gen.parse.bodies import BodyVisitor
 from motia_gen.parse.expressions import ExpressionConverter
@@ -51,11 +51,11 @@ def parse_source(path: str, source: str, module: str | None, *, read_bodies: boo
     return _ModuleReader(path, module, converter, read_bodies).read(wrapper.module)
 
 
-def _failed(path: str, module: str | None, diagnostic: ir.Diagnostic) -> ir.ModuleIR:
+def _failed(path: str, module: str | None, diagnostic: Diagnostic) -> ir.ModuleIR:
     return ir.ModuleIR(path, module, {}, {}, (), (), (diagnostic,))
 
 
-def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> ir.Diagnostic:
+def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
     """CPython's message and position are more precise than the PEG parser's, so prefer them."""
     try:
         ast.parse(source, filename=path)
@@ -245,7 +245,9 @@ class _ModuleReader:
         assigns: list[ir.ClassAssign] = []
         methods: list[str] = []
         docstring = node.get_docstring(clean=True)
-        for statement in _flatten(node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]):
+        for statement in _flatten(
+            node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        ):
             match statement:
                 case cst.AnnAssign(target=cst.Name(value=name), annotation=annotation, value=value):
                     default = self.converter.convert(value) if value is not None else None
@@ -267,7 +269,9 @@ class _ModuleReader:
             bases.append(self.converter.convert(arg.value))
         for arg in node.keywords:
             if arg.keyword is not None:
-                keywords.append(ir.Keyword(arg.keyword.value, self.converter.convert(arg.value), self._span(arg)))
+                keywords.append(
+                    ir.Keyword(arg.keyword.value, self.converter.convert(arg.value), self._span(arg))
+                )
         return ir.ClassDef(
             node.name.value,
             tuple(bases),

@@ -10,23 +10,24 @@ def http(method, path):
     return {"method": method, "path": path}
 
 
-A = B  # expect: MG106
+A = B
 C = D = None
 E = F
-F = E
+F = E  # expect: MG108
 
 config = {
     "type": "api",
     "name": "Dynamic",
-    "path": os.environ["API_PATH"],  # expect: MG105
+    "path": os.environ["API_PATH"],  # expect: MG107
     "method": "GET" if A else "POST",  # expect: MG105
     "emits": [THING],  # expect: MG107
     "bodySchema": Stamped.model_json_schema(),
-    "description": E,  # expect: MG108
+    "description": E,
+    "virtualEmits": [UNKNOWN_TOPIC],  # expect: MG106
     "flows": [x for x in "ab"],  # expect: MG105
 }
 
-builder = step(StepConfig(name="LocalHelper", triggers=[http("GET", "/x")]), None)  # expect: MG105
+builder = step(StepConfig(name="LocalHelper", triggers=[http("GET", "/x")]), None)  # expect: MG105  # expect: MG104
 
 
 async def handler(req, context):

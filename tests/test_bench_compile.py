@@ -1,0 +1,50 @@
+"""The compile benchmark's app generator must keep producing apps that validate cleanly (no timing here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "compile.py"
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_compile", BENCH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_generated_app_validates_cleanly(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    _bench().generate_app(app, 12, seed=0)
+    result = subprocess.run(
+        [sys.executable, "-m", "motia_gen.cli", "validate", str(app)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems found" in result.stdout, result.stdout
+    assert "12 steps, 1 stream" in result.stdout, result.stdout
+
+
+@pytest.mark.slow
+def test_generator_is_deterministic_and_mixes_forms(tmp_path: Path) -> None:
+    bench = _bench()
+    bench.generate_app(tmp_path / "a", 30, seed=3)
+    bench.generate_app(tmp_path / "b", 30, seed=3)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.py"))
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.py"))
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    plans, _, _ = bench.plan_app(30, seed=3)
+    assert {p.form for p in plans} == {"classic", "dict", "builder"}
