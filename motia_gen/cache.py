@@ -19,6 +19,11 @@ from pathlib import Path
 from motia_gen.parse import ir
 from motia_gen.version import __version__
 
+# The parser's own source is part of every key: a changed parser never reads an older parser's output.
+_PARSER_FINGERPRINT = hashlib.sha256(
+    b"".join(p.read_bytes() for p in sorted(Path(ir.__file__).parent.glob("*.py")))
+).hexdigest()[:16]
+
 Parser = Callable[[str, str | None, bytes, bool], ir.ModuleIR]
 
 # Bump when the IR changes shape: old pickles are then ignored rather than misread.
@@ -45,7 +50,7 @@ class ParseCache:
     @staticmethod
     def key(relative: str, name: str | None, data: bytes, bodies: bool) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        return f"{__version__}|{relative}|{name}|{int(bodies)}|{digest}"
+        return f"{__version__}|{_PARSER_FINGERPRINT}|{relative}|{name}|{int(bodies)}|{digest}"
 
     def lookup(self, key: str) -> ir.ModuleIR | None:
         found = self._entries.get(key)
@@ -81,10 +86,23 @@ class ParseCache:
             return  # a read-only checkout still compiles, only slower
 
 
+class _IRUnpickler(pickle.Unpickler):
+    """Loads only the IR's own classes: a tampered cache file cannot make the compiler run code."""
+
+    _ALLOWED_MODULES = frozenset({"motia_gen.parse.ir", "motia_gen.diagnostics"})
+
+    def find_class(self, module: str, name: str) -> type:
+        if module in self._ALLOWED_MODULES or (module == "builtins" and name in ("frozenset", "set")):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the parse cache format")
+
+
 def _read(file: Path) -> dict[str, ir.ModuleIR]:
     try:
         with file.open("rb") as handle:
-            loaded = pickle.load(handle)
+            loaded = _IRUnpickler(handle).load()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return {}
     return loaded if isinstance(loaded, dict) else {}
