@@ -33,8 +33,10 @@ def decode_source(path: str, data: bytes) -> str | ir.ModuleIR:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         message = f"cannot decode the file as UTF-8: {error.reason} at byte {error.start}"
-        return _failed(path, None, diag("MG102", Span.file_start(path), message))
+        return _failed(path, None, diag("MG102", Span(path, line, column, line, column + 1), message))
 
 
 def parse_source(path: str, source: str, module: str | None, *, read_bodies: bool) -> ir.ModuleIR:

@@ -12,8 +12,8 @@ def http(method, path):
 
 A = B
 C = D = None
-E = F
-F = E  # expect: MG108
+E = F  # expect: MG108
+F = E
 
 config = {
     "type": "api",

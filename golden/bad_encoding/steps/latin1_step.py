@@ -1,0 +1,1 @@
+config = {"type": "cron", "name": "Café", "cron": "* * * * *", "emits": []}
