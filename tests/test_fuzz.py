@@ -12,7 +12,7 @@ from motia_gen.pipeline import Overrides, load_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "golden").rglob("*_step.py")) + sorted((ROOT / "examples").rglob("*_step.py"))
-SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
+SEED_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in SEEDS]
 
 KEYS = [
     "type",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import libcst as cst
 
 from motia_gen.parse import ir
-from motia_gen.parse.expressions import ExpressionConverter
+from motia_gen.parse.expressions import ExpressionConverter, literal_value
 
 _EMIT_METHODS = frozenset({"emit", "enqueue"})
 _PATH_PARAM_ATTRS = frozenset({"path_params", "pathParams"})
@@ -18,7 +18,7 @@ _PATH_PARAM_ATTRS = frozenset({"path_params", "pathParams"})
 
 def _string(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = literal_value(node)
         return value if isinstance(value, str) else None
     return None
 
@@ -120,7 +120,7 @@ class BodyVisitor(cst.CSTVisitor):
                 if arg.keyword is not None and arg.keyword.value in ("status", "status_code"):
                     status = arg.value
         if isinstance(status, cst.Integer):
-            number = status.evaluated_value
+            number = literal_value(status)
             if isinstance(number, int):
                 self.statuses.append(ir.StatusReturn(number, self.converter.span_of(status)))
 

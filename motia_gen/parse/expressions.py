@@ -58,7 +58,8 @@ class ExpressionConverter:
             case cst.Name(value=name):
                 return ir.Name(name, span)
             case cst.Integer() | cst.Float():
-                return ir.Const(node.evaluated_value, span)
+                number = literal_value(node)
+                return ir.Unsupported("number", span) if number is None else ir.Const(number, span)
             case cst.SimpleString():
                 return self._simple_string(node, span)
             case cst.ConcatenatedString():
@@ -91,9 +92,11 @@ class ExpressionConverter:
         return ir.Unsupported(_UNSUPPORTED_KINDS.get(type(node), type(node).__name__), span)
 
     def _simple_string(self, node: cst.SimpleString, span: Span) -> ir.Expr:
-        value = node.evaluated_value
+        value = literal_value(node)
         if isinstance(value, bytes):
             return ir.Unsupported("bytes literal", span)
+        if not isinstance(value, str):
+            return ir.Unsupported("string literal", span)
         return ir.Const(value, span)
 
     def _concatenated(self, node: cst.ConcatenatedString, span: Span) -> ir.Expr:
@@ -188,6 +191,14 @@ class ExpressionConverter:
             sign = -1 if isinstance(node.operator, cst.Minus) else 1
             return ir.Const(sign * operand.value, span)
         return ir.Unsupported("unary operation", span)
+
+
+def literal_value(node: cst.SimpleString | cst.Integer | cst.Float) -> str | bytes | int | float | None:
+    """A literal's value; None when Python itself would refuse it (NUL bytes, over-long integers)."""
+    try:
+        return node.evaluated_value
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
 
 
 def _fstring_text(prefix: str, quote: str, raw: str) -> str | None:

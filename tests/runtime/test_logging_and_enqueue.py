@@ -1,0 +1,77 @@
+"""The module-level `logger` and `enqueue` step files import."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from motia import enqueue, logger
+from motia.context import current_enqueuer
+from motia.logging import LOGGER_NAME, format_line
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, dict[str, Any]]]:
+    return [(r.levelno, json.loads(r.getMessage())) for r in caplog.records if r.name == LOGGER_NAME]
+
+
+def test_logger_writes_one_json_line_per_call(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    logger.debug("d")
+    logger.info("Order created", {"orderId": "o-1", "amount": 3})
+    logger.warn("w", {"n": 1})
+    logger.warning("w2")
+    logger.error("e", {"error": "boom"})
+    assert logged(caplog) == [
+        (logging.DEBUG, {"level": "debug", "msg": "d"}),
+        (logging.INFO, {"level": "info", "msg": "Order created", "orderId": "o-1", "amount": 3}),
+        (logging.WARNING, {"level": "warn", "msg": "w", "n": 1}),
+        (logging.WARNING, {"level": "warn", "msg": "w2"}),
+        (logging.ERROR, {"level": "error", "msg": "e", "error": "boom"}),
+    ]
+
+
+def test_logger_respects_the_configured_level(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
+    logger.info("hidden")
+    logger.error("shown")
+    assert [line["msg"] for _, line in logged(caplog)] == ["shown"]
+
+
+def test_log_lines_survive_non_json_values_and_keep_level_and_msg() -> None:
+    line = json.loads(format_line("info", "m", {"when": object(), "msg": "spoof", "level": "spoof"}))
+    assert line["level"] == "info"
+    assert line["msg"] == "m"
+    assert line["when"].startswith("<object object")
+
+
+def test_enqueue_outside_a_handler_says_so() -> None:
+    with pytest.raises(RuntimeError, match="outside a step handler"):
+        asyncio.run(enqueue({"topic": "t", "data": {}}))
+
+
+def test_enqueue_checks_the_message() -> None:
+    with pytest.raises(TypeError, match="enqueue\\(\\) message must be a dict"):
+        asyncio.run(enqueue("t"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="enqueue topic must be a string"):
+        asyncio.run(enqueue({"data": {}}))
+
+
+def test_enqueue_sends_through_the_current_enqueuer() -> None:
+    sent: list[Mapping[str, Any]] = []
+
+    async def send(message: Mapping[str, Any]) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        token = current_enqueuer.set(send)
+        try:
+            await enqueue({"topic": "order.created", "data": {"id": 1}})
+        finally:
+            current_enqueuer.reset(token)
+
+    asyncio.run(run())
+    assert sent == [{"topic": "order.created", "data": {"id": 1}}]
