@@ -17,7 +17,7 @@ import typer
 
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import Overrides, load_app
-from motia_gen.render import Summary, render_github, render_json, render_text
+from motia_gen.render import Summary, render_github, render_json, render_text, source_lines
 from motia_gen.version import __version__
 
 app = typer.Typer(
@@ -93,7 +93,7 @@ def _line_reader(root: Path) -> Callable[[str], list[str]]:
     @cache
     def lines(relative: str) -> list[str]:
         try:
-            return (root / relative).read_text(encoding="utf-8", errors="replace").splitlines()
+            return source_lines((root / relative).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,11 @@ class Summary:
     steps: int
     streams: int
     files: int
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as Python numbers them: only \n, \r\n and \r end a line (not str.splitlines' extras)."""
+    return re.split(r"\r\n|\r|\n", text)
 
 
 def count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from motia_gen.emit.app_json import render_app_json
 from motia_gen.pipeline import Overrides, load_app
-from motia_gen.render import Summary, render_text
+from motia_gen.render import Summary, render_text, source_lines
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 MARKER = re.compile(r"#\s*expect:\s*(MG\d{3})(?::(\d+))?")
@@ -25,7 +25,7 @@ def outputs(case: Path) -> dict[str, str]:
     @cache
     def lines(relative: str) -> list[str]:
         try:
-            return (case / relative).read_text(encoding="utf-8", errors="replace").splitlines()
+            return source_lines((case / relative).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return []
 
