@@ -301,9 +301,10 @@ class Evaluator:
         right = self.evaluate(module, expr.right)
         if isinstance(left, VUnknown) or isinstance(right, VUnknown):
             return VUnknown(expr.span)
-        if expr.op == "+" and _both_strings(left, right):
-            assert isinstance(left, VScalar) and isinstance(right, VScalar)
-            return VScalar(f"{left.value}{right.value}", expr.span)
+        if expr.op == "+" and isinstance(left, VScalar) and isinstance(right, VScalar):
+            joined = _joined_strings(left.value, right.value)
+            if joined is not None:
+                return VScalar(joined, expr.span)
         if expr.op == "+" and isinstance(left, VList) and isinstance(right, VList):
             return VList(left.items + right.items, expr.span)
         if expr.op == "|" and isinstance(left, VDict) and isinstance(right, VDict):
@@ -315,8 +316,8 @@ class Evaluator:
         )
 
 
-def _both_strings(left: Value, right: Value) -> bool:
-    return all(isinstance(v, VScalar) and isinstance(v.value, str) for v in (left, right))
+def _joined_strings(left: ir.Scalar, right: ir.Scalar) -> str | None:
+    return left + right if isinstance(left, str) and isinstance(right, str) else None
 
 
 def _convert(value: ir.Scalar, conversion: str | None) -> object:

@@ -103,7 +103,11 @@ class Symbols:
             return MissingSymbol("MG106", f"name '{name}' is not defined at module level")
         if isinstance(binding, ir.ImportedName):
             return self._imported(binding, seen)
-        if self._follow and isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Name | ir.Attribute):
+        if (
+            self._follow
+            and isinstance(binding, ir.Assign)
+            and isinstance(binding.value, ir.Name | ir.Attribute)
+        ):
             # A pure alias (`Body = CreateBody`): resolve to what it names.
             return self._lookup(module, binding.value, seen)
         return ProjectSymbol(module, binding)

@@ -59,7 +59,9 @@ class ExpressionConverter:
                 return ir.Name(name, span)
             case cst.Integer() | cst.Float():
                 number = literal_value(node)
-                return ir.Unsupported("number", span) if number is None else ir.Const(number, span)
+                if isinstance(number, int | float):
+                    return ir.Const(number, span)
+                return ir.Unsupported("number", span)
             case cst.SimpleString():
                 return self._simple_string(node, span)
             case cst.ConcatenatedString():
