@@ -62,15 +62,24 @@ _KIND_NAMES = {
     "ref": "a model or an enum",
     "union": "a union",
 }
+# Field constraints → JSON Schema keys, per kind (pydantic's `ValidationsMapping`).
+_ITEMS = {"min_length": "minItems", "max_length": "maxItems"}
+_BOUNDS = {
+    "ge": "minimum",
+    "gt": "exclusiveMinimum",
+    "le": "maximum",
+    "lt": "exclusiveMaximum",
+    "multiple_of": "multipleOf",
+}
 _CONSTRAINT_KEYS: dict[str, dict[str, str]] = {
     "str": {"min_length": "minLength", "max_length": "maxLength", "pattern": "pattern"},
-    "list": {"min_length": "minItems", "max_length": "maxItems"},
+    "list": _ITEMS,
+    "set": _ITEMS,
+    "tuple": _ITEMS,
     "dict": {"min_length": "minProperties", "max_length": "maxProperties"},
-    "int": {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"},
+    "int": _BOUNDS,
+    "float": _BOUNDS,
 }
-_CONSTRAINT_KEYS["int"]["multiple_of"] = "multipleOf"
-_CONSTRAINT_KEYS["float"] = _CONSTRAINT_KEYS["int"]
-_CONSTRAINT_KEYS["set"] = _CONSTRAINT_KEYS["tuple"] = _CONSTRAINT_KEYS["list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +257,11 @@ class Translator:
         values: list[Any] = []
         for item in expr.index:
             found, value = self.values.enum_member(module, item)
-            if found:
-                key: tuple[Any, ...] = ("member", render(item), value)
+            owner = self.values.project_class(module, item.value) if isinstance(item, ir.Attribute) else None
+            if found and owner is not None:  # a member: typing compares it with its enum's other members
+                key: tuple[Any, ...] = ("member", owner[0].path, owner[1].name, value)
+            elif found:  # `Color.RED.value`
+                key = (type(value), value)
             elif isinstance(item, ir.Const):
                 key, value = (type(item.value), item.value), item.value
             else:
