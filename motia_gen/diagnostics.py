@@ -221,9 +221,6 @@ def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bo
 
 def registry_markdown() -> str:
     """docs/diagnostics.md: every code with its name, default severity and doc (kept in sync by a test)."""
-    out = [
-        "# Diagnostics\n\nEvery problem motia-gen reports has a stable code. Codes are never renumbered.\n"
-    ]
-    for entry in _CODES:
-        out.append(f"\n## {entry.code} `{entry.name}` ({entry.severity})\n\n{entry.doc}\n")
-    return "".join(out)
+    from motia_gen.jinja import render  # the data module stays free of the template machinery
+
+    return render("diagnostics.md.j2", codes=_CODES)
