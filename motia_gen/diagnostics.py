@@ -64,7 +64,7 @@ class Code:
     doc: str
 
 
-_CODES: tuple[Code, ...] = (
+CODES: tuple[Code, ...] = (
     Code(
         "MG100",
         "no-steps-found",
@@ -193,7 +193,7 @@ _CODES: tuple[Code, ...] = (
     ),
 )
 
-REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+REGISTRY: dict[str, Code] = {c.code: c for c in CODES}
 
 
 def diag(
@@ -217,10 +217,3 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...
 def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     return any(d.severity in failing for d in diagnostics)
-
-
-def registry_markdown() -> str:
-    """docs/diagnostics.md: every code with its name, default severity and doc (kept in sync by a test)."""
-    from motia_gen.jinja import render  # the data module stays free of the template machinery
-
-    return render("diagnostics.md.j2", codes=_CODES)
