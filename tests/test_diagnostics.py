@@ -10,9 +10,9 @@ from motia_gen.diagnostics import (
     Span,
     diag,
     has_errors,
-    registry_markdown,
     sort_diagnostics,
 )
+from motia_gen.emit.diagnostics_doc import registry_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
 
