@@ -40,6 +40,12 @@ def decode_source(path: str, data: bytes) -> str | ir.ModuleIR:
 
 
 def parse_source(path: str, source: str, module: str | None, *, read_bodies: bool) -> ir.ModuleIR:
+    if "\x00" in source:  # Python refuses such files outright; libcst would not
+        offset = source.index("\x00")
+        line = source.count("\n", 0, offset) + 1
+        column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+        message = "the file contains a NUL byte, which Python does not accept in source code"
+        return _failed(path, module, diag("MG101", Span(path, line, column, line, column + 1), message))
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -47,6 +53,8 @@ def parse_source(path: str, source: str, module: str | None, *, read_bodies: boo
     except RecursionError:
         message = "the file nests expressions too deeply to be parsed"
         return _failed(path, module, diag("MG101", Span.file_start(path), message))
+    except cst.CSTValidationError as error:  # valid Python that libcst cannot represent (rare identifiers)
+        return _failed(path, module, diag("MG101", Span.file_start(path), f"cannot parse the file: {error}"))
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     converter = ExpressionConverter(lambda node: to_span(path, positions[node]))
