@@ -450,7 +450,7 @@ def _edit_log_message(path: Path, run: int) -> None:
 
 # -- the baseline: one Python process per definition file, as Motia reads configs --------------------------
 _READ_CONFIG = """
-import importlib.util, json, sys, types
+import dataclasses, importlib.util, json, sys, types
 root, path, name, stub = sys.argv[1:5]
 sys.path[:0] = [p for p in (stub, root) if p]
 spec = importlib.util.spec_from_file_location(name, path)
@@ -464,7 +464,10 @@ for value in [] if config is not None else list(vars(module).values()):
         config = value["config"]
     elif not isinstance(value, (dict, *skip)) and getattr(value, "config", None) is not None:
         config = value.config
-print(json.dumps(config, default=str))
+def plain(value):
+    is_instance = dataclasses.is_dataclass(value) and not isinstance(value, type)
+    return dataclasses.asdict(value) if is_instance else str(value)
+print(json.dumps(config, default=plain))
 """
 
 _STUB = '''"""Stand-in for the Motia runtime's helpers, for the baseline only: plain dicts."""
@@ -549,6 +552,7 @@ class Results:
     small: int
     large: int
     runs: dict[str, int]
+    load: tuple[float, float]  # 1-minute load average before and after the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,7 +597,8 @@ def raw_lines(r: Results) -> list[str]:
         if b.timed < b.total
         else f"all {b.total} files, sequentially"
     )
-    stub = "; a stub `motia` package supplied the helpers" if b.stub else ""
+    stub = "a stub `motia` package (plain dicts)" if b.stub else "the installed `motia` runtime"
+    stub = f"; {stub} supplied the helpers"
     return [
         f"- cold `motia validate`, {r.small} steps: {r.cold_small:.3f} s (median of {r.runs['small']})",
         f"- cold `motia validate`, {r.large:,} steps: {r.cold_large:.3f} s (median of {r.runs['large']})",
@@ -601,6 +606,8 @@ def raw_lines(r: Results) -> list[str]:
         f"(median of {r.runs['warm']})",
         f"- baseline (one `python -c` per step/stream file importing it and printing its config as JSON), "
         f"{r.large:,} steps: {b.seconds:.1f} s; timed over {sampled}{stub}",
+        f"- 1-minute load average {r.load[0]:.2f} before the run, {r.load[1]:.2f} after (other work on the "
+        "machine slows the cold runs most, as they use every CPU)",
     ]
 
 
@@ -663,6 +670,7 @@ def write_docs(r: Results, command: str) -> None:
 
 def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     runs = {"small": 3, "large": 1, "warm": 1} if quick else {"small": 7, "large": 3, "warm": 3}
+    load_before = os.getloadavg()[0]
     small, large = workdir / "app-100", workdir / "app-1000"
     for app, steps in ((small, 100), (large, 1000)):
         _log(f"generating {steps} steps into {app}")
@@ -675,7 +683,8 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     warm_large = warm(large, runs["warm"])
     _log(f"baseline, 1,000 steps ({'all files' if sample <= 0 else f'sample of {sample}'})")
     base = baseline(large, workdir, sample, seed)
-    return Results(cold_small, cold_large, warm_large, base, 100, 1000, runs)
+    load = (load_before, os.getloadavg()[0])
+    return Results(cold_small, cold_large, warm_large, base, 100, 1000, runs, load)
 
 
 def _log(message: str) -> None:
