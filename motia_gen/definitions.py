@@ -36,19 +36,16 @@ class DefinitionReader:
             step = self._step(module, definition, handler)
             if step is not None:
                 found.setdefault(step.span, step)
-        if not found and module.ok and not self._mentions_config(module):
-            self.sink.append(
-                diag(
-                    "MG103",
-                    Span.file_start(module.path),
-                    "step file defines no step",
-                    help="add a module-level `config` and `handler`, or `step(StepConfig(...), handler)`",
-                )
-            )
+        self._require_definition(
+            module, bool(found), "step file defines no step",
+            "add a module-level `config` and `handler`, or `step(StepConfig(...), handler)`",
+        )  # fmt: skip
         return list(found.values())
 
-    def _mentions_config(self, module: ir.ModuleIR) -> bool:
-        return "config" in module.bindings
+    def _require_definition(self, module: ir.ModuleIR, found: bool, message: str, help: str) -> None:
+        """MG103 for a file that defines nothing (a `config` that failed to read was reported already)."""
+        if not found and module.ok and "config" not in module.bindings:
+            self.sink.append(diag("MG103", Span.file_start(module.path), message, help=help))
 
     def _step_definitions(self, module: ir.ModuleIR) -> Iterator[tuple[Value, Value | None]]:
         """(config or step(...) value, explicitly passed handler or None) for each definition."""
@@ -171,15 +168,10 @@ class DefinitionReader:
             stream = self._stream(module, value)
             if stream is not None:
                 found.setdefault(stream.span, stream)
-        if not found and module.ok and "config" not in module.bindings:
-            self.sink.append(
-                diag(
-                    "MG103",
-                    Span.file_start(module.path),
-                    "stream file defines no stream",
-                    help='add a module-level `config = {...}`, `StreamConfig(...)` or `Stream("name")`',
-                )
-            )
+        self._require_definition(
+            module, bool(found), "stream file defines no stream",
+            'add a module-level `config = {...}`, `StreamConfig(...)` or `Stream("name")`',
+        )  # fmt: skip
         return list(found.values())
 
     def _stream_definitions(self, module: ir.ModuleIR) -> Iterator[Value]:

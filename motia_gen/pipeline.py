@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -101,18 +101,30 @@ def _parse_all(
             project.preload({source.path: found})
         else:
             pending.append((source.path, name, data, bodies, key))
+    jobs = [p[:4] for p in pending]
     if len(pending) < _POOL_THRESHOLD or workers == 1:
-        return  # parsed lazily by Project.load, in this process
+        results: Iterable[ir.ModuleIR] = map(_parse_job, jobs)
+        _store(project, cache, pending, results)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, len(pending) // ((workers or 2) * 8))
-        results = pool.map(_parse_job, [p[:4] for p in pending], chunksize=chunk)
-        for (path, *_rest, key), parsed in zip(pending, results, strict=True):
-            cache.store(key, parsed)
-            project.preload({path: parsed})
+        _store(project, cache, pending, pool.map(_parse_job, jobs, chunksize=chunk))
+
+
+def _store(
+    project: Project,
+    cache: ParseCache,
+    pending: list[tuple[str, str | None, bytes, bool, str]],
+    results: Iterable[ir.ModuleIR],
+) -> None:
+    """Keep parsed files in the cache and the project, so nothing is read or hashed twice."""
+    for (path, *_rest, key), parsed in zip(pending, results, strict=True):
+        cache.store(key, parsed)
+        project.preload({path: parsed})
 
 
 def _parse_job(job: tuple[str, str | None, bytes, bool]) -> ir.ModuleIR:
-    gc.disable()
+    gc.disable()  # in a worker; in this process it is already off (see _bulk_allocation)
     return parse_bytes(*job)
 
 
