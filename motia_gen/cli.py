@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 errors (or warnings under --strict), 2 usage or internal 
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -102,16 +103,33 @@ def _line_reader(root: Path) -> Callable[[str], list[str]]:
 
 def main() -> None:
     """Console entry point: any exception escaping the compiler is a bug, reported with exit code 2."""
+    code = _run()
+    # Skip the interpreter's teardown: it would free a large app's objects one by one, a noticeable part
+    # of a cached run. Nothing is left to clean up (no threads or processes outlive a command).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _run() -> int:
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        return _exit_code(done.code)
+    except KeyboardInterrupt:
+        return 130
     except BaseException as error:  # the last line of defence
-        if isinstance(error, KeyboardInterrupt):
-            sys.exit(130)
         traceback.print_exc()
         sys.stderr.write(f"motia: internal error: {error!r}; this is a bug in motia-gen\n")
-        sys.exit(2)
+        return 2
+    return 0
+
+
+def _exit_code(code: str | int | None) -> int:
+    if isinstance(code, str):  # what `sys.exit("message")` means
+        sys.stderr.write(code + "\n")
+        return 1
+    return code or 0
 
 
 if __name__ == "__main__":

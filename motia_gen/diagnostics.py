@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -17,9 +18,12 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A source range: project-relative POSIX path, 1-based lines and columns, end exclusive."""
+class Span(NamedTuple):
+    """A source range: project-relative POSIX path, 1-based lines and columns, end exclusive.
+
+    A named tuple rather than a dataclass: apps hold tens of thousands of spans, and the compile cache
+    rebuilds a tuple several times faster than a frozen dataclass. Spans order by file, then position.
+    """
 
     file: str
     line: int

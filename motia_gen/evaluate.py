@@ -10,6 +10,8 @@ diagnostic at the exact expression, and evaluation goes on with a `VUnknown` in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from motia_gen.diagnostics import Diagnostic, Span, diag
 from motia_gen.parse import ir
@@ -27,6 +29,9 @@ from motia_gen.values import (
     VUnknown,
     describe,
 )
+
+if TYPE_CHECKING:
+    from motia_gen.project import Dependencies
 
 # Motia helpers by their last name, whichever `motia` module they are imported from.
 HELPERS = frozenset(
@@ -50,12 +55,20 @@ def helper_name(qualname: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Translation:
+    is_model: bool
+    schema: dict[str, Any] | None
+    diagnostics: tuple[Diagnostic, ...]
+    dependencies: Dependencies
+
+
 class Evaluator:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
         self.diagnostics: list[Diagnostic] = []
         self._stack: list[tuple[str, str]] = []
-        self._schemas: dict[tuple[str, str], VSchema | None] = {}
+        self._schemas: dict[tuple[str, str], _Translation] = {}
 
     def report(self, code: str, span: Span, message: str, help: str | None = None) -> VUnknown:
         self.diagnostics.append(diag(code, span, message, help=help))
@@ -189,19 +202,31 @@ class Evaluator:
         )
 
     def _model(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span) -> Value:
-        key = (module.path, cls.name)
-        if key not in self._schemas:
-            self._schemas[key] = self._translate(module, cls, span)
-        cached = self._schemas[key]
-        return VUnknown(span) if cached is None else VSchema(cached.schema, cached.model, span)
+        translated = self._translated(module, cls)
+        if not translated.is_model:
+            return self.report("MG105", span, f"class '{cls.name}' is not a pydantic model", SUPPORTED)
+        if translated.schema is None:
+            return VUnknown(span)
+        return VSchema(translated.schema, cls.name, span)
 
-    def _translate(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span) -> VSchema | None:
-        if not is_pydantic_model(self.symbols, module, cls):
-            self.report("MG105", span, f"class '{cls.name}' is not a pydantic model", SUPPORTED)
-            return None
-        result = model_json_schema(self.symbols, module, cls)
-        self.diagnostics.extend(result.diagnostics)
-        return None if result.schema is None else VSchema(result.schema, cls.name, span)
+    def _translated(self, module: ir.ModuleIR, cls: ir.ClassDef) -> _Translation:
+        """A model's schema, translated once per run. A reuse replays the translation's diagnostics and
+        dependencies, so every config that uses the model reports and depends on it as if it were first."""
+        key = (module.path, cls.name)
+        found = self._schemas.get(key)
+        if found is not None:
+            self.diagnostics.extend(found.diagnostics)
+            self.symbols.source.include(found.dependencies)
+            return found
+        with self.symbols.source.tracking() as dependencies:
+            if is_pydantic_model(self.symbols, module, cls):
+                result = model_json_schema(self.symbols, module, cls)
+                found = _Translation(True, result.schema, tuple(result.diagnostics), dependencies)
+            else:
+                found = _Translation(False, None, (), dependencies)
+        self._schemas[key] = found
+        self.diagnostics.extend(found.diagnostics)
+        return found
 
     def _call(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
         assert isinstance(expr, ir.Call)

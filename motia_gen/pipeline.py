@@ -10,13 +10,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from motia_gen import model
-from motia_gen.cache import ParseCache
+from motia_gen.cache import CompileCache, UnitRecord, dumps
 from motia_gen.definitions import DefinitionReader
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
 from motia_gen.discover import SourceFile, discover
 from motia_gen.evaluate import Evaluator
 from motia_gen.parse import ir
-from motia_gen.project import Project, parse_bytes
+from motia_gen.project import Dependencies, Project, parse_bytes
 from motia_gen.settings import Settings, load_settings
 from motia_gen.symbols import Symbols
 
@@ -46,18 +46,28 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
     settings, problems = load_settings(root)
     settings = _apply(settings, overrides)
     files = discover(root, settings)
-    cache = ParseCache.for_app(root) if overrides.use_cache else ParseCache.disabled()
+    context = "|".join(settings.source_roots)
+    cache = CompileCache.for_app(root, context) if overrides.use_cache else CompileCache.disabled()
     project = Project(root, source_roots=settings.source_roots, cache=cache)
+    project.register(f.path for f in files)
     with _bulk_allocation():
-        _parse_all(project, files, cache, overrides.workers)
-        app, found = _read_definitions(project, files)
-    cache.save()
-    diagnostics = [*problems, *found, *(d for m in project.modules() for d in m.diagnostics)]
+        reused = _reusable_units(project, files)
+        stale = tuple(f for f in files if f.path not in reused)
+        _parse_all(project, stale, overrides.workers)
+        units = {**reused, **_read_units(project, stale)}
+        cache.save(project.contents(), units.keys())  # before the GC is back: it would walk every unit
+    records = [units[f.path] for f in files]
+    diagnostics = [*problems, *(d for r in records for d in r.diagnostics)]
     if not files:
         where = ", ".join(f"{d}/" for d in settings.dirs) or "the configured globs"
         diagnostics.append(
             diag("MG100", Span.file_start("."), f"no step or stream files found under {where}")
         )
+    app = model.App(
+        steps=tuple(sorted((s for r in records for s in r.steps), key=lambda s: s.span)),
+        streams=tuple(sorted((s for r in records for s in r.streams), key=lambda s: s.span)),
+        files=tuple(f.path for f in files),
+    )
     return FrontEnd(app, settings, sort_diagnostics(diagnostics))
 
 
@@ -83,65 +93,111 @@ def _bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_all(
-    project: Project, files: tuple[SourceFile, ...], cache: ParseCache, workers: int | None
-) -> None:
-    """Parse the discovered files, in a process pool when many are not in the cache."""
-    pending: list[tuple[str, str | None, bytes, bool, str]] = []
+def _reusable_units(project: Project, files: tuple[SourceFile, ...]) -> dict[str, UnitRecord]:
+    """Cached results of definition files none of whose inputs changed."""
+    found: dict[str, UnitRecord] = {}
     for source in files:
-        try:
-            data = (project.root / source.path).read_bytes()
-        except OSError:
-            continue  # Project.load reports it
-        name = project.name_for(source.path)
-        bodies = source.kind == "step"
-        key = cache.key(source.path, name, data, bodies)
-        found = cache.lookup(key)
-        if found is not None:
-            project.preload({source.path: found})
-        else:
-            pending.append((source.path, name, data, bodies, key))
-    jobs = [p[:4] for p in pending]
-    if len(pending) < _POOL_THRESHOLD or workers == 1:
-        results: Iterable[ir.ModuleIR] = map(_parse_job, jobs)
-        _store(project, cache, pending, results)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(pending) // ((workers or 2) * 8))
-        _store(project, cache, pending, pool.map(_parse_job, jobs, chunksize=chunk))
+        record = project.cache.unit(source.path)
+        if record is not None and project.unchanged(record):
+            found[source.path] = record
+    return found
 
 
-def _store(
-    project: Project,
-    cache: ParseCache,
-    pending: list[tuple[str, str | None, bytes, bool, str]],
-    results: Iterable[ir.ModuleIR],
-) -> None:
-    """Keep parsed files in the cache and the project, so nothing is read or hashed twice."""
-    for (path, *_rest, key), parsed in zip(pending, results, strict=True):
-        cache.store(key, parsed)
-        project.preload({path: parsed})
+def _parse_all(project: Project, files: tuple[SourceFile, ...], workers: int | None) -> None:
+    """Parse the given definition files and, wave by wave, the project modules they import, in a
+    process pool when there are many (configs mostly read their schemas from imported modules)."""
+    pending = [(f.path, f.kind == "step") for f in files]
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while pending:
+            jobs = _uncached(project, pending)
+            if pool is None and len(jobs) >= _POOL_THRESHOLD and workers != 1:
+                pool = ProcessPoolExecutor(max_workers=workers)
+            if pool is not None and jobs:
+                chunk = max(1, len(jobs) // ((workers or 2) * 8))
+                for (path, _name, _data, bodies), blob in zip(
+                    jobs, pool.map(_parse_job, jobs, chunksize=chunk), strict=True
+                ):
+                    project.cache.store_module(path, project.content(path), bodies, blob)
+            parsed = [project.load(path, bodies=bodies) for path, bodies in pending]
+            pending = _imported_files(project, parsed)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
-def _parse_job(job: tuple[str, str | None, bytes, bool]) -> ir.ModuleIR:
+def _uncached(project: Project, pending: list[tuple[str, bool]]) -> list[tuple[str, str | None, bytes, bool]]:
+    jobs: list[tuple[str, str | None, bytes, bool]] = []
+    for path, bodies in pending:
+        data = project.read(path)
+        if data is not None and project.cache.module(path, project.content(path), bodies) is None:
+            jobs.append((path, project.name_for(path), data, bodies))
+    return jobs
+
+
+def _imported_files(project: Project, modules: Iterable[ir.ModuleIR]) -> list[tuple[str, bool]]:
+    """Project files imported by these modules that are not parsed yet."""
+    found: dict[str, bool] = {}
+    for parsed in modules:
+        for binding in parsed.bindings.values():
+            if not isinstance(binding, ir.ImportedName):
+                continue
+            names = (
+                [binding.module]
+                if binding.name is None
+                else [binding.module, f"{binding.module}.{binding.name}"]
+            )
+            for name in names:
+                path = project.locate(name) if name else None
+                if path is not None and project.loaded(path) is None:
+                    found[path] = False
+    return sorted(found.items())
+
+
+def _parse_job(job: tuple[str, str | None, bytes, bool]) -> bytes:
+    """In a worker: the module's pickle, which the cache keeps as is (no second pickling)."""
     gc.disable()  # in a worker; in this process it is already off (see _bulk_allocation)
-    return parse_bytes(*job)
+    return dumps(parse_bytes(*job))
 
 
-def _read_definitions(project: Project, files: tuple[SourceFile, ...]) -> tuple[model.App, list[Diagnostic]]:
+def _read_units(project: Project, files: tuple[SourceFile, ...]) -> dict[str, UnitRecord]:
+    """Read the steps and streams of each file, recording what each one depended on."""
     evaluator = Evaluator(Symbols(project))
     reader = DefinitionReader(evaluator)
-    steps: list[model.Step] = []
-    streams: list[model.Stream] = []
+    units: dict[str, UnitRecord] = {}
     for source in files:
-        module = project.load(source.path, bodies=source.kind == "step")
-        if source.kind == "step":
-            steps.extend(reader.steps(module))
-        else:
-            streams.extend(reader.streams(module))
-    app = model.App(
-        steps=tuple(sorted(steps, key=lambda s: s.span)),
-        streams=tuple(sorted(streams, key=lambda s: s.span)),
-        files=tuple(f.path for f in files),
+        start = len(evaluator.diagnostics)
+        with project.tracking() as dependencies:
+            module = project.load(source.path, bodies=source.kind == "step")
+            steps = reader.steps(module) if source.kind == "step" else []
+            streams = reader.streams(module) if source.kind == "stream" else []
+        record = _unit(project, source.path, dependencies, steps, streams, evaluator.diagnostics[start:])
+        project.cache.store_unit(record)
+        units[source.path] = record
+    return units
+
+
+def _unit(
+    project: Project,
+    path: str,
+    dependencies: Dependencies,
+    steps: list[model.Step],
+    streams: list[model.Stream],
+    found: list[Diagnostic],
+) -> UnitRecord:
+    """A file's result with its inputs; the parse diagnostics of every file it read belong to it too."""
+    files = sorted(dependencies.files)
+    parse_diagnostics = [d for f in files for d in _module_diagnostics(project, f)]
+    return UnitRecord(
+        path=path,
+        files=tuple((f, project.content(f)) for f in files),
+        names=tuple(sorted(dependencies.names.items())),
+        steps=tuple(steps),
+        streams=tuple(streams),
+        diagnostics=sort_diagnostics([*found, *parse_diagnostics]),
     )
-    return app, evaluator.diagnostics
+
+
+def _module_diagnostics(project: Project, path: str) -> tuple[Diagnostic, ...]:
+    parsed = project.loaded(path)
+    return () if parsed is None else parsed.diagnostics

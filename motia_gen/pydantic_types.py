@@ -11,11 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import libcst as cst
-
 from motia_gen.diagnostics import Span
 from motia_gen.parse import ir
-from motia_gen.parse.expressions import ExpressionConverter
 from motia_gen.pydantic_values import MAX_DEPTH, FieldOptions, Unsupported, Values, render
 from motia_gen.symbols import ExternalSymbol, MissingSymbol, ModuleSymbol, ProjectSymbol, Symbols
 
@@ -375,6 +372,10 @@ def _args(expr: ir.Subscript, count: int) -> tuple[ir.Expr, ...]:
 
 def forward_ref(span: Span, text: str) -> ir.Expr:
     """A string annotation parsed as an expression; every part of it points at the string."""
+    import libcst as cst  # noqa: PLC0415 - libcst loads only when something is parsed (see project.py)
+
+    from motia_gen.parse.expressions import ExpressionConverter  # noqa: PLC0415
+
     try:
         node = cst.parse_expression(text.strip())
     except (cst.ParserSyntaxError, RecursionError, ValueError):

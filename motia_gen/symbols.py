@@ -8,18 +8,27 @@ as `Body = CreateBody`), to a module, or to an external qualified name (`pydanti
 from __future__ import annotations
 
 import builtins
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from motia_gen.parse import ir
+
+if TYPE_CHECKING:
+    from motia_gen.project import Dependencies
 
 _BUILTINS = frozenset(dir(builtins))
 
 
 class ModuleSource(Protocol):
-    """Gives parsed project modules by dotted name (None when the name is not a project module)."""
+    """Gives parsed project modules by dotted name (None when the name is not a project module), and
+    records what was read so results can be memoised and cached soundly (see `project.Project`)."""
 
     def module(self, name: str) -> ir.ModuleIR | None: ...
+
+    def tracking(self) -> AbstractContextManager[Dependencies]: ...
+
+    def include(self, dependencies: Dependencies) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

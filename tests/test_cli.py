@@ -105,3 +105,15 @@ def test_cache_is_written_and_reused(tmp_path: Path) -> None:
     second = motia("validate", str(app))
     assert first.stdout == second.stdout
     assert motia("validate", "--no-cache", str(app)).stdout == first.stdout
+
+
+def test_an_internal_error_exits_two_with_a_message() -> None:
+    code = (
+        "import motia_gen.cli as cli\n"
+        "def broken(): raise RuntimeError('boom')\n"
+        "cli.app = broken\n"
+        "cli.main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "internal error: RuntimeError('boom')" in result.stderr

@@ -161,3 +161,14 @@ def test_unsupported_expressions_point_at_the_expression(
     [found] = evaluator.diagnostics
     assert (found.code, found.span.line, found.span.column) == (code, 2, column)
     assert words in found.message
+
+
+def test_a_class_that_is_not_a_model_is_reported_at_every_use(tmp_path: Path) -> None:
+    source = """
+    class Plain:
+        pass
+
+    config = {"a": Plain, "b": Plain}
+    """
+    _value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source})
+    assert [(d.code, d.span.column) for d in evaluator.diagnostics] == [("MG105", 16), ("MG105", 28)]
