@@ -156,7 +156,7 @@ class Evaluator:
         assert isinstance(expr, ir.Name | ir.Attribute)
         symbol = self.symbols.lookup(module, expr, follow_aliases=False)
         if isinstance(symbol, MissingSymbol):
-            return self.report(symbol.code, expr.span, symbol.message)
+            return self.report(symbol.code, expr.span, symbol.message, symbol.help)
         if isinstance(symbol, ExternalSymbol):
             return self._external(symbol.qualname, expr.span)
         if isinstance(symbol, ModuleSymbol):
@@ -239,7 +239,7 @@ class Evaluator:
             return self.report("MG105", expr.span, "cannot evaluate this call statically", SUPPORTED)
         symbol = self.symbols.lookup(module, func)
         if isinstance(symbol, MissingSymbol):
-            return self.report(symbol.code, func.span, symbol.message)
+            return self.report(symbol.code, func.span, symbol.message, symbol.help)
         if isinstance(symbol, ExternalSymbol):
             helper = helper_name(symbol.qualname)
             if helper is not None:

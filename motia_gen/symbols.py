@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from motia_gen.fields import did_you_mean
 from motia_gen.parse import ir
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class MissingSymbol:
 
     code: str
     message: str
+    help: str | None = None
 
 
 Symbol = ProjectSymbol | ModuleSymbol | ExternalSymbol | MissingSymbol
@@ -105,11 +107,14 @@ class Symbols:
             submodule = self._submodule(module, name)
             if submodule is not None:
                 return ModuleSymbol(submodule)
+            close = did_you_mean(name, module.bindings)
+            hint = f"did you mean '{close}'?" if close else None
             if imported:
-                return MissingSymbol("MG107", f"module '{module.module or module.path}' has no name '{name}'")
+                where = module.module or module.path
+                return MissingSymbol("MG107", f"module '{where}' has no name '{name}'", hint)
             if name in _BUILTINS:
                 return ExternalSymbol(f"builtins.{name}")
-            return MissingSymbol("MG106", f"name '{name}' is not defined at module level")
+            return MissingSymbol("MG106", f"name '{name}' is not defined at module level", hint)
         if isinstance(binding, ir.ImportedName):
             return self._imported(binding, seen)
         if (

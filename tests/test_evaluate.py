@@ -172,3 +172,9 @@ def test_a_class_that_is_not_a_model_is_reported_at_every_use(tmp_path: Path) ->
     """
     _value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source})
     assert [(d.code, d.span.column) for d in evaluator.diagnostics] == [("MG105", 16), ("MG105", 28)]
+
+
+def test_an_undefined_name_suggests_the_closest_binding(tmp_path: Path) -> None:
+    _value, evaluator = evaluate(tmp_path, {"steps/a_step.py": "ORDER_TOPIC = 'x'\nconfig = ORDER_TOPC\n"})
+    (found,) = evaluator.diagnostics
+    assert (found.code, found.help) == ("MG106", "did you mean 'ORDER_TOPIC'?")
