@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from motia_gen.diagnostics import has_errors
-from motia_gen.pipeline import Overrides, load_app
+from motia_gen.pipeline import Overrides, validate_app
 from motia_gen.render import Summary, render_github, render_json, render_text, source_lines
 from motia_gen.version import __version__
 
@@ -78,7 +78,7 @@ def validate(
         exclude=tuple(exclude or ()),
         use_cache=use_cache,
     )
-    result = load_app(root, overrides)
+    result = validate_app(root, overrides)
     summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
     if output_format is Format.json:
         text = render_json(result.diagnostics, summary)

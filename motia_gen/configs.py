@@ -83,6 +83,7 @@ QUEUE_CONFIG_FIELDS = (
     ("backoff_type", "backoffType"),
     ("backoff_delay_ms", "backoffDelayMs"),
 )
+_SNAKE = {camel: snake for snake, camel in QUEUE_CONFIG_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,17 @@ class StepParts:
 
 def function_ref(value: VFunction) -> model.FunctionRef:
     f = value.function
-    return model.FunctionRef(value.module, value.file, f.name, f.is_async, f.positional_arity, f.span)
+    positional = [p for p in f.params if p.kind == "positional"]
+    return model.FunctionRef(
+        value.module,
+        value.file,
+        f.name,
+        f.is_async,
+        len(positional),
+        sum(1 for p in positional if not p.has_default),
+        any(p.kind == "vararg" for p in f.params),
+        f.span,
+    )
 
 
 def schema_of(value: VDict | VSchema) -> model.Schema:
@@ -186,7 +197,7 @@ class ConfigReader:
             path = fields.string("path")
             if method is None or path is None:
                 return ()
-            return (self._http(fields, method[0], path[0], fields.span),)
+            return (self._http(fields, method, path, fields.span),)
         if kind == "event":
             schema = fields.schema("input")
             queue = self._classic_queue(fields)
@@ -270,7 +281,7 @@ class ConfigReader:
             method = fields.string("method", required=True)
             path = fields.string("path", required=True)
             if method and path:
-                trigger = self._http(fields, method[0], path[0], fields.span, ref, camel=camel)
+                trigger = self._http(fields, method, path, fields.span, ref, camel=camel)
         elif helper == "queue":
             topic = fields.string("topic", required=True)
             schema = fields.schema("input")
@@ -283,7 +294,7 @@ class ConfigReader:
         elif helper == "cron":
             expression = fields.string("expression", required=True)
             if expression:
-                trigger = model.CronTrigger(expression[0], ref, fields.span)
+                trigger = model.CronTrigger(expression[0], ref, expression[1])
         elif helper == "state":
             trigger = model.StateTrigger(ref, fields.span)
         else:
@@ -299,8 +310,8 @@ class ConfigReader:
     def _http(
         self,
         fields: Fields,
-        method: str,
-        path: str,
+        method: tuple[str, Span],
+        path: tuple[str, Span],
         span: Span,
         condition: model.FunctionRef | None = None,
         *,
@@ -315,8 +326,10 @@ class ConfigReader:
 
         body = fields.schema(*key("body_schema", "bodySchema"))
         return model.HttpTrigger(
-            method=method,
-            path=path,
+            method=method[0],
+            path=path[0],
+            method_span=method[1],
+            path_span=path[1],
             body_schema=schema_of(body) if body else None,
             response_schema=self._responses(fields.mapping(*key("response_schema", "responseSchema"))),
             query_params=self._query_params(fields.items(*key("query_params", "queryParams")) or ()),
@@ -325,8 +338,8 @@ class ConfigReader:
             span=span,
         )
 
-    def _responses(self, value: VDict | None) -> tuple[tuple[int | str, model.Schema], ...]:
-        out: list[tuple[int | str, model.Schema]] = []
+    def _responses(self, value: VDict | None) -> tuple[model.Response, ...]:
+        out: list[model.Response] = []
         for entry in value.entries if value else ():
             status = entry.key.value
             if not isinstance(status, int | str) or isinstance(status, bool):
@@ -335,7 +348,7 @@ class ConfigReader:
                 )
                 continue
             if isinstance(entry.value, VDict | VSchema):
-                out.append((status, schema_of(entry.value)))
+                out.append(model.Response(status, schema_of(entry.value), entry.key.span))
             else:
                 self.sink.append(
                     diag(
@@ -409,7 +422,11 @@ class ConfigReader:
             return None
         settings = Fields.of_dict("infrastructure.handler", handler, self.sink)
         result = model.HandlerSettings(
-            settings.number("ram"), settings.number("cpu"), settings.number("timeout"), handler.span
+            settings.number("ram"),
+            settings.number("cpu"),
+            settings.number("timeout"),
+            handler.span,
+            settings.value_spans(),
         )
         settings.finish(("ram", "cpu", "timeout"))
         return result
@@ -444,6 +461,7 @@ class ConfigReader:
             fields.optional_string(*names[5]),
             fields.integer(*names[6]),
             value.span,
+            tuple((_SNAKE.get(key, key), span) for key, span in fields.value_spans()),
         )
         fields.finish([k for group in names for k in group])
         return result

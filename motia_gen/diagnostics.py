@@ -102,8 +102,8 @@ CODES: tuple[Code, ...] = (
         "MG104",
         "missing-handler",
         Severity.ERROR,
-        "A step that runs code has no handler: classic and 1.x dict configs need a module-level "
-        "`handler` function (async or sync); builder steps pass it to `step(config, handler)` or "
+        "A step that runs code has no handler: classic and 1.x dict configs need a module-level `handler` "
+        "function (async or sync); builder steps pass it to `step(config, handler)` or "
         "`.handle(handler)`. Noop steps need none.",
     ),
     Code(
@@ -111,17 +111,18 @@ CODES: tuple[Code, ...] = (
         "unsupported-expression",
         Severity.ERROR,
         "A config value uses an expression the static evaluator does not support. The compiler never runs "
-        "user code, so config values must be literals, f-strings of constants, names bound at module level "
-        "or imported from project modules, dict/list unpacking of those, `Model.model_json_schema()`, "
-        "pydantic model classes, Motia helper calls (`http`, `queue`, `cron`, `state`, `stream`, "
-        "`StepConfig`, `StreamConfig`, `step`) and references to module-level functions.",
+        "user code, so config values must be literals, f-strings of constants, names bound at module "
+        "level or imported from project modules, dict/list unpacking of those, "
+        "`Model.model_json_schema()`, pydantic model classes, Motia helper calls (`http`, `queue`, "
+        "`cron`, `state`, `stream`, `StepConfig`, `StreamConfig`, `step`) and references to module-level "
+        "functions.",
     ),
     Code(
         "MG106",
         "undefined-name",
         Severity.ERROR,
-        "A name used in a config is not bound at module level and not imported, so it cannot be "
-        "evaluated statically.",
+        "A name used in a config is not bound at module level and not imported, so it cannot be evaluated "
+        "statically.",
     ),
     Code(
         "MG107",
@@ -162,6 +163,87 @@ CODES: tuple[Code, ...] = (
         "the wrong type.",
     ),
     Code(
+        "MG112",
+        "unknown-diagnostic-code",
+        Severity.WARNING,
+        "`[tool.motia.lint]` or a `# motia: ignore[...]` comment names a code that does not exist, so it "
+        "suppresses or changes nothing. The message suggests the closest code.",
+    ),
+    Code(
+        "MG200",
+        "undeclared-emit",
+        Severity.ERROR,
+        "A handler emits (or enqueues) a topic its config does not declare in `emits`/`enqueues`. The "
+        "runtime refuses such an emit, so it would fail in production. Unlike classic Motia, an empty "
+        "`emits` list does not allow every topic.",
+    ),
+    Code(
+        "MG201",
+        "emit-without-topic",
+        Severity.ERROR,
+        "An emit call passes a dict without a `topic` key (or with `type` where `topic` belongs, an old "
+        "spelling), so the runtime cannot route it.",
+    ),
+    Code(
+        "MG202",
+        "dynamic-topic",
+        Severity.INFO,
+        "An emitted topic is computed at run time, so the compiler cannot check it against the declared "
+        "emits. Topics from string literals, module constants, local constants and loops over literal "
+        "tuples are resolved; this one was not.",
+    ),
+    Code(
+        "MG203",
+        "fifo-emit-without-group",
+        Severity.ERROR,
+        "A topic consumed through a FIFO queue is emitted without `messageGroupId`; FIFO queues order "
+        "messages per group and need one.",
+    ),
+    Code(
+        "MG204",
+        "emit-without-subscriber",
+        Severity.WARNING,
+        "A declared emit has no subscriber: nothing consumes the topic (virtual subscriptions do not "
+        "count). Often a typo; the help names the closest subscribed topic. An error under `--strict`.",
+    ),
+    Code(
+        "MG205",
+        "subscription-without-emitter",
+        Severity.WARNING,
+        "A step subscribes to a topic that no step emits. Topics fed from outside the app (`motia emit`, "
+        "webhooks) belong in `[tool.motia] external-topics`, or in a step's `virtualSubscribes`, which "
+        "silences this.",
+    ),
+    Code(
+        "MG206",
+        "emit-cycle",
+        Severity.WARNING,
+        "Steps emit topics in a cycle (A emits to B, B back to A), which can loop forever unless a "
+        "condition breaks it. The message shows the cycle.",
+    ),
+    Code(
+        "MG207",
+        "conflicting-input-schemas",
+        Severity.ERROR,
+        "Two subscribers of one topic declare `input` schemas that no payload can satisfy at once (a "
+        "property with incompatible types, or one required by one subscriber and forbidden by another).",
+    ),
+    Code(
+        "MG208",
+        "payload-mismatch",
+        Severity.ERROR,
+        "A literal emit payload does not match the subscribers' merged `input` schema: a required key is "
+        "missing, a key is unknown where `additionalProperties` is false, or a literal value has the "
+        "wrong type.",
+    ),
+    Code(
+        "MG209",
+        "unused-emit",
+        Severity.INFO,
+        "A declared emit is never used by the handler. Only reported when the handler makes no calls the "
+        "analysis cannot see into, so the emit cannot be happening elsewhere.",
+    ),
+    Code(
         "MG210",
         "unknown-step-type",
         Severity.ERROR,
@@ -185,8 +267,8 @@ CODES: tuple[Code, ...] = (
         "MG213",
         "unknown-config-key",
         Severity.ERROR,
-        "A config key is not one the step kind accepts. Classic Motia rejects unknown keys; Motia 1.x drops "
-        "them silently, which hides typos. The message suggests the closest valid key.",
+        "A config key is not one the step kind accepts. Classic Motia rejects unknown keys; Motia 1.x "
+        "drops them silently, which hides typos. The message suggests the closest valid key.",
     ),
     Code(
         "MG214",
@@ -194,6 +276,135 @@ CODES: tuple[Code, ...] = (
         Severity.ERROR,
         "A config value has the right type but a value outside what is accepted (for example a trigger "
         "helper called with the wrong number of arguments, or an unknown queue type).",
+    ),
+    Code(
+        "MG215",
+        "invalid-http-method",
+        Severity.ERROR,
+        "An HTTP method is not one of GET, POST, PUT, DELETE, PATCH, OPTIONS, HEAD (upper case).",
+    ),
+    Code(
+        "MG216",
+        "invalid-path",
+        Severity.ERROR,
+        "An HTTP path does not start with `/`, has a malformed `:param` segment (a parameter name must be "
+        "an identifier) or repeats a parameter name.",
+    ),
+    Code(
+        "MG217",
+        "duplicate-step-name",
+        Severity.ERROR,
+        "Two steps share a name. Names identify steps in traces, flows and the runtime; the diagnostic "
+        "points at both definitions.",
+    ),
+    Code(
+        "MG218",
+        "long-step-name",
+        Severity.WARNING,
+        "A step name is longer than 40 characters, which Motia's tooling truncates.",
+    ),
+    Code(
+        "MG219",
+        "duplicate-stream-name",
+        Severity.ERROR,
+        "Two streams share a name, so `context.streams.<name>` would be ambiguous.",
+    ),
+    Code(
+        "MG220",
+        "invalid-cron",
+        Severity.ERROR,
+        "A cron expression is malformed. Accepted: 5 fields (minute first), or 6/7 fields with leading "
+        "seconds and an optional trailing year; ranges, steps, lists, month and day names, `L` and `#`, "
+        "and the macros `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly`. "
+        "The message names the bad field.",
+    ),
+    Code(
+        "MG221",
+        "setting-out-of-range",
+        Severity.ERROR,
+        "An infrastructure or queue setting is outside its range: ram 128–10240 MB, timeout 1–900 s, cpu "
+        "within 0.1 vCPU of the value proportional to ram (ram / 2048), delaySeconds 0–900, maxRetries ≥ "
+        "0, concurrency ≥ 1, and a visibilityTimeout longer than the handler timeout.",
+    ),
+    Code(
+        "MG222",
+        "invalid-json-schema",
+        Severity.ERROR,
+        "A schema (`bodySchema`, `input`, a `responseSchema` value, a stream schema) is not a valid JSON "
+        "Schema according to its meta-schema.",
+    ),
+    Code(
+        "MG223",
+        "invalid-response-status",
+        Severity.ERROR,
+        "A `responseSchema` key is not an HTTP status code between 100 and 599.",
+    ),
+    Code(
+        "MG224",
+        "duplicate-query-param",
+        Severity.ERROR,
+        "A query parameter is declared twice on one route.",
+    ),
+    Code(
+        "MG225",
+        "handler-on-noop",
+        Severity.WARNING,
+        "A noop step defines a handler, which never runs.",
+    ),
+    Code(
+        "MG226",
+        "handler-signature",
+        Severity.ERROR,
+        "A handler, middleware or condition cannot be called the way the runtime calls it for its trigger "
+        "kind (api and event handlers take the request or input and the context, classic cron handlers "
+        "the context; Motia 1.x handlers take the input and the context).",
+    ),
+    Code(
+        "MG227",
+        "include-files-unmatched",
+        Severity.WARNING,
+        "An `includeFiles` glob matches no file next to the step.",
+    ),
+    Code(
+        "MG228",
+        "empty-step-name",
+        Severity.ERROR,
+        "A step name is empty or only whitespace.",
+    ),
+    Code(
+        "MG250",
+        "route-conflict",
+        Severity.ERROR,
+        "Two routes have the same method and the same path once parameter names and a trailing slash are "
+        "ignored, so one of them can never be reached. The diagnostic points at both.",
+    ),
+    Code(
+        "MG251",
+        "route-shadowing",
+        Severity.WARNING,
+        "A static segment and a parameter compete at the same position (`/users/me` and `/users/:id`). At "
+        "run time the static segment wins for its exact value; the message says so, in case that is not "
+        "intended.",
+    ),
+    Code(
+        "MG252",
+        "unknown-stream",
+        Severity.ERROR,
+        'A handler uses a stream (`context.streams.<name>` or `Stream("name")`) that no stream file '
+        "defines. The help suggests the closest stream name.",
+    ),
+    Code(
+        "MG253",
+        "unknown-path-param",
+        Severity.ERROR,
+        "A handler reads a path parameter that the route's path does not define, so it is always missing.",
+    ),
+    Code(
+        "MG254",
+        "undeclared-status",
+        Severity.WARNING,
+        "A handler returns a literal status that the step's `responseSchema` does not declare, so clients "
+        "and the OpenAPI document do not know about it.",
     ),
 )
 

@@ -69,6 +69,10 @@ class Fields:
         fields.extend(Field(name, value.span, value) for name, value in call.keywords)
         return cls(what, fields, call.span, sink)
 
+    def value_spans(self) -> tuple[tuple[str, Span], ...]:
+        """Each present key with the span of its value (what a range check points at)."""
+        return tuple((key, field.value.span) for key, field in self.fields.items())
+
     # -- raw access ----------------------------------------------------------------------------------
     def get(self, *keys: str) -> Field | None:
         """The first of `keys` present (spelling variants such as `bodySchema`/`body_schema`)."""

@@ -26,8 +26,14 @@ class FunctionRef:
     file: str
     name: str
     is_async: bool
-    arity: int
+    arity: int  # positional parameters
+    required: int  # positional parameters without a default
+    varargs: bool  # takes `*args`
     span: Span
+
+    def accepts(self, count: int) -> bool:
+        """Whether calling it with `count` positional arguments binds."""
+        return self.required <= count and (self.varargs or count <= self.arity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,10 @@ class QueueSettings:
     backoff_type: str | None
     backoff_delay_ms: int | None
     span: Span
+    spans: tuple[tuple[str, Span], ...] = ()  # field name → the span of its value
+
+    def span_of(self, field: str) -> Span:
+        return dict(self.spans).get(field, self.span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +91,29 @@ class HandlerSettings:
     cpu: float | None
     timeout: float | None
     span: Span
+    spans: tuple[tuple[str, Span], ...] = ()  # field name → the span of its value
+
+    def span_of(self, field: str) -> Span:
+        return dict(self.spans).get(field, self.span)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One `responseSchema` entry; `span` is the status key's."""
+
+    status: int | str
+    schema: Schema
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class HttpTrigger:
     method: str
     path: str
+    method_span: Span
+    path_span: Span
     body_schema: Schema | None
-    response_schema: tuple[tuple[int | str, Schema], ...]
+    response_schema: tuple[Response, ...]
     query_params: tuple[QueryParam, ...]
     middleware: tuple[FunctionRef, ...]
     condition: FunctionRef | None
@@ -143,6 +168,7 @@ class EmitCall:
     topic: str | None
     topic_span: Span
     payload: ir.Expr | None
+    data: ir.Expr | None  # the payload's `data`, followed through a local name
     has_topic_key: bool
     uses_type_key: bool
     has_message_group_id: bool
@@ -155,8 +181,7 @@ class HandlerFacts:
     streams: tuple[ir.StreamUse, ...]
     path_params: tuple[ir.KeyRead, ...]
     statuses: tuple[ir.StatusReturn, ...]
-    locals: tuple[ir.LocalAssign, ...]
-    loops: tuple[ir.LoopBinding, ...]
+    opaque_calls: bool  # the handler calls code the analysis cannot see into
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from motia_gen import model
 from motia_gen.cache import CompileCache, UnitRecord, dumps
+from motia_gen.check.runner import check_app
 from motia_gen.definitions import DefinitionReader
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
 from motia_gen.discover import SourceFile, discover
@@ -69,6 +70,13 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         files=tuple(f.path for f in files),
     )
     return FrontEnd(app, settings, sort_diagnostics(diagnostics))
+
+
+def validate_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
+    """The front end, then the whole-app checks: what `motia validate` reports."""
+    front = load_app(root, overrides)
+    checked = check_app(front.app, front.settings, root, front.diagnostics)
+    return replace(front, diagnostics=checked)
 
 
 def _apply(settings: Settings, overrides: Overrides) -> Settings:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
-from motia_gen.diagnostics import Diagnostic, Span, diag
+from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
 from motia_gen.fields import did_you_mean
+
+
+@dataclass(frozen=True, slots=True)
+class Lint:
+    """`[tool.motia.lint]`: codes to drop, and codes whose severity changes. Codes are checked against
+    the registry by the check runner, which reports unknown ones with their `spans`."""
+
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    spans: tuple[tuple[str, Span], ...] = ()  # each code as written → where
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +29,11 @@ class Settings:
     exclude: tuple[str, ...] = ()
     source_roots: tuple[str, ...] = (".",)
     external_topics: tuple[str, ...] = ()
+    lint: Lint = field(default_factory=Lint)
 
 
-_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)} | {
-    f.name: f.name for f in fields(Settings)
-}
+_LISTS = ("dirs", "include", "exclude", "source_roots", "external_topics")
+_KEYS = {name.replace("_", "-"): name for name in _LISTS} | {name: name for name in _LISTS} | {"lint": "lint"}
 
 
 def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
@@ -49,13 +60,57 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             problems.append(
                 diag("MG111", _key_span(text, key), f"unknown key '{key}' in [tool.motia]", help=help)
             )
+        elif name == "lint":
+            lint, found = _lint(text, value)
+            problems.extend(found)
+            settings = replace(settings, lint=lint)
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(
                 diag("MG111", _key_span(text, key), f"[tool.motia] {key} must be a list of strings")
             )
         else:
-            settings = replace(settings, **{name: tuple(value)})
+            settings = replace(settings, **cast(dict[str, Any], {name: tuple(value)}))
     return settings, tuple(problems)
+
+
+def _lint(text: str, table: object) -> tuple[Lint, list[Diagnostic]]:
+    if not isinstance(table, dict):
+        return Lint(), [diag("MG111", _key_span(text, "lint"), "[tool.motia] lint must be a table")]
+    problems: list[Diagnostic] = []
+    ignore: tuple[str, ...] = ()
+    severity: list[tuple[str, Severity]] = []
+    for key, value in table.items():
+        if key == "ignore" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            ignore = tuple(value)
+        elif key == "severity" and isinstance(value, dict):
+            for code, level in value.items():
+                if level in tuple(Severity):
+                    severity.append((code, Severity(level)))
+                else:
+                    message = f"severity of {code} must be one of {', '.join(Severity)}, not {level!r}"
+                    problems.append(diag("MG111", _key_span(text, code), message))
+        elif key in ("ignore", "severity"):
+            expected = "a list of codes" if key == "ignore" else "a table of code = severity"
+            problems.append(
+                diag("MG111", _key_span(text, key), f"[tool.motia.lint] {key} must be {expected}")
+            )
+        else:
+            problems.append(
+                diag("MG111", _key_span(text, key), f"unknown key '{key}' in [tool.motia.lint]",
+                     help="known keys: ignore, severity")
+            )  # fmt: skip
+    codes = [*ignore, *(code for code, _ in severity)]
+    spans = tuple((code, _code_span(text, code)) for code in codes)
+    return Lint(ignore, tuple(severity), spans), problems
+
+
+def _code_span(text: str, code: str) -> Span:
+    offset = text.find(code)
+    if offset < 0:
+        return Span.file_start("pyproject.toml")
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Span("pyproject.toml", line, column, line, column + len(code))
 
 
 def _key_span(text: str, key: str) -> Span:

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from motia_gen.emit.app_json import render_app_json
-from motia_gen.pipeline import Overrides, load_app
+from motia_gen.pipeline import Overrides, validate_app
 from motia_gen.render import Summary, render_text, source_lines
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -19,7 +19,7 @@ def cases() -> list[Path]:
 
 
 def outputs(case: Path) -> dict[str, str]:
-    result = load_app(case, Overrides(use_cache=False))
+    result = validate_app(case, Overrides(use_cache=False))
     summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
 
     @cache

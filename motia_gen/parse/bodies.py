@@ -5,6 +5,7 @@ The visitor stays inside one function: nested functions and classes are other sc
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 
 import libcst as cst
@@ -27,6 +28,9 @@ def _first_arg_string(node: cst.Call) -> str | None:
     return _string(node.args[0].value) if node.args else None
 
 
+_BUILTINS = frozenset(dir(builtins))
+
+
 class BodyVisitor(cst.CSTVisitor):
     def __init__(
         self,
@@ -45,6 +49,7 @@ class BodyVisitor(cst.CSTVisitor):
         self.statuses: list[ir.StatusReturn] = []
         self.locals: list[ir.LocalAssign] = []
         self.loops: list[ir.LoopBinding] = []
+        self.opaque_calls = False
         self.depth = 0
 
     def facts(self) -> ir.BodyFacts:
@@ -55,6 +60,7 @@ class BodyVisitor(cst.CSTVisitor):
             tuple(self.statuses),
             tuple(self.locals),
             tuple(self.loops),
+            self.opaque_calls,
         )
 
     # -- scopes: only the handler's own body ---------------------------------------------------------
@@ -85,7 +91,18 @@ class BodyVisitor(cst.CSTVisitor):
                 name = _first_arg_string(node)
                 if name is not None:
                     self.streams.append(ir.StreamUse(name, "Stream", self.converter.span_of(node)))
+            elif func.value not in _BUILTINS:
+                self.opaque_calls = True
+        elif not self._rooted_at_param(func):
+            self.opaque_calls = True
         self._path_param_call(node)
+
+    def _rooted_at_param(self, node: cst.BaseExpression) -> bool:
+        """`context.logger.info`, `req.get`: a call on what the runtime passed in cannot emit unseen
+        (anything else, such as a project helper, might)."""
+        while isinstance(node, cst.Attribute):
+            node = node.value
+        return isinstance(node, cst.Name) and node.value in self.params
 
     def _emit(self, method: str, node: cst.Call) -> None:
         arg = self.converter.convert(node.args[0].value) if node.args else None

@@ -182,6 +182,7 @@ class BodyFacts:
     statuses: tuple[StatusReturn, ...] = ()
     locals: tuple[LocalAssign, ...] = ()
     loops: tuple[LoopBinding, ...] = ()
+    opaque_calls: bool = False  # calls something other than builtins and methods of its parameters
 
 
 # ---- module-level bindings ---------------------------------------------------------------------------

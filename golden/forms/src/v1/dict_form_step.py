@@ -30,4 +30,5 @@ config = {
 
 
 async def handler(input, ctx):
+    await ctx.enqueue({"topic": "order.pinged", "data": {}})
     return await ctx.match({"http": lambda req: {"status": 200, "body": {"message": "pong"}}})

@@ -17,7 +17,8 @@ config = {
 async def handler(req, context):
     order_id = req.get("pathParams", {}).get("id")
     topic = ORDER_CREATED
-    await context.emit({"topic": topic, "data": {"id": order_id}})
+    await context.emit({"topic": topic, "data": {"id": order_id}, "messageGroupId": order_id})
+    await context.emit({"topic": "order.audited", "data": {"id": order_id}})
     await context.streams.orders.set("all", order_id, {"id": order_id})
     if not order_id:
         return {"status": 400, "body": {}}

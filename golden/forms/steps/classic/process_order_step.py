@@ -13,3 +13,5 @@ config = {
 
 def handler(input_data, context):
     context.logger.info("processing", {"id": input_data["id"]})
+    for topic in TOPICS:
+        context.emit({"topic": topic, "data": {"message": input_data["id"]}, "messageGroupId": "orders"})

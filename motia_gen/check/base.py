@@ -1,0 +1,40 @@
+"""What every rule receives, and the small helpers several families share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from motia_gen import model
+from motia_gen.diagnostics import Diagnostic
+from motia_gen.settings import Settings
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: one run, one input
+class CheckInput:
+    app: model.App
+    settings: Settings
+    root: Path
+
+
+Rule = Callable[[CheckInput], Iterable[Diagnostic]]
+
+
+def http_triggers(app: model.App) -> Iterator[tuple[model.Step, model.HttpTrigger]]:
+    for step in app.steps:
+        for trigger in step.triggers:
+            if isinstance(trigger, model.HttpTrigger):
+                yield step, trigger
+
+
+def queue_triggers(app: model.App) -> Iterator[tuple[model.Step, model.QueueTrigger]]:
+    for step in app.steps:
+        for trigger in step.triggers:
+            if isinstance(trigger, model.QueueTrigger):
+                yield step, trigger
+
+
+def path_params(path: str) -> list[str]:
+    """`/users/:id/posts/:post` → ["id", "post"]."""
+    return [segment[1:] for segment in path.split("/") if segment.startswith(":")]

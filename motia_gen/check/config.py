@@ -1,0 +1,279 @@
+"""Config rules the front end cannot see file by file: names across the app, HTTP methods and paths,
+statuses, query parameters, infrastructure and queue ranges, handler signatures and `includeFiles`."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator
+
+from motia_gen import model
+from motia_gen.check.base import CheckInput, Rule, http_triggers, queue_triggers
+from motia_gen.diagnostics import Diagnostic, Related, diag
+
+HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")
+LONG_NAME = 40
+
+
+def step_names(check: CheckInput) -> Iterator[Diagnostic]:
+    first: dict[str, model.Step] = {}
+    for step in check.app.steps:
+        if not step.name.strip():
+            yield diag("MG228", step.name_span, "step name is empty")
+            continue
+        if len(step.name) > LONG_NAME:
+            yield diag(
+                "MG218",
+                step.name_span,
+                f"step name '{step.name}' is {len(step.name)} characters long (more than {LONG_NAME})",
+            )
+        other = first.setdefault(step.name, step)
+        if other is not step:
+            yield diag(
+                "MG217",
+                step.name_span,
+                f"step name '{step.name}' is already used",
+                related=(Related(other.name_span, f"'{step.name}' is first defined here"),),
+            )
+
+
+def stream_names(check: CheckInput) -> Iterator[Diagnostic]:
+    first: dict[str, model.Stream] = {}
+    for stream in check.app.streams:
+        other = first.setdefault(stream.name, stream)
+        if other is not stream:
+            yield diag(
+                "MG219",
+                stream.name_span,
+                f"stream name '{stream.name}' is already used",
+                related=(Related(other.name_span, f"'{stream.name}' is first defined here"),),
+            )
+
+
+def http_methods(check: CheckInput) -> Iterator[Diagnostic]:
+    for _step, trigger in http_triggers(check.app):
+        if trigger.method in HTTP_METHODS:
+            continue
+        upper = trigger.method.upper()
+        help = f"write '{upper}'" if upper in HTTP_METHODS else f"expected one of {', '.join(HTTP_METHODS)}"
+        yield diag("MG215", trigger.method_span, f"'{trigger.method}' is not an HTTP method", help=help)
+
+
+def path_problem(path: str) -> str | None:
+    if not path.startswith("/"):
+        return "must start with '/'"
+    seen: set[str] = set()
+    for segment in path.split("/")[1:]:
+        if not segment.startswith(":"):
+            continue
+        name = segment[1:]
+        if not name.isidentifier():
+            return f"segment '{segment}' is not a parameter (a name after ':' must be an identifier)"
+        if name in seen:
+            return f"parameter ':{name}' appears twice"
+        seen.add(name)
+    if "//" in path:
+        return "has an empty segment ('//')"
+    return None
+
+
+def http_paths(check: CheckInput) -> Iterator[Diagnostic]:
+    for _step, trigger in http_triggers(check.app):
+        problem = path_problem(trigger.path)
+        if problem is not None:
+            yield diag("MG216", trigger.path_span, f"path '{trigger.path}' {problem}")
+
+
+def response_statuses(check: CheckInput) -> Iterator[Diagnostic]:
+    for _step, trigger in http_triggers(check.app):
+        for response in trigger.response_schema:
+            status = response.status
+            number = int(status) if isinstance(status, str) and status.isdigit() else status
+            if not isinstance(number, int) or not 100 <= number <= 599:
+                yield diag(
+                    "MG223",
+                    response.span,
+                    f"responseSchema key {status!r} is not an HTTP status (100–599)",
+                )
+
+
+def query_params(check: CheckInput) -> Iterator[Diagnostic]:
+    for _step, trigger in http_triggers(check.app):
+        first: dict[str, model.QueryParam] = {}
+        for param in trigger.query_params:
+            other = first.setdefault(param.name, param)
+            if other is not param:
+                yield diag(
+                    "MG224",
+                    param.span,
+                    f"query parameter '{param.name}' is declared twice",
+                    related=(Related(other.span, "first declared here"),),
+                )
+
+
+# -- infrastructure and queue settings ----------------------------------------------------------------------
+def _outside(value: float | None, low: float, high: float | None) -> bool:
+    return value is not None and (value < low or (high is not None and value > high))
+
+
+def _handler_settings(settings: model.HandlerSettings) -> Iterator[Diagnostic]:
+    if _outside(settings.ram, 128, 10240):
+        yield diag("MG221", settings.span_of("ram"), f"ram {settings.ram:g} MB is outside 128–10240 MB")
+    if _outside(settings.timeout, 1, 900):
+        yield diag("MG221", settings.span_of("timeout"), f"timeout {settings.timeout:g} s is outside 1–900 s")
+    if settings.cpu is not None and settings.ram is not None:
+        expected = settings.ram / 2048
+        if abs(settings.cpu - expected) > 0.1:
+            yield diag(
+                "MG221",
+                settings.span_of("cpu"),
+                f"cpu {settings.cpu:g} vCPU is not proportional to ram {settings.ram:g} MB",
+                help=f"expected about {expected:.4g} vCPU (ram / 2048)",
+            )
+
+
+def _queue_settings(queue: model.QueueSettings, timeout: float | None) -> Iterator[Diagnostic]:
+    if _outside(queue.max_retries, 0, None):
+        yield diag("MG221", queue.span_of("max_retries"), f"maxRetries {queue.max_retries} is negative")
+    if _outside(queue.delay_seconds, 0, 900):
+        yield diag(
+            "MG221", queue.span_of("delay_seconds"), f"delaySeconds {queue.delay_seconds} is outside 0–900 s"
+        )
+    if _outside(queue.concurrency, 1, None):
+        yield diag("MG221", queue.span_of("concurrency"), f"concurrency {queue.concurrency} is below 1")
+    if _outside(queue.visibility_timeout, 1, None):
+        yield diag(
+            "MG221",
+            queue.span_of("visibility_timeout"),
+            f"visibilityTimeout {queue.visibility_timeout} s is below 1 s",
+        )
+    elif queue.visibility_timeout is not None and timeout is not None and queue.visibility_timeout <= timeout:
+        yield diag(
+            "MG221",
+            queue.span_of("visibility_timeout"),
+            f"visibilityTimeout {queue.visibility_timeout} s must be greater than the handler timeout "
+            f"{timeout:g} s, or messages are redelivered while still being handled",
+        )
+    if queue.type is not None and queue.type not in ("standard", "fifo"):
+        yield diag("MG221", queue.span_of("type"), f"queue type '{queue.type}' is not 'standard' or 'fifo'")
+
+
+def settings_ranges(check: CheckInput) -> Iterator[Diagnostic]:
+    for step in check.app.steps:
+        if step.infrastructure is not None:
+            yield from _handler_settings(step.infrastructure)
+    seen: set[int] = set()
+    for step, trigger in queue_triggers(check.app):
+        # A classic event step shares one queue setting across its topics: report it once.
+        if trigger.queue is None or id(trigger.queue) in seen:
+            continue
+        seen.add(id(trigger.queue))
+        timeout = step.infrastructure.timeout if step.infrastructure else None
+        yield from _queue_settings(trigger.queue, timeout)
+
+
+# -- handlers -----------------------------------------------------------------------------------------------
+def _expected_arguments(step: model.Step) -> tuple[int, ...]:
+    """How many positional arguments the runtime may pass to the step's handler."""
+    if step.kind == "cron":
+        return (1,)
+    if step.kind in ("api", "event"):
+        return (2,)
+    if step.triggers and all(isinstance(t, model.CronTrigger) for t in step.triggers):
+        return (2, 1)  # 1.x cron handlers get (None, ctx), or ctx alone when they take one argument
+    return (2,)
+
+
+def _plural(count: int) -> str:
+    return f"{count} argument{'s' if count != 1 else ''}"
+
+
+def handlers(check: CheckInput) -> Iterator[Diagnostic]:
+    for step in check.app.steps:
+        if step.handler is None:
+            continue
+        ref = step.handler.ref
+        if step.kind == "noop":
+            yield diag("MG225", ref.span, f"noop step '{step.name}' has a handler, which never runs")
+            continue
+        expected = _expected_arguments(step)
+        if not any(ref.accepts(count) for count in expected):
+            yield diag(
+                "MG226",
+                ref.span,
+                f"handler '{ref.name}' cannot be called with {_plural(expected[0])}, as the runtime calls "
+                f"{_kind_label(step)} handlers",
+                help=_signature_help(step),
+            )
+
+
+def _kind_label(step: model.Step) -> str:
+    return f"{step.kind} step" if step.kind != "triggers" else "Motia 1.x"
+
+
+def _signature_help(step: model.Step) -> str:
+    if step.kind == "cron":
+        return "write `async def handler(context)`"
+    if step.kind == "api":
+        return "write `async def handler(req, context)`"
+    return "write `async def handler(input, context)`"
+
+
+def middleware_and_conditions(check: CheckInput) -> Iterator[Diagnostic]:
+    for step in check.app.steps:
+        for trigger in step.triggers:
+            if trigger.condition is not None and not trigger.condition.accepts(2):
+                ref = trigger.condition
+                yield diag(
+                    "MG226",
+                    ref.span,
+                    f"condition '{ref.name}' cannot be called with 2 arguments (input, context)",
+                )
+            if isinstance(trigger, model.HttpTrigger):
+                yield from _middleware(trigger.middleware)
+
+
+def _middleware(refs: tuple[model.FunctionRef, ...]) -> Iterator[Diagnostic]:
+    for ref in refs:
+        if not ref.accepts(3):
+            yield diag(
+                "MG226",
+                ref.span,
+                f"middleware '{ref.name}' cannot be called with 3 arguments (req, context, next)",
+            )
+        elif not ref.is_async:
+            yield diag(
+                "MG226",
+                ref.span,
+                f"middleware '{ref.name}' must be async: it awaits `next()` to run the handler",
+            )
+
+
+def include_files(check: CheckInput) -> Iterator[Diagnostic]:
+    for step in check.app.steps:
+        base = os.path.join(check.root, os.path.dirname(step.file))
+        for pattern in step.include_files:
+            if not glob.glob(os.path.join(base, pattern), recursive=True):
+                yield diag(
+                    "MG227",
+                    step.span,
+                    f"includeFiles pattern '{pattern}' matches no file (relative to {_folder(step.file)})",
+                )
+
+
+def _folder(file: str) -> str:
+    return os.path.dirname(file) + "/" if os.path.dirname(file) else "the app root"
+
+
+RULES: tuple[Rule, ...] = (
+    step_names,
+    stream_names,
+    http_methods,
+    http_paths,
+    response_statuses,
+    query_params,
+    settings_ranges,
+    handlers,
+    middleware_and_conditions,
+    include_files,
+)

@@ -1,0 +1,238 @@
+"""What handlers really do, from the body facts of the front end: emits against the declared topics and
+the subscribers' schemas, streams, path parameters and returned statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from motia_gen import model
+from motia_gen.check.base import CheckInput, path_params, queue_triggers
+from motia_gen.check.suggest import TopicIndex
+from motia_gen.diagnostics import Diagnostic, diag
+from motia_gen.fields import did_you_mean
+from motia_gen.parse import ir
+
+
+def _handled(check: CheckInput) -> Iterator[tuple[model.Step, model.HandlerFacts]]:
+    for step in check.app.steps:
+        if step.handler is not None and step.kind != "noop":
+            yield step, step.handler.facts
+
+
+def undeclared_emits(check: CheckInput) -> Iterator[Diagnostic]:
+    for step, facts in _handled(check):
+        declared = {e.topic for e in step.emits}
+        index: TopicIndex | None = None
+        for call in facts.emits:
+            if call.topic is None or call.topic in declared:
+                continue
+            index = index or TopicIndex(declared)
+            close = index.closest(call.topic)
+            help = f"did you mean '{close}'?" if close else f"add '{call.topic}' to the step's emits"
+            yield diag(
+                "MG200",
+                call.topic_span,
+                f"{step.name} {call.method}s topic '{call.topic}', which its config does not declare",
+                help=help,
+            )
+
+
+def emit_shapes(check: CheckInput) -> Iterator[Diagnostic]:
+    for _step, facts in _handled(check):
+        for call in facts.emits:
+            if isinstance(call.payload, ir.DictExpr) and not call.has_topic_key:
+                if call.uses_type_key:
+                    yield diag(
+                        "MG201",
+                        call.span,
+                        f"{call.method} payload uses 'type' where 'topic' belongs",
+                        help="rename the key to 'topic'",
+                    )
+                elif not any(e.key is None for e in call.payload.entries):
+                    yield diag("MG201", call.span, f"{call.method} payload has no 'topic' key")
+            elif call.topic is None:
+                yield diag(
+                    "MG202",
+                    call.topic_span,
+                    "the emitted topic is computed at run time, so it was not checked",
+                    help="use a string literal or a module-level constant to have it checked",
+                )
+
+
+def _fifo_topics(check: CheckInput) -> set[str]:
+    return {
+        trigger.topic
+        for _step, trigger in queue_triggers(check.app)
+        if trigger.queue is not None and trigger.queue.type == "fifo"
+    }
+
+
+def fifo_groups(check: CheckInput) -> Iterator[Diagnostic]:
+    fifo = _fifo_topics(check)
+    for _step, facts in _handled(check):
+        for call in facts.emits:
+            if (
+                call.topic in fifo
+                and isinstance(call.payload, ir.DictExpr)
+                and not call.has_message_group_id
+                and not any(e.key is None for e in call.payload.entries)
+            ):
+                yield diag(
+                    "MG203",
+                    call.span,
+                    f"topic '{call.topic}' is consumed through a FIFO queue but is emitted without "
+                    "messageGroupId",
+                    help="add 'messageGroupId' to the payload: FIFO queues order messages per group",
+                )
+
+
+# -- payloads -----------------------------------------------------------------------------------------------
+def literal(expr: ir.Expr | None) -> tuple[bool, Any]:
+    """(True, value) when the expression is a literal JSON value."""
+    if isinstance(expr, ir.Const):
+        return True, expr.value
+    if isinstance(expr, ir.SeqExpr) and expr.kind in ("list", "tuple"):
+        items = [literal(e) for e in expr.elements]
+        return all(ok for ok, _ in items), [v for _, v in items]
+    if isinstance(expr, ir.DictExpr):
+        out: dict[str, Any] = {}
+        for entry in expr.entries:
+            if not isinstance(entry.key, ir.Const) or not isinstance(entry.key.value, str):
+                return False, None
+            ok, value = literal(entry.value)
+            if not ok:
+                return False, None
+            out[entry.key.value] = value
+        return True, out
+    return False, None
+
+
+def _subscriber_schemas(check: CheckInput) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    schemas: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for step, trigger in queue_triggers(check.app):
+        if trigger.input is not None:
+            schemas.setdefault(trigger.topic, []).append((step.name, trigger.input.json))
+    return schemas
+
+
+def _payload_problems(data: ir.DictExpr, schema: dict[str, Any]) -> Iterator[tuple[ir.Expr, str]]:
+    keys = {
+        e.key.value: e for e in data.entries if isinstance(e.key, ir.Const) and isinstance(e.key.value, str)
+    }
+    if any(e.key is None for e in data.entries):
+        return  # `**spread`: the keys are not all known
+    properties = schema.get("properties") or {}
+    for name in schema.get("required") or ():
+        if name not in keys:
+            yield data, f"the payload has no '{name}', which is required"
+    for name, entry in keys.items():
+        if name not in properties:
+            if schema.get("additionalProperties") is False:
+                yield entry.key or data, f"'{name}' is not a property of the input schema"
+            continue
+        ok, value = literal(entry.value)
+        if not ok:
+            continue
+        property_schema = {**properties[name], "$defs": schema.get("$defs", {})}
+        error = next(iter(Draft202012Validator(property_schema).iter_errors(value)), None)
+        if error is not None:
+            yield entry.value, f"'{name}': {error.message}"
+
+
+def payloads(check: CheckInput) -> Iterator[Diagnostic]:
+    schemas = _subscriber_schemas(check)
+    for _step, facts in _handled(check):
+        for call in facts.emits:
+            if call.topic is None or not isinstance(call.data, ir.DictExpr):
+                continue
+            reported: set[str] = set()
+            for subscriber, schema in schemas.get(call.topic, ()):
+                for where, problem in _payload_problems(call.data, schema):
+                    if problem not in reported:
+                        reported.add(problem)
+                        yield diag(
+                            "MG208",
+                            where.span,
+                            f"payload for '{call.topic}' does not match {subscriber}'s input: {problem}",
+                        )
+
+
+def unused_emits(check: CheckInput) -> Iterator[Diagnostic]:
+    for step, facts in _handled(check):
+        if facts.opaque_calls or any(call.topic is None for call in facts.emits):
+            continue
+        used = {call.topic for call in facts.emits}
+        for emit in step.emits:
+            if emit.topic not in used:
+                yield diag(
+                    "MG209",
+                    emit.span,
+                    f"{step.name} declares '{emit.topic}' but its handler never emits it",
+                )
+
+
+# -- streams, path parameters, statuses ---------------------------------------------------------------------
+def unknown_streams(check: CheckInput) -> Iterator[Diagnostic]:
+    names = sorted({s.name for s in check.app.streams})
+    for _step, facts in _handled(check):
+        for use in facts.streams:
+            if use.name in names:
+                continue
+            close = did_you_mean(use.name, names)
+            yield diag(
+                "MG252",
+                use.span,
+                f"stream '{use.name}' is not defined by any stream file",
+                help=f"did you mean '{close}'?" if close else None,
+            )
+
+
+def unknown_path_params(check: CheckInput) -> Iterator[Diagnostic]:
+    for step, facts in _handled(check):
+        paths = [t.path for t in step.triggers if isinstance(t, model.HttpTrigger)]
+        if not paths:
+            continue
+        defined = {name for path in paths for name in path_params(path)}
+        for read in facts.path_params:
+            if read.key not in defined:
+                close = did_you_mean(read.key, sorted(defined))
+                yield diag(
+                    "MG253",
+                    read.span,
+                    f"path parameter '{read.key}' is not in the path {' or '.join(paths)}",
+                    help=f"did you mean '{close}'?" if close else None,
+                )
+
+
+def undeclared_statuses(check: CheckInput) -> Iterator[Diagnostic]:
+    for step, facts in _handled(check):
+        declared: set[int] = set()
+        for trigger in step.triggers:
+            if isinstance(trigger, model.HttpTrigger):
+                declared |= {int(r.status) for r in trigger.response_schema if str(r.status).isdigit()}
+        if not declared:
+            continue
+        for status in facts.statuses:
+            if status.status not in declared:
+                listed = ", ".join(str(s) for s in sorted(declared))
+                yield diag(
+                    "MG254",
+                    status.span,
+                    f"{step.name} returns status {status.status}, which its responseSchema does not declare",
+                    help=f"declared: {listed}",
+                )
+
+
+RULES = (
+    undeclared_emits,
+    emit_shapes,
+    fifo_groups,
+    payloads,
+    unused_emits,
+    unknown_streams,
+    unknown_path_params,
+    undeclared_statuses,
+)

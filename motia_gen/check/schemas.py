@@ -1,0 +1,51 @@
+"""Every JSON Schema in the app must be valid against its meta-schema (Draft 2020-12 unless `$schema`
+names another draft), or validation at run time would fail or accept anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jsonschema import SchemaError, validators
+
+from motia_gen import model
+from motia_gen.check.base import CheckInput
+from motia_gen.diagnostics import Diagnostic, diag
+
+
+def _schemas(app: model.App) -> Iterator[tuple[str, model.Schema]]:
+    for step in app.steps:
+        for trigger in step.triggers:
+            if isinstance(trigger, model.HttpTrigger):
+                if trigger.body_schema is not None:
+                    yield "bodySchema", trigger.body_schema
+                for response in trigger.response_schema:
+                    yield f"responseSchema[{response.status}]", response.schema
+            elif isinstance(trigger, model.QueueTrigger) and trigger.input is not None:
+                yield "input", trigger.input
+    for stream in app.streams:
+        if stream.schema is not None:
+            yield f"schema of stream '{stream.name}'", stream.schema
+
+
+def schema_problem(schema: object) -> str | None:
+    if isinstance(schema, bool):
+        return None
+    if not isinstance(schema, dict):
+        return "a schema must be an object or a boolean"
+    validator = validators.validator_for(schema, default=validators.Draft202012Validator)
+    try:
+        validator.check_schema(schema)
+    except SchemaError as error:
+        where = "/".join(str(part) for part in error.absolute_path)
+        return f"{error.message}" + (f" (at {where})" if where else "")
+    return None
+
+
+def json_schemas(check: CheckInput) -> Iterator[Diagnostic]:
+    for label, schema in _schemas(check.app):
+        problem = schema_problem(schema.json)
+        if problem is not None:
+            yield diag("MG222", schema.span, f"{label} is not a valid JSON Schema: {problem}")
+
+
+RULES = (json_schemas,)
