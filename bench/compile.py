@@ -271,7 +271,7 @@ def _classic_entries(plan: StepPlan) -> list[str]:
         entries += [
             '"infrastructure": {',
             '    "handler": {"timeout": 30},',
-            '    "queue": {"type": "standard", "maxRetries": RETRIES, "visibilityTimeout": 30},',
+            '    "queue": {"type": "standard", "maxRetries": RETRIES, "visibilityTimeout": 60},',
             "},",
         ]
     return entries

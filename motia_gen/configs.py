@@ -173,7 +173,7 @@ class ConfigReader:
         for key in CLASSIC_REQUIRED[kind]:
             if not fields.has(key):
                 fields.missing(key)
-        name = fields.string("name")
+        name = self._step_name(fields.string("name"))
         triggers = self._classic_triggers(kind, fields)
         parts = StepParts(
             name=name[0] if name else "",
@@ -190,6 +190,11 @@ class ConfigReader:
         )
         fields.finish(CLASSIC_KEYS[kind])
         return parts
+
+    def _step_name(self, name: tuple[str, Span] | None) -> tuple[str, Span] | None:
+        if name is not None and not name[0].strip():
+            self.sink.append(diag("MG228", name[1], "step name is empty"))
+        return name
 
     def _classic_triggers(self, kind: str, fields: Fields) -> tuple[model.Trigger, ...]:
         if kind == "api":
@@ -214,7 +219,7 @@ class ConfigReader:
         def keys(snake: str, camel_name: str) -> tuple[str, ...]:
             return (snake, camel_name) if camel and snake != camel_name else (snake,)
 
-        name = fields.string("name", required=True)
+        name = self._step_name(fields.string("name", required=True))
         triggers = tuple(
             t
             for item in fields.items("triggers", required=True) or ()

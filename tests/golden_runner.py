@@ -35,7 +35,7 @@ def outputs(case: Path) -> dict[str, str]:
 def markers(case: Path) -> set[tuple[str, str, int, int | None]]:
     """`# expect: MG213` (line) or `# expect: MG213:9` (line and column) comments in the case's files."""
     found: set[tuple[str, str, int, int | None]] = set()
-    for file in sorted(case.rglob("*.py")):
+    for file in sorted([*case.rglob("*.py"), *case.glob("pyproject.toml")]):
         text = file.read_text(encoding="utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), start=1):
             for match in MARKER.finditer(line):

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motia_gen.pipeline import Overrides, load_app
+from motia_gen.pipeline import Overrides, validate_app
 from motia_gen.render import source_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +129,7 @@ def test_front_end_never_raises_and_positions_are_real(files: list[tuple[str, st
             texts[relative] = text
         (root / "steps" / "raw_step.py").write_bytes(raw)
         texts["steps/raw_step.py"] = raw.decode("utf-8", errors="replace")
-        result = load_app(root, Overrides(use_cache=False, workers=1))
+        result = validate_app(root, Overrides(use_cache=False, workers=1))
     for d in result.diagnostics:
         assert d.span.line >= 1, d
         assert d.span.column >= 1, d

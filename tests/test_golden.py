@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from motia_gen.diagnostics import REGISTRY
-from motia_gen.pipeline import Overrides, load_app
+from motia_gen.pipeline import Overrides, validate_app
 from tests.golden_runner import cases, markers, outputs
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -40,7 +40,7 @@ def test_golden_outputs(case: Path) -> None:
 @pytest.mark.parametrize("case", [c for c in cases() if markers(c)], ids=lambda p: p.name)
 def test_inline_expectations(case: Path) -> None:
     expected = markers(case)
-    diagnostics = load_app(case, Overrides(use_cache=False)).diagnostics
+    diagnostics = validate_app(case, Overrides(use_cache=False)).diagnostics
     with_column = {(code, file, line, column) for code, file, line, column in expected if column is not None}
     line_only = {(code, file, line) for code, file, line, column in expected if column is None}
     got = {(d.code, d.span.file, d.span.line, d.span.column) for d in diagnostics}

@@ -38,3 +38,8 @@ def queue_triggers(app: model.App) -> Iterator[tuple[model.Step, model.QueueTrig
 def path_params(path: str) -> list[str]:
     """`/users/:id/posts/:post` → ["id", "post"]."""
     return [segment[1:] for segment in path.split("/") if segment.startswith(":")]
+
+
+def label(step: model.Step) -> str:
+    """How messages name a step (a nameless one was reported already)."""
+    return step.name if step.name.strip() else "an unnamed step"

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 
 from motia_gen import model
-from motia_gen.check.base import CheckInput, Rule, http_triggers, queue_triggers
+from motia_gen.check.base import CheckInput, Rule, http_triggers, label, queue_triggers
 from motia_gen.diagnostics import Diagnostic, Related, diag
 
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")
@@ -19,8 +19,7 @@ def step_names(check: CheckInput) -> Iterator[Diagnostic]:
     first: dict[str, model.Step] = {}
     for step in check.app.steps:
         if not step.name.strip():
-            yield diag("MG228", step.name_span, "step name is empty")
-            continue
+            continue  # reported by the front end where the name is read (MG211, MG212 or MG228)
         if len(step.name) > LONG_NAME:
             yield diag(
                 "MG218",
@@ -194,7 +193,7 @@ def handlers(check: CheckInput) -> Iterator[Diagnostic]:
             continue
         ref = step.handler.ref
         if step.kind == "noop":
-            yield diag("MG225", ref.span, f"noop step '{step.name}' has a handler, which never runs")
+            yield diag("MG225", ref.span, f"{label(step)} is a noop step, so its handler never runs")
             continue
         expected = _expected_arguments(step)
         if not any(ref.accepts(count) for count in expected):

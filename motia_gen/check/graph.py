@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from motia_gen import model
-from motia_gen.check.base import CheckInput, queue_triggers
+from motia_gen.check.base import CheckInput, label, queue_triggers
 from motia_gen.check.suggest import TopicIndex
 from motia_gen.diagnostics import Diagnostic, Related, diag
 
@@ -62,10 +62,8 @@ def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
             if close is not None:
                 other, trigger = graph.subscribers[close][0]
                 help = f"did you mean '{close}' (subscribed by {other.name} at {trigger.span.label()})?"
-            yield diag(
-                "MG204", emit.span, f"topic '{topic}' is emitted by {step.name} but no step subscribes to it",
-                help=help,
-            )  # fmt: skip
+            message = f"topic '{topic}' is emitted by {label(step)} but no step subscribes to it"
+            yield diag("MG204", emit.span, message, help=help)
 
 
 def subscriptions_without_emitter(check: CheckInput) -> Iterator[Diagnostic]:
@@ -80,10 +78,8 @@ def subscriptions_without_emitter(check: CheckInput) -> Iterator[Diagnostic]:
         else:
             help = "if it is fed from outside the app, list it in [tool.motia] external-topics"
         for step, trigger in subscriptions:
-            yield diag(
-                "MG205", trigger.span, f"{step.name} subscribes to topic '{topic}' but no step emits it",
-                help=help,
-            )  # fmt: skip
+            message = f"{label(step)} subscribes to topic '{topic}' but no step emits it"
+            yield diag("MG205", trigger.span, message, help=help)
 
 
 # -- cycles -------------------------------------------------------------------------------------------------

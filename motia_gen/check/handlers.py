@@ -160,9 +160,14 @@ def payloads(check: CheckInput) -> Iterator[Diagnostic]:
                         )
 
 
+def _dynamic(call: model.EmitCall) -> bool:
+    """An emit whose topic might be any declared one."""
+    return call.topic is None and (call.has_topic_key or not isinstance(call.payload, ir.DictExpr))
+
+
 def unused_emits(check: CheckInput) -> Iterator[Diagnostic]:
     for step, facts in _handled(check):
-        if facts.opaque_calls or any(call.topic is None for call in facts.emits):
+        if facts.opaque_calls or any(_dynamic(call) for call in facts.emits):
             continue
         used = {call.topic for call in facts.emits}
         for emit in step.emits:

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from motia_gen.check.suggest import distance
 from motia_gen.diagnostics import REGISTRY, Diagnostic, Span, diag
-from motia_gen.fields import did_you_mean
 from motia_gen.settings import Lint
 
 _COMMENT = re.compile(r"#\s*motia:\s*ignore\[([^\]]*)\]")
@@ -48,8 +48,14 @@ def _comments(file: str, text: str) -> Iterator[Ignore]:
             yield Ignore(file, number, tuple(codes))
 
 
+def _closest_code(code: str) -> str | None:
+    """A code one edit away (`MG20O` → `MG200`), if there is exactly one."""
+    close = [known for known in REGISTRY if distance(code.upper(), known, 1) <= 1]
+    return close[0] if len(close) == 1 else None
+
+
 def _unknown(code: str, span: Span, where: str) -> Diagnostic:
-    close = did_you_mean(code, REGISTRY)
+    close = _closest_code(code)
     return diag(
         "MG112",
         span,

@@ -1,0 +1,1 @@
+config = {"name": "users", "schema": {"type": "objekt"}}  # expect: MG222

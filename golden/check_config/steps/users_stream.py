@@ -1,0 +1,1 @@
+config = {"name": "users", "schema": {"type": "object"}}  # expect: MG219

@@ -1,0 +1,7 @@
+from motia import queue
+
+config = {"name": "SupabaseSync", "triggers": [queue("like:supabase-sync")], "enqueues": []}  # expect: MG205
+
+
+async def handler(input, ctx):
+    pass

@@ -1,0 +1,1 @@
+config = {"name": "orders", "schema": {"type": "object"}}
