@@ -3,9 +3,13 @@ names another draft), or validation at run time would fail or accept anything.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from functools import cache, lru_cache
 
-from jsonschema import SchemaError, validators
+from jsonschema import validators
+from jsonschema.exceptions import best_match
+from jsonschema.protocols import Validator
 
 from motia_gen import model
 from motia_gen.check.base import CheckInput
@@ -32,13 +36,25 @@ def schema_problem(schema: object) -> str | None:
         return None
     if not isinstance(schema, dict):
         return "a schema must be an object or a boolean"
-    validator = validators.validator_for(schema, default=validators.Draft202012Validator)
-    try:
-        validator.check_schema(schema)
-    except SchemaError as error:
-        where = "/".join(str(part) for part in error.absolute_path)
-        return f"{error.message}" + (f" (at {where})" if where else "")
-    return None
+    # Apps share schemas (one model used by many steps), and meta-validation is costly: once per text.
+    return _problem(json.dumps(schema, sort_keys=True))
+
+
+@lru_cache(maxsize=4096)
+def _problem(text: str) -> str | None:
+    schema = json.loads(text)
+    cls = validators.validator_for(schema, default=validators.Draft202012Validator)
+    error = best_match(_meta_validator(cls).iter_errors(schema))
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path)
+    return f"{error.message}" + (f" (at {where})" if where else "")
+
+
+@cache
+def _meta_validator(cls: type[Validator]) -> Validator:
+    """What `check_schema` builds on every call, built once per draft."""
+    return validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA)
 
 
 def json_schemas(check: CheckInput) -> Iterator[Diagnostic]:
