@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +16,7 @@ import typer
 
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import Overrides, validate_app
-from motia_gen.render import Summary, render_github, render_json, render_text, source_lines
+from motia_gen.render import Summary, line_reader, render_github, render_json, render_text
 from motia_gen.version import __version__
 
 app = typer.Typer(
@@ -85,20 +83,9 @@ def validate(
     elif output_format is Format.github:
         text = render_github(result.diagnostics, summary)
     else:
-        text = render_text(result.diagnostics, summary, _line_reader(root))
+        text = render_text(result.diagnostics, summary, line_reader(root))
     sys.stdout.write(text)
     raise typer.Exit(1 if has_errors(result.diagnostics, strict=strict) else 0)
-
-
-def _line_reader(root: Path) -> Callable[[str], list[str]]:
-    @cache
-    def lines(relative: str) -> list[str]:
-        try:
-            return source_lines((root / relative).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return []
-
-    return lines
 
 
 def main() -> None:

@@ -33,6 +33,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
+def suggestion(word: str, candidates: Iterable[str]) -> str | None:
+    """The help line for a near miss, or None when nothing is close."""
+    close = did_you_mean(word, candidates)
+    return f"did you mean '{close}'?" if close else None
+
+
 class Fields:
     def __init__(self, what: str, fields: list[Field], span: Span, sink: list[Diagnostic]) -> None:
         self.what = what

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from motia_gen import model
 from motia_gen.cache import CompileCache, UnitRecord, dumps
-from motia_gen.check.runner import check_app
+from motia_gen.check.runner import check_app, check_definitions
 from motia_gen.definitions import DefinitionReader
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
 from motia_gen.discover import SourceFile, discover
@@ -55,7 +55,7 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         reused = _reusable_units(project, files)
         stale = tuple(f for f in files if f.path not in reused)
         _parse_all(project, stale, overrides.workers)
-        units = {**reused, **_read_units(project, stale)}
+        units = {**reused, **_read_units(project, stale, settings)}
         cache.save(project.contents(), units.keys())  # before the GC is back: it would walk every unit
     records = [units[f.path] for f in files]
     diagnostics = [*problems, *(d for r in records for d in r.diagnostics)]
@@ -168,8 +168,9 @@ def _parse_job(job: tuple[str, str | None, bytes, bool]) -> bytes:
     return dumps(parse_bytes(*job))
 
 
-def _read_units(project: Project, files: tuple[SourceFile, ...]) -> dict[str, UnitRecord]:
-    """Read the steps and streams of each file, recording what each one depended on."""
+def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Settings) -> dict[str, UnitRecord]:
+    """Read the steps and streams of each file and run the per-file checks on them, recording what each
+    one depended on."""
     evaluator = Evaluator(Symbols(project))
     reader = DefinitionReader(evaluator)
     units: dict[str, UnitRecord] = {}
@@ -179,7 +180,8 @@ def _read_units(project: Project, files: tuple[SourceFile, ...]) -> dict[str, Un
             module = project.load(source.path, bodies=source.kind == "step")
             steps = reader.steps(module) if source.kind == "step" else []
             streams = reader.streams(module) if source.kind == "stream" else []
-        record = _unit(project, source.path, dependencies, steps, streams, evaluator.diagnostics[start:])
+        found = [*evaluator.diagnostics[start:], *check_definitions(steps, streams, settings, project.root)]
+        record = _unit(project, source.path, dependencies, steps, streams, found)
         project.cache.store_unit(record)
         units[source.path] = record
     return units

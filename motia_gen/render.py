@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity
 
@@ -42,6 +44,19 @@ def summary_line(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     if not errors and not warnings:
         return f"ok: {app}, no problems found"
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {app}"
+
+
+def line_reader(root: Path) -> LineSource:
+    """Source lines of the app's files for code frames, each file read once."""
+
+    @cache
+    def lines(relative: str) -> list[str]:
+        try:
+            return source_lines((root / relative).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return []
+
+    return lines
 
 
 def render_text(diagnostics: Sequence[Diagnostic], summary: Summary, lines: LineSource) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
-from motia_gen.fields import did_you_mean
+from motia_gen.fields import suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,7 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
     for key, value in table.items():
         name = _KEYS.get(key)
         if name is None:
-            suggestion = did_you_mean(key, sorted({k for k in _KEYS if "_" not in k}))
-            help = f"did you mean '{suggestion}'?" if suggestion else None
+            help = suggestion(key, sorted({k for k in _KEYS if "_" not in k}))
             problems.append(
                 diag("MG111", _key_span(text, key), f"unknown key '{key}' in [tool.motia]", help=help)
             )
@@ -88,7 +87,7 @@ def _lint(text: str, table: object) -> tuple[Lint, list[Diagnostic]]:
                     severity.append((code, Severity(level)))
                 else:
                     message = f"severity of {code} must be one of {', '.join(Severity)}, not {level!r}"
-                    problems.append(diag("MG111", _key_span(text, code), message))
+                    problems.append(diag("MG111", _code_span(text, code), message))
         elif key in ("ignore", "severity"):
             expected = "a list of codes" if key == "ignore" else "a table of code = severity"
             problems.append(

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from motia_gen.fields import did_you_mean
+from motia_gen.fields import suggestion
 from motia_gen.parse import ir
 
 if TYPE_CHECKING:
@@ -107,8 +107,7 @@ class Symbols:
             submodule = self._submodule(module, name)
             if submodule is not None:
                 return ModuleSymbol(submodule)
-            close = did_you_mean(name, module.bindings)
-            hint = f"did you mean '{close}'?" if close else None
+            hint = suggestion(name, module.bindings)
             if imported:
                 where = module.module or module.path
                 return MissingSymbol("MG107", f"module '{where}' has no name '{name}'", hint)

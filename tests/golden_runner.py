@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 from motia_gen.emit.app_json import render_app_json
 from motia_gen.pipeline import Overrides, validate_app
-from motia_gen.render import Summary, render_text, source_lines
+from motia_gen.render import Summary, line_reader, render_text
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 MARKER = re.compile(r"#\s*expect:\s*(MG\d{3})(?::(\d+))?")
@@ -21,15 +20,8 @@ def cases() -> list[Path]:
 def outputs(case: Path) -> dict[str, str]:
     result = validate_app(case, Overrides(use_cache=False))
     summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
-
-    @cache
-    def lines(relative: str) -> list[str]:
-        try:
-            return source_lines((case / relative).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return []
-
-    return {"validate.txt": render_text(result.diagnostics, summary, lines), **render_app_json(result.app)}
+    text = render_text(result.diagnostics, summary, line_reader(case))
+    return {"validate.txt": text, **render_app_json(result.app)}
 
 
 def markers(case: Path) -> set[tuple[str, str, int, int | None]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from motia_gen.diagnostics import Severity
 from motia_gen.settings import Settings, load_settings
 
 
@@ -24,3 +25,23 @@ def test_invalid_toml_is_a_diagnostic(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
     assert settings == Settings()
     assert [(d.code, d.span.file) for d in problems] == [("MG111", "pyproject.toml")]
+
+
+def test_lint_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.motia.lint]\nignore = ["MG205"]\nseverity = { MG204 = "error" }\n', encoding="utf-8"
+    )
+    settings, problems = load_settings(tmp_path)
+    assert problems == ()
+    assert settings.lint.ignore == ("MG205",)
+    assert settings.lint.severity == (("MG204", Severity.ERROR),)
+    assert [(code, span.line) for code, span in settings.lint.spans] == [("MG205", 2), ("MG204", 3)]
+
+
+def test_malformed_lint_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.motia.lint]\nignore = "MG205"\nseverity = { MG204 = "fatal" }\nselect = []\n', encoding="utf-8"
+    )
+    settings, problems = load_settings(tmp_path)
+    assert settings.lint.ignore == ()
+    assert [(d.code, d.span.line) for d in problems] == [("MG111", 2), ("MG111", 3), ("MG111", 4)]

@@ -5,47 +5,46 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from motia_gen import model
 from motia_gen.check.base import CheckInput, Rule, http_triggers, label, queue_triggers
-from motia_gen.diagnostics import Diagnostic, Related, diag
+from motia_gen.diagnostics import Diagnostic, Related, Span, diag
 
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")
 LONG_NAME = 40
 
 
 def step_names(check: CheckInput) -> Iterator[Diagnostic]:
-    first: dict[str, model.Step] = {}
+    # Empty names are reported by the front end where the name is read (MG211, MG212 or MG228).
     for step in check.app.steps:
-        if not step.name.strip():
-            continue  # reported by the front end where the name is read (MG211, MG212 or MG228)
         if len(step.name) > LONG_NAME:
             yield diag(
                 "MG218",
                 step.name_span,
                 f"step name '{step.name}' is {len(step.name)} characters long (more than {LONG_NAME})",
             )
-        other = first.setdefault(step.name, step)
-        if other is not step:
-            yield diag(
-                "MG217",
-                step.name_span,
-                f"step name '{step.name}' is already used",
-                related=(Related(other.name_span, f"'{step.name}' is first defined here"),),
-            )
+    named = [s for s in check.app.steps if s.name.strip()]
+    yield from _duplicate_names("MG217", "step", named)
 
 
 def stream_names(check: CheckInput) -> Iterator[Diagnostic]:
-    first: dict[str, model.Stream] = {}
-    for stream in check.app.streams:
-        other = first.setdefault(stream.name, stream)
-        if other is not stream:
+    yield from _duplicate_names("MG219", "stream", check.app.streams)
+
+
+def _duplicate_names(
+    code: str, kind: str, items: Iterable[model.Step] | Iterable[model.Stream]
+) -> Iterator[Diagnostic]:
+    """Every definition after the first of a name, pointing back at the first."""
+    first: dict[str, Span] = {}
+    for item in items:
+        span = first.setdefault(item.name, item.name_span)
+        if span != item.name_span:
             yield diag(
-                "MG219",
-                stream.name_span,
-                f"stream name '{stream.name}' is already used",
-                related=(Related(other.name_span, f"'{stream.name}' is first defined here"),),
+                code,
+                item.name_span,
+                f"{kind} name '{item.name}' is already used",
+                related=(Related(span, f"'{item.name}' is first defined here"),),
             )
 
 
@@ -161,12 +160,11 @@ def settings_ranges(check: CheckInput) -> Iterator[Diagnostic]:
     for step in check.app.steps:
         if step.infrastructure is not None:
             yield from _handler_settings(step.infrastructure)
-    seen: set[int] = set()
+    # A classic event step shares one queue setting across its topics; the identical diagnostics this
+    # yields per topic are merged like all duplicates (`sort_diagnostics`).
     for step, trigger in queue_triggers(check.app):
-        # A classic event step shares one queue setting across its topics: report it once.
-        if trigger.queue is None or id(trigger.queue) in seen:
+        if trigger.queue is None:
             continue
-        seen.add(id(trigger.queue))
         timeout = step.infrastructure.timeout if step.infrastructure else None
         yield from _queue_settings(trigger.queue, timeout)
 
@@ -264,9 +262,8 @@ def _folder(file: str) -> str:
     return os.path.dirname(file) + "/" if os.path.dirname(file) else "the app root"
 
 
-RULES: tuple[Rule, ...] = (
-    step_names,
-    stream_names,
+# Rules that read one file's definitions only (run when the file is read, and cached with it) …
+FILE_RULES: tuple[Rule, ...] = (
     http_methods,
     http_paths,
     response_statuses,
@@ -274,5 +271,6 @@ RULES: tuple[Rule, ...] = (
     settings_ranges,
     handlers,
     middleware_and_conditions,
-    include_files,
 )
+# … and rules that compare definitions across files or look at the file system (run every time).
+APP_RULES: tuple[Rule, ...] = (step_names, stream_names, include_files)

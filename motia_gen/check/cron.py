@@ -79,4 +79,4 @@ def cron_expressions(check: CheckInput) -> Iterator[Diagnostic]:
                     )
 
 
-RULES = (cron_expressions,)
+FILE_RULES = (cron_expressions,)

@@ -234,4 +234,4 @@ def input_conflicts(check: CheckInput) -> Iterator[Diagnostic]:
                     break
 
 
-RULES = (emits_without_subscriber, subscriptions_without_emitter, emit_cycles, input_conflicts)
+APP_RULES = (emits_without_subscriber, subscriptions_without_emitter, emit_cycles, input_conflicts)

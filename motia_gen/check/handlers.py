@@ -12,7 +12,7 @@ from motia_gen import model
 from motia_gen.check.base import CheckInput, path_params, queue_triggers
 from motia_gen.check.suggest import TopicIndex
 from motia_gen.diagnostics import Diagnostic, diag
-from motia_gen.fields import did_you_mean
+from motia_gen.fields import suggestion
 from motia_gen.parse import ir
 
 
@@ -186,12 +186,11 @@ def unknown_streams(check: CheckInput) -> Iterator[Diagnostic]:
         for use in facts.streams:
             if use.name in names:
                 continue
-            close = did_you_mean(use.name, names)
             yield diag(
                 "MG252",
                 use.span,
                 f"stream '{use.name}' is not defined by any stream file",
-                help=f"did you mean '{close}'?" if close else None,
+                help=suggestion(use.name, names),
             )
 
 
@@ -203,12 +202,11 @@ def unknown_path_params(check: CheckInput) -> Iterator[Diagnostic]:
         defined = {name for path in paths for name in path_params(path)}
         for read in facts.path_params:
             if read.key not in defined:
-                close = did_you_mean(read.key, sorted(defined))
                 yield diag(
                     "MG253",
                     read.span,
                     f"path parameter '{read.key}' is not in the path {' or '.join(paths)}",
-                    help=f"did you mean '{close}'?" if close else None,
+                    help=suggestion(read.key, sorted(defined)),
                 )
 
 
@@ -231,13 +229,5 @@ def undeclared_statuses(check: CheckInput) -> Iterator[Diagnostic]:
                 )
 
 
-RULES = (
-    undeclared_emits,
-    emit_shapes,
-    fifo_groups,
-    payloads,
-    unused_emits,
-    unknown_streams,
-    unknown_path_params,
-    undeclared_statuses,
-)
+FILE_RULES = (undeclared_emits, emit_shapes, unused_emits, unknown_path_params, undeclared_statuses)
+APP_RULES = (fifo_groups, payloads, unknown_streams)

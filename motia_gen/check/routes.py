@@ -71,4 +71,4 @@ def route_shadowing(check: CheckInput) -> Iterator[Diagnostic]:
             )
 
 
-RULES = (route_conflicts, route_shadowing)
+APP_RULES = (route_conflicts, route_shadowing)

@@ -64,4 +64,4 @@ def json_schemas(check: CheckInput) -> Iterator[Diagnostic]:
             yield diag("MG222", schema.span, f"{label} is not a valid JSON Schema: {problem}")
 
 
-RULES = (json_schemas,)
+FILE_RULES = (json_schemas,)

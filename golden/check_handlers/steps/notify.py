@@ -1,0 +1,2 @@
+async def notify(input, context):
+    await context.emit({"topic": "order.audited", "data": {"id": input["id"]}, "messageGroupId": "g"})
