@@ -16,7 +16,14 @@ import typer
 
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import Overrides, validate_app
-from motia_gen.render import Summary, line_reader, render_github, render_json, render_text
+from motia_gen.render import (
+    Summary,
+    line_reader,
+    render_github,
+    render_json,
+    render_sarif,
+    render_text,
+)
 from motia_gen.version import __version__
 
 app = typer.Typer(
@@ -32,6 +39,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 PathArgument = Annotated[
@@ -82,6 +90,8 @@ def validate(
         text = render_json(result.diagnostics, summary)
     elif output_format is Format.github:
         text = render_github(result.diagnostics, summary)
+    elif output_format is Format.sarif:
+        text = render_sarif(result.diagnostics, __version__)
     else:
         text = render_text(result.diagnostics, summary, line_reader(root))
     sys.stdout.write(text)

@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
-from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity
+from motia_gen.diagnostics import CODES, REGISTRY, Code, Diagnostic, Severity, Span
 
 # Gives a file's lines (for code frames); an empty list when the file cannot be read.
 LineSource = Callable[[str], Sequence[str]]
@@ -36,14 +37,21 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """`3 errors, 2 warnings, 1 info in 4 files (12 steps, 2 streams in 9 files)`; infos only when any."""
     app = (
         f"{_plural(summary.steps, 'step')}, {_plural(summary.streams, 'stream')} "
         f"in {_plural(summary.files, 'file')}"
     )
-    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
-    if not errors and not warnings:
+    if not diagnostics:
         return f"ok: {app}, no problems found"
-    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {app}"
+    parts = [
+        _plural(count(diagnostics, Severity.ERROR), "error"),
+        _plural(count(diagnostics, Severity.WARNING), "warning"),
+    ]
+    if infos := count(diagnostics, Severity.INFO):
+        parts.append(_plural(infos, "info"))
+    files = len({d.span.file for d in diagnostics})
+    return f"{', '.join(parts)} in {_plural(files, 'file')} ({app})"
 
 
 def line_reader(root: Path) -> LineSource:
@@ -60,8 +68,13 @@ def line_reader(root: Path) -> LineSource:
 
 
 def render_text(diagnostics: Sequence[Diagnostic], summary: Summary, lines: LineSource) -> str:
-    blocks = [_text_block(d, lines) for d in diagnostics]
-    return "".join(blocks) + summary_line(diagnostics, summary) + "\n"
+    """Diagnostics grouped by file, in source order within each file, then the summary line."""
+    out: list[str] = []
+    for file, group in groupby(sorted(diagnostics, key=Diagnostic.sort_key), key=lambda d: d.span.file):
+        out.append(f"{file}\n")
+        out.extend(_text_block(d, lines) for d in group)
+        out.append("\n")
+    return "".join(out) + summary_line(diagnostics, summary) + "\n"
 
 
 def _text_block(d: Diagnostic, lines: LineSource) -> str:
@@ -151,3 +164,77 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render_sarif(diagnostics: Sequence[Diagnostic], version: str) -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it: one rule per registered code, one result each.
+
+    Every code is listed as a rule (not only those that occurred) so rule indexes are stable across runs.
+    Locations are relative to the app root (`%SRCROOT%`), which is where `motia validate` was pointed.
+    """
+    rules = [_sarif_rule(code) for code in CODES]
+    index = {code.code: i for i, code in enumerate(CODES)}
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "motia-gen",
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The app root."}}},
+                "results": [_sarif_result(d, index[d.code]) for d in diagnostics],
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(code: Code) -> dict[str, object]:
+    return {
+        "id": code.code,
+        "name": code.name,
+        "shortDescription": {"text": code.name.replace("-", " ")},
+        "fullDescription": {"text": code.doc},
+        "help": {"text": code.doc},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[code.severity]},
+    }
+
+
+def _sarif_location(span: Span) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": span.file, "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
+            },
+        }
+    }
+
+
+def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, object]:
+    text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+    result: dict[str, object] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVEL[d.severity],
+        "message": {"text": text},
+        "locations": [_sarif_location(d.span)],
+    }
+    if d.related:
+        result["relatedLocations"] = [
+            {**_sarif_location(r.span), "id": i, "message": {"text": r.message}}
+            for i, r in enumerate(d.related)
+        ]
+    return result

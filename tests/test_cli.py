@@ -89,6 +89,56 @@ def test_github_format(tmp_path: Path) -> None:
     )
 
 
+def test_sarif_format(tmp_path: Path) -> None:
+    """The parts GitHub code scanning requires: version, $schema, rules with docs, located results."""
+    result = motia("validate", "--format", "sarif", str(copy("check_graph", tmp_path)))
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["version"] == "2.1.0"
+    assert document["$schema"].endswith("sarif-2.1.0.json")
+    [run] = document["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["tool"]["driver"]["name"] == "motia-gen"
+    assert [r["id"] for r in rules] == sorted(r["id"] for r in rules)
+    assert all(r["fullDescription"]["text"] and r["help"]["text"] for r in rules)
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels["MG207"] == "error" and levels["MG204"] == "warning"
+    for item in run["results"]:
+        assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
+        [location] = item["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"].startswith("steps/")
+        assert physical["region"]["startLine"] >= 1
+    conflict = next(r for r in run["results"] if r["ruleId"] == "MG207")
+    assert conflict["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "steps/audit_step.py"
+    )
+
+
+def test_text_groups_by_file_and_counts_infos(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "b_step.py").write_text(
+        'config = {"type": "event", "name": "B", "subscribes": ["t"], "emits": ["t2", "x"]}\n'
+        "async def handler(data, context):\n"
+        '    await context.emit({"topic": "x", "data": {}})\n'
+        "    await context.emit({\"topic\": data[\"t\"], \"data\": {}})\n",
+        encoding="utf-8",
+    )
+    (app / "steps" / "a_step.py").write_text(
+        'config = {"type": "event", "name": "A", "subscribes": ["x"], "emits": ["t"]}\n'
+        "async def handler(data, context):\n"
+        '    await context.emit({"topic": "t", "data": {}})\n',
+        encoding="utf-8",
+    )
+    lines = motia("validate", str(app)).stdout.splitlines()
+    headers = [line for line in lines if line.endswith(".py")]
+    assert headers == ["steps/a_step.py", "steps/b_step.py"]
+    b_lines = [line for line in lines if line.startswith("steps/b_step.py:")]
+    assert b_lines == sorted(b_lines, key=lambda line: [int(n) for n in line.split(":")[1:3]])
+    assert lines[-1] == "0 errors, 2 warnings, 1 info in 2 files (2 steps, 0 streams in 2 files)"
+
+
 @pytest.mark.parametrize("flag", ["--dir", "--exclude"])
 def test_discovery_flags(tmp_path: Path, flag: str) -> None:
     app = copy("reassigned", tmp_path)
