@@ -99,7 +99,7 @@ class StepParts:
     virtual_subscribes: tuple[model.Topic, ...]
     flows: tuple[str, ...]
     description: str | None
-    include_files: tuple[str, ...]
+    include_files: tuple[model.IncludeGlob, ...]
     infrastructure: model.HandlerSettings | None
 
 
@@ -185,7 +185,7 @@ class ConfigReader:
             virtual_subscribes=self.topics(fields, "virtualSubscribes"),
             flows=tuple(s for s, _ in fields.strings("flows")),
             description=fields.optional_string("description"),
-            include_files=tuple(s for s, _ in fields.strings("includeFiles")),
+            include_files=tuple(model.IncludeGlob(s, span) for s, span in fields.strings("includeFiles")),
             infrastructure=self._infrastructure_handler(fields) if kind == "event" else None,
         )
         fields.finish(CLASSIC_KEYS[kind])
@@ -235,7 +235,10 @@ class ConfigReader:
             virtual_subscribes=self.topics(fields, *keys("virtual_subscribes", "virtualSubscribes")),
             flows=tuple(s for s, _ in fields.strings("flows")),
             description=fields.optional_string("description"),
-            include_files=tuple(s for s, _ in fields.strings(*keys("include_files", "includeFiles"))),
+            include_files=tuple(
+                model.IncludeGlob(s, span)
+                for s, span in fields.strings(*keys("include_files", "includeFiles"))
+            ),
             infrastructure=None,
         )
         allowed = [k for snake, camel_name in V1_FIELDS for k in keys(snake, camel_name)]

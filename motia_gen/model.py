@@ -50,6 +50,14 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class IncludeGlob:
+    """One `includeFiles` pattern, relative to the step file's folder."""
+
+    pattern: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Emit:
     topic: str
     label: str | None
@@ -205,7 +213,7 @@ class Step:
     virtual_subscribes: tuple[Topic, ...]
     flows: tuple[str, ...]
     description: str | None
-    include_files: tuple[str, ...]
+    include_files: tuple[IncludeGlob, ...]
     infrastructure: HandlerSettings | None
     handler: Handler | None
 

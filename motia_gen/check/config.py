@@ -249,12 +249,13 @@ def _middleware(refs: tuple[model.FunctionRef, ...]) -> Iterator[Diagnostic]:
 def include_files(check: CheckInput) -> Iterator[Diagnostic]:
     for step in check.app.steps:
         base = os.path.join(check.root, os.path.dirname(step.file))
-        for pattern in step.include_files:
-            if not glob.glob(os.path.join(base, pattern), recursive=True):
+        for include in step.include_files:
+            if not glob.glob(os.path.join(base, include.pattern), recursive=True):
                 yield diag(
                     "MG227",
-                    step.span,
-                    f"includeFiles pattern '{pattern}' matches no file (relative to {_folder(step.file)})",
+                    include.span,
+                    f"includeFiles pattern '{include.pattern}' matches no file "
+                    f"(relative to {_folder(step.file)})",
                 )
 
 

@@ -1,4 +1,4 @@
-config = {  # expect: MG227
+config = {
     "type": "api",
     "name": "CreateUser",  # expect: MG217
     "path": "/users/:id/:id",  # expect: MG216
@@ -10,7 +10,7 @@ config = {  # expect: MG227
         {"name": "page", "description": "page number"},
         {"name": "page", "description": "again"},  # expect: MG224
     ],
-    "includeFiles": ["assets/*.json", "missing/*.txt"],
+    "includeFiles": ["assets/*.json", "missing/*.txt"],  # expect: MG227:39
 }
 
 
