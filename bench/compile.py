@@ -29,6 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from motia_gen import model
+from motia_gen.check import graph
+from motia_gen.check.base import CheckInput
+from motia_gen.diagnostics import Span
+from motia_gen.settings import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
 DOCS = REPO / "docs" / "benchmarks.md"
@@ -542,6 +548,98 @@ def baseline(app: Path, workdir: Path, sample: int, seed: int) -> Baseline:
     return Baseline(spent * len(files) / len(chosen), len(chosen), len(files), stub is not None)
 
 
+# -- what the checks cost ----------------------------------------------------------------------------------
+# Runs in a fresh interpreter on a cold app: times every per-file rule (they run while each file is read) and
+# the whole-app rules, and the full validation around them; prints JSON.
+_CHECK_SHARE = """
+import json, sys, time
+from pathlib import Path
+from motia_gen import pipeline
+from motia_gen.check import runner
+spent = [0.0]
+def timed(function):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+    return wrapper
+pipeline.check_definitions = timed(runner.check_definitions)
+pipeline.check_app = timed(runner.check_app)
+start = time.perf_counter()
+result = pipeline.validate_app(Path(sys.argv[1]), pipeline.Overrides(use_cache=False))
+total = time.perf_counter() - start
+print(json.dumps({"total": total, "checks": spent[0], "diagnostics": len(result.diagnostics)}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckShare:
+    checks: float  # seconds in rules
+    parse: float  # seconds in everything else a cold validation does (discovery, parsing, evaluation)
+
+
+def check_share(app: Path, runs: int) -> CheckShare:
+    samples: list[CheckShare] = []
+    for _ in range(runs):
+        shutil.rmtree(app / ".motia", ignore_errors=True)
+        result = subprocess.run(
+            [_python(), "-c", _CHECK_SHARE, str(app)], capture_output=True, text=True, check=True
+        )
+        found = json.loads(result.stdout)
+        samples.append(CheckShare(found["checks"], found["total"] - found["checks"]))
+    return min(samples, key=lambda s: s.checks / s.parse)  # the least disturbed run
+
+
+def graph_app(topics: int) -> CheckInput:
+    """An in-memory app of `topics` queue steps chained through `topics` topics, one in ten also emitting
+    a near-miss of another topic nobody subscribes to (so every did-you-mean search runs)."""
+    names = [
+        f"{ENTITIES[i % len(ENTITIES)].lower()}.{VERBS['queue'][i % 5].lower()}.{i}" for i in range(topics)
+    ]
+    steps = []
+    for i, topic in enumerate(names):
+        file = f"steps/s{i}_step.py"
+        span = Span(file, 1, 1, 1, 10)
+        emits = [model.Emit(names[i + 1], None, False, span)] if i + 1 < topics else []
+        if i % 10 == 0:
+            emits.append(model.Emit(names[(i * 7) % topics].replace(".", "_"), None, False, span))
+        trigger = model.QueueTrigger(topic, None, None, None, span)
+        steps.append(
+            model.Step(
+                f"Step{i}",
+                file,
+                None,
+                "classic",
+                "event",
+                span,
+                span,
+                (trigger,),
+                tuple(emits),
+                (),
+                (),
+                (),
+                None,
+                (),
+                None,
+                None,
+            )
+        )
+    return CheckInput(model.App(tuple(steps), (), ()), Settings(), Path("."))
+
+
+def graph_time(topics: int, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        check = graph_app(topics)
+        start = time.perf_counter()
+        found = [d for rule in graph.APP_RULES for d in rule(check)]
+        times.append(time.perf_counter() - start)
+        assert len(found) >= topics // 10, "the near-miss emits must be reported"
+    return statistics.median(times)
+
+
 # -- the run -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Results:
@@ -553,6 +651,8 @@ class Results:
     large: int
     runs: dict[str, int]
     load: tuple[float, float]  # 1-minute load average before and after the run
+    share: CheckShare  # on the large app, cold
+    graph: dict[int, float]  # topics → seconds in the graph rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,6 +667,9 @@ def rows(r: Results) -> list[Row]:
     scaling = r.cold_large / r.cold_small
     warm_ratio = r.cold_large / r.warm_large
     base_ratio = r.baseline.seconds / r.cold_large
+    share = r.share.checks / r.share.parse
+    small_graph, large_graph = sorted(r.graph)
+    graph_ratio = r.graph[large_graph] / r.graph[small_graph]
 
     def verdict(ok: bool) -> str:
         return "PASS" if ok else "FAIL"
@@ -587,6 +690,18 @@ def rows(r: Results) -> list[Row]:
             verdict(warm_ratio >= 10),
         ),
         Row(f"baseline / cold, {r.large:,} steps", f"{base_ratio:.1f}×", "≥ 20×", verdict(base_ratio >= 20)),
+        Row(
+            f"checks / parse time, {r.large:,} steps (cold)",
+            f"{share:.1%}",
+            "< 25%",
+            verdict(share < 0.25),
+        ),
+        Row(
+            f"graph checks, {small_graph:,} → {large_graph:,} topics (time ratio; linear is 10×)",
+            f"{graph_ratio:.1f}×",
+            "≤ 15×",
+            verdict(graph_ratio <= 15),
+        ),
     ]
 
 
@@ -606,6 +721,11 @@ def raw_lines(r: Results) -> list[str]:
         f"(median of {r.runs['warm']})",
         f"- baseline (one `python -c` per step/stream file importing it and printing its config as JSON), "
         f"{r.large:,} steps: {b.seconds:.1f} s; timed over {sampled}{stub}",
+        f"- checks on the cold {r.large:,}-step run: {r.share.checks:.3f} s in rules (per-file and "
+        f"whole-app) against {r.share.parse:.3f} s for the rest (discovery, parsing, evaluation; best of "
+        f"{r.runs['share']})",
+        f"- graph rules on in-memory apps (median of {r.runs['graph']}): "
+        + ", ".join(f"{n:,} topics {seconds * 1000:.1f} ms" for n, seconds in sorted(r.graph.items())),
         f"- 1-minute load average {r.load[0]:.2f} before the run, {r.load[1]:.2f} after (other work on the "
         "machine slows the cold runs most, as they use every CPU)",
     ]
@@ -669,7 +789,11 @@ def write_docs(r: Results, command: str) -> None:
 
 
 def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
-    runs = {"small": 3, "large": 1, "warm": 1} if quick else {"small": 7, "large": 3, "warm": 3}
+    runs = (
+        {"small": 3, "large": 1, "warm": 1, "share": 1, "graph": 5}
+        if quick
+        else {"small": 7, "large": 3, "warm": 3, "share": 3, "graph": 9}
+    )
     load_before = os.getloadavg()[0]
     small, large = workdir / "app-100", workdir / "app-1000"
     for app, steps in ((small, 100), (large, 1000)):
@@ -681,10 +805,14 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     cold_large = cold(large, runs["large"])
     _log("warm after one edit, 1,000 steps")
     warm_large = warm(large, runs["warm"])
+    _log("checks' share of a cold run, 1,000 steps")
+    share = check_share(large, runs["share"])
+    _log("graph rules at 100 and 1,000 topics")
+    graph = {topics: graph_time(topics, runs["graph"]) for topics in (100, 1000)}
     _log(f"baseline, 1,000 steps ({'all files' if sample <= 0 else f'sample of {sample}'})")
     base = baseline(large, workdir, sample, seed)
     load = (load_before, os.getloadavg()[0])
-    return Results(cold_small, cold_large, warm_large, base, 100, 1000, runs, load)
+    return Results(cold_small, cold_large, warm_large, base, 100, 1000, runs, load, share, graph)
 
 
 def _log(message: str) -> None:

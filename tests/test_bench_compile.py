@@ -48,3 +48,14 @@ def test_generator_is_deterministic_and_mixes_forms(tmp_path: Path) -> None:
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
     plans, _, _ = bench.plan_app(30, seed=3)
     assert {p.form for p in plans} == {"classic", "dict", "builder"}
+
+
+def test_graph_app_exercises_every_graph_rule() -> None:
+    """The linearity measurement must time real work: near-miss lookups that find their match."""
+    bench = _bench()
+    check = bench.graph_app(40)
+    found = [d for rule in bench.graph.APP_RULES for d in rule(check)]
+    dangling = [d for d in found if d.code == "MG204"]
+    assert len(dangling) == 4  # one in ten steps emits a near miss
+    assert all(d.help and "did you mean" in d.help for d in dangling)
+    assert bench.graph_time(40, 1) > 0
