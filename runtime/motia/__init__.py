@@ -3,6 +3,7 @@
 from motia.app import AuthenticateHandler, Motia
 from motia.config import StepConfig
 from motia.context import Enqueuer, enqueue
+from motia.flow import FlowContext, StateStore, StreamStore
 from motia.logging import Logger, logger
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
 from motia.streams import Stream, StreamConfig
@@ -23,7 +24,15 @@ from motia.triggers import (
     state,
     stream,
 )
-from motia.types import ApiRequest, ApiResponse, Enqueue, QueryParam, QueueConfig, TriggerInfo
+from motia.types import (
+    ApiRequest,
+    ApiResponse,
+    Enqueue,
+    QueryParam,
+    QueueConfig,
+    ResponseDict,
+    TriggerInfo,
+)
 
 __all__ = [
     "ApiMiddleware",
@@ -33,6 +42,7 @@ __all__ = [
     "CronTrigger",
     "Enqueue",
     "Enqueuer",
+    "FlowContext",
     "HttpMethod",
     "HttpTrigger",
     "Logger",
@@ -40,6 +50,8 @@ __all__ = [
     "QueryParam",
     "QueueConfig",
     "QueueTrigger",
+    "ResponseDict",
+    "StateStore",
     "StateTrigger",
     "StepBuilder",
     "StepConfig",
@@ -47,6 +59,7 @@ __all__ = [
     "StepHandler",
     "Stream",
     "StreamConfig",
+    "StreamStore",
     "StreamTrigger",
     "Trigger",
     "TriggerCondition",

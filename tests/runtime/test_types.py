@@ -133,3 +133,15 @@ def test_trigger_info() -> None:
         None,
     )
     assert TriggerInfo("queue", 1, topic="t").topic == "t"
+
+
+def test_request_get_reads_every_spelling_and_defaults_only_for_unknown_keys() -> None:
+    request = make_request()
+    assert request.get("pathParams") == request.get("path_params") == {"id": "42"}
+    assert request.get("body", {}) == {"text": "hi"}
+    assert request.get("cookies", "none") == "none"
+
+
+def test_response_status_must_be_an_integer() -> None:
+    with pytest.raises(TypeError, match="response status must be an integer, not str"):
+        ApiResponse(status="200")  # type: ignore[arg-type]

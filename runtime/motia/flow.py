@@ -1,0 +1,85 @@
+"""The context every handler receives, `FlowContext[Enqueue, Streams]`, and the shapes of its parts.
+
+Generic so that generated step types can say exactly what a step may do: `Enqueue` is the union of the
+messages the step declares (one TypedDict per topic, with its payload type), `Streams` an object with one
+typed attribute per stream. Classic handlers call `context.emit(...)`, 1.x handlers `ctx.enqueue(...)`;
+both send through the same enqueuer, which the runtime sets per handler call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, Protocol
+
+from typing_extensions import TypeVar
+
+from motia.context import Enqueuer
+from motia.logging import Logger
+from motia.types import TriggerInfo
+
+TEnqueue = TypeVar("TEnqueue", default=Mapping[str, Any])
+TStreams = TypeVar("TStreams", default=Any)
+TItem = TypeVar("TItem")
+
+
+class StateStore(Protocol):
+    """`ctx.state`: JSON values by group and key. Values are untyped: state has no declared schema."""
+
+    async def get(self, group_id: str, key: str) -> Any: ...
+    async def set(self, group_id: str, key: str, value: Any) -> Any: ...
+    async def delete(self, group_id: str, key: str) -> Any: ...
+    async def get_group(self, group_id: str) -> list[Any]: ...
+    async def getGroup(self, group_id: str) -> list[Any]: ...  # the seeds' spelling
+    async def clear(self, group_id: str) -> None: ...
+    async def list_groups(self) -> list[str]: ...
+    async def update(self, group_id: str, key: str, ops: Sequence[Mapping[str, Any]]) -> Any: ...
+
+
+class StreamStore(Protocol[TItem]):
+    """`ctx.streams.<name>`: the items of one stream, typed by the stream's schema."""
+
+    async def get(self, group_id: str, item_id: str) -> TItem | None: ...
+    async def set(self, group_id: str, item_id: str, data: TItem) -> TItem: ...
+    async def delete(self, group_id: str, item_id: str) -> TItem | None: ...
+    async def get_group(self, group_id: str) -> list[TItem]: ...
+    async def getGroup(self, group_id: str) -> list[TItem]: ...  # the seeds' spelling
+    async def send(self, channel: Mapping[str, str], event: Mapping[str, Any]) -> None: ...
+
+
+class FlowContext(Generic[TEnqueue, TStreams]):
+    """What a handler gets as `context` / `ctx`: emit, state, streams, logger, trace id, trigger."""
+
+    __slots__ = ("_enqueuer", "logger", "state", "streams", "trace_id", "trigger")
+
+    def __init__(
+        self,
+        *,
+        trace_id: str,
+        enqueuer: Enqueuer,
+        state: StateStore,
+        streams: TStreams,
+        logger: Logger,
+        trigger: TriggerInfo | None = None,
+    ) -> None:
+        self.trace_id = trace_id
+        self.state = state
+        self.streams = streams
+        self.logger = logger
+        self.trigger = trigger
+        self._enqueuer = enqueuer
+
+    async def enqueue(self, message: TEnqueue) -> None:
+        """Send `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to the topic's subscribers."""
+        await self._enqueuer(_as_mapping(message))
+
+    async def emit(self, message: TEnqueue) -> None:
+        """The classic name of `enqueue`."""
+        await self._enqueuer(_as_mapping(message))
+
+
+def _as_mapping(message: object) -> Mapping[str, Any]:
+    if not isinstance(message, Mapping):
+        raise TypeError(
+            f"an emitted message must be a dict with 'topic' and 'data', not {type(message).__name__}"
+        )
+    return message
