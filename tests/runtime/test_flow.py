@@ -9,7 +9,6 @@ from typing import Any, cast
 import pytest
 from motia import FlowContext, StateStore, TriggerInfo, logger
 
-
 NO_STATE = cast(StateStore, object())  # these tests never touch state
 
 

@@ -144,4 +144,4 @@ def test_request_get_reads_every_spelling_and_defaults_only_for_unknown_keys() -
 
 def test_response_status_must_be_an_integer() -> None:
     with pytest.raises(TypeError, match="response status must be an integer, not str"):
-        ApiResponse(status="200")  # type: ignore[arg-type]
+        ApiResponse(status="200")  # type: ignore[type-var]
