@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from motia_gen.cli_generate import generate_app
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import Overrides, validate_app
 from motia_gen.render import (
@@ -33,6 +34,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(generate_app, name="generate")
 
 
 class Format(StrEnum):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from motia_gen import model
+from motia_gen.diagnostics import has_errors
 from motia_gen.emit.app_json import render_app_json
+from motia_gen.emit.openapi import openapi_files
+from motia_gen.openapi import document_info
 from motia_gen.pipeline import Overrides, validate_app
 from motia_gen.render import Summary, line_reader, render_text
 
@@ -21,7 +25,16 @@ def outputs(case: Path) -> dict[str, str]:
     result = validate_app(case, Overrides(use_cache=False))
     summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
     text = render_text(result.diagnostics, summary, line_reader(case))
-    return {"validate.txt": text, **render_app_json(result.app)}
+    found = {"validate.txt": text, **render_app_json(result.app)}
+    if _serves_http(result.app) and not has_errors(result.diagnostics, strict=False):
+        info = document_info(case)
+        found |= openapi_files(result.app, info.title, info.version, "3.1", "openapi.json")
+        found |= openapi_files(result.app, info.title, info.version, "3.0", "openapi-3.0.json")
+    return found
+
+
+def _serves_http(app: model.App) -> bool:
+    return any(isinstance(t, model.HttpTrigger) for s in app.steps for t in s.triggers)
 
 
 def markers(case: Path) -> set[tuple[str, str, int, int | None]]:
