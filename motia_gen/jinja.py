@@ -21,7 +21,7 @@ def _template_dir() -> Path:
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_template_dir()),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -29,7 +29,17 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.filters["pyrepr"] = python_literal  # a string as Python source, quotes and escapes included
+    return env
 
 
-def render(name: str, **view: Any) -> str:
-    return environment().get_template(name).render(**view)
+def python_literal(value: object) -> str:
+    """`repr`, with double quotes for strings as ruff's formatter writes them where it can."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        return '"' + text[1:-1].replace("\\'", "'") + '"'
+    return text
+
+
+def render(template: str, **view: Any) -> str:
+    return environment().get_template(template).render(**view)

@@ -29,11 +29,18 @@ class Settings:
     exclude: tuple[str, ...] = ()
     source_roots: tuple[str, ...] = (".",)
     external_topics: tuple[str, ...] = ()
+    types_package: str = "motia_types"  # where `motia generate-types` writes, as a dotted module name
     lint: Lint = field(default_factory=Lint)
 
 
 _LISTS = ("dirs", "include", "exclude", "source_roots", "external_topics")
-_KEYS = {name.replace("_", "-"): name for name in _LISTS} | {name: name for name in _LISTS} | {"lint": "lint"}
+_STRINGS = ("types_package",)
+_KEYS = {
+    **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS)},
+    **{name: name for name in (*_LISTS, *_STRINGS)},
+    "lint": "lint",
+}
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
@@ -63,6 +70,12 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             lint, found = _lint(text, value)
             problems.extend(found)
             settings = replace(settings, lint=lint)
+        elif name in _STRINGS:
+            if isinstance(value, str) and _DOTTED_NAME.fullmatch(value):
+                settings = replace(settings, **cast(dict[str, Any], {name: value}))
+            else:
+                message = f"[tool.motia] {key} must be a dotted module name such as 'motia_types'"
+                problems.append(diag("MG111", _key_span(text, key), message))
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(
                 diag("MG111", _key_span(text, key), f"[tool.motia] {key} must be a list of strings")

@@ -7,9 +7,9 @@ changed after import would make the two disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, NotRequired, overload
+from typing import Any, Generic, Literal, NotRequired, TypeAlias, overload
 
 from typing_extensions import TypedDict, TypeVar
 
@@ -20,6 +20,10 @@ TBody = TypeVar("TBody", default=Any)
 TStatus = TypeVar("TStatus", bound=int, default=int)
 TPath = TypeVar("TPath", default=Mapping[str, str])
 TQuery = TypeVar("TQuery", default=Mapping[str, str | list[str]])
+
+JsonValue: TypeAlias = Mapping[str, "JsonValue"] | Sequence["JsonValue"] | str | int | float | bool | None
+"""Any JSON value: the type of a payload no subscriber describes. Read-only containers, so a
+`dict[str, int]` is one too."""
 
 QueueType = Literal["standard", "fifo"]
 TriggerType = Literal["http", "queue", "cron", "state", "stream"]
