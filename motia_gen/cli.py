@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ import typer
 
 from motia_gen.cli_generate import generate_app
 from motia_gen.diagnostics import has_errors
-from motia_gen.pipeline import Overrides, validate_app
+from motia_gen.pipeline import FrontEnd, Overrides, validate_app
 from motia_gen.render import (
     Summary,
     line_reader,
@@ -87,17 +88,62 @@ def validate(
         use_cache=use_cache,
     )
     result = validate_app(root, overrides)
-    summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
-    if output_format is Format.json:
-        text = render_json(result.diagnostics, summary)
-    elif output_format is Format.github:
-        text = render_github(result.diagnostics, summary)
-    elif output_format is Format.sarif:
-        text = render_sarif(result.diagnostics, __version__)
-    else:
-        text = render_text(result.diagnostics, summary, line_reader(root))
-    sys.stdout.write(text)
+    _print_diagnostics(root, result, output_format)
     raise typer.Exit(1 if has_errors(result.diagnostics, strict=strict) else 0)
+
+
+@app.command("generate-types")
+def generate_types(
+    path: PathArgument = Path("."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when the package is stale.")
+    ] = False,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse results in .motia/.")] = True,
+) -> None:
+    """Write the typed package for the app's handlers (`[tool.motia] types-package`, default motia_types)."""
+    from motia_gen.typegen.commands import generate, stale_types, write_types  # noqa: PLC0415
+
+    root = path.resolve()
+    generated = generate(root, Overrides(use_cache=use_cache))
+    if not generated.files:
+        _print_diagnostics(root, generated.front, Format.text)
+        raise typer.Exit(1)
+    if check:
+        diff = stale_types(root, generated)
+        sys.stdout.write(diff or f"{generated.owned}/ is up to date\n")
+        raise typer.Exit(1 if diff else 0)
+    changed = write_types(root, generated)
+    typer.echo(f"wrote {generated.owned}/ ({len(generated.files)} files, {len(changed)} changed)")
+
+
+@app.command()
+def typecheck(
+    path: PathArgument = Path("."),
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print diagnostics.")
+    ] = Format.text,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse results in .motia/.")] = True,
+) -> None:
+    """Check every handler with mypy --strict against the types generated for its step."""
+    from motia_gen.typegen.commands import typecheck as run_typecheck  # noqa: PLC0415
+
+    root = path.resolve()
+    front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
+    _print_diagnostics(root, replace(front, diagnostics=diagnostics), output_format)
+    raise typer.Exit(1 if has_errors(diagnostics) else 0)
+
+
+def _print_diagnostics(root: Path, front: FrontEnd, output_format: Format) -> None:
+    summary = Summary(len(front.app.steps), len(front.app.streams), len(front.app.files))
+    if output_format is Format.json:
+        text = render_json(front.diagnostics, summary)
+    elif output_format is Format.github:
+        text = render_github(front.diagnostics, summary)
+    elif output_format is Format.sarif:
+        text = render_sarif(front.diagnostics, __version__)
+    else:
+        text = render_text(front.diagnostics, summary, line_reader(root))
+    sys.stdout.write(text)
 
 
 def main() -> None:

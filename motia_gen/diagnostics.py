@@ -406,6 +406,24 @@ CODES: tuple[Code, ...] = (
         "A handler returns a literal status that the step's `responseSchema` does not declare, so clients "
         "and the OpenAPI document do not know about it.",
     ),
+    Code(
+        "MG300",
+        "type-error",
+        Severity.ERROR,
+        "`motia typecheck` found a type error: mypy `--strict`, run over the step files with each handler "
+        "checked against the types generated for its step (a handler without annotations gets them from "
+        "its step's types). The message is mypy's, with its error code in brackets; the position is in "
+        "the step file as written.",
+    ),
+    Code(
+        "MG301",
+        "handler-protocol-mismatch",
+        Severity.ERROR,
+        "A handler's own annotations do not match the types generated for its step: the runtime would "
+        "call it with a request, input or context of another shape, or it returns something the step "
+        "does not declare. Annotate it with the names from the step's module in the generated types "
+        "package (`Request`, `Input`, `Context`, `Response`), or leave it unannotated.",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.code: c for c in CODES}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import warnings
 from pathlib import Path
 from typing import Any

@@ -52,7 +52,9 @@ def types_files(app: model.App, package: str, cache_dir: Path | None) -> dict[st
     plan = plan_types(app)
     base = package.replace(".", "/")
     files = {
-        f"{base}/__init__.py": render("types/package_init.py.j2", header=HEADER, package=package, steps=plan.steps),
+        f"{base}/__init__.py": render(
+            "types/package_init.py.j2", header=HEADER, package=package, steps=plan.steps
+        ),
         f"{base}/py.typed": "",
         f"{base}/_models.py": generate_models(plan.book.document(), cache_dir),
         f"{base}/topics.py": _topics(plan, package),
@@ -88,7 +90,10 @@ def _merge_from_imports(lines: list[str]) -> list[str]:
     for line in lines:
         _, module, _, name = line.split(" ", 3)
         by_module.setdefault(module, []).append(name)
-    return [f"from {module} import {', '.join(sorted(names, key=_isort_key))}" for module, names in by_module.items()]
+    return [
+        f"from {module} import {', '.join(sorted(names, key=_isort_key))}"
+        for module, names in by_module.items()
+    ]
 
 
 def _isort_key(name: str) -> tuple[int, str]:

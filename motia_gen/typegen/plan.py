@@ -162,9 +162,9 @@ def _step(
     out.extend(_emits(step, topics))
     out.append(Declaration("streams", "Streams", fields=_stream_fields(streams)))
     out.append(Declaration("alias", "Context", "FlowContext[Emit, Streams]"))
-    if step.kind == "triggers":
+    if step.kind in ("triggers", "event"):
         out.append(Declaration("alias", "Input", _union(inputs)))
-    handler = _handler(step, bool(https), inputs)
+    handler = _handler(step, bool(https))
     if handler is not None:
         out.append(handler)
     return StepTypes(step.name, step.file, module, step.kind, tuple(out))
@@ -184,7 +184,8 @@ def _http(
     out.append(Declaration("typeddict", f"PathParams{suffix}", fields=params))
     if trigger.query_params:
         query = tuple(
-            Field(q.name, "str | list[str]", False) for q in {q.name: q for q in trigger.query_params}.values()
+            Field(q.name, "str | list[str]", False)
+            for q in {q.name: q for q in trigger.query_params}.values()
         )
         out.append(Declaration("typeddict", f"QueryParams{suffix}", fields=query))
     else:
@@ -196,7 +197,9 @@ def _http(
     )
     out.append(Declaration("alias", f"Body{suffix}", body))
     request = f"Request{suffix}"
-    out.append(Declaration("alias", request, f"ApiRequest[Body{suffix}, PathParams{suffix}, QueryParams{suffix}]"))
+    out.append(
+        Declaration("alias", request, f"ApiRequest[Body{suffix}, PathParams{suffix}, QueryParams{suffix}]")
+    )
     response = f"Response{suffix}"
     out.append(Declaration("alias", response, _response(trigger, owner, suffix, book)))
     return request, response
@@ -269,14 +272,15 @@ def _stream_fields(streams: tuple[StreamType, ...]) -> tuple[Field, ...]:
     return tuple(Field(s.name, f"StreamStore[streams.{s.alias}]", True) for s in streams if s.attribute)
 
 
-def _handler(step: model.Step, has_http: bool, inputs: list[str]) -> Declaration | None:
-    if step.kind == "noop" or step.handler is None and step.kind != "triggers":
+def _handler(step: model.Step, has_http: bool) -> Declaration | None:
+    if step.kind == "noop":
         return None
+    params: tuple[tuple[str, str], ...]
     if step.kind == "api":
         params = (("req", "Request"), ("context", "Context"))
         returns = "Response"
     elif step.kind == "event":
-        params = (("input", _union(inputs)), ("context", "Context"))
+        params = (("input", "Input"), ("context", "Context"))
         returns = "None"
     elif step.kind == "cron":
         params = (("context", "Context"),)

@@ -21,9 +21,10 @@ TStatus = TypeVar("TStatus", bound=int, default=int)
 TPath = TypeVar("TPath", default=Mapping[str, str])
 TQuery = TypeVar("TQuery", default=Mapping[str, str | list[str]])
 
-JsonValue: TypeAlias = Mapping[str, "JsonValue"] | Sequence["JsonValue"] | str | int | float | bool | None
-"""Any JSON value: the type of a payload no subscriber describes. Read-only containers, so a
-`dict[str, int]` is one too."""
+JsonValue: TypeAlias = Mapping[str, object] | Sequence[object] | str | int | float | bool | None
+"""A JSON value: the type of a payload no subscriber describes. Containers are read-only and hold
+`object`, so TypedDicts and `dict[str, int]` are JSON values too (mypy treats a TypedDict as a
+`Mapping[str, object]` and nothing narrower)."""
 
 QueueType = Literal["standard", "fifo"]
 TriggerType = Literal["http", "queue", "cron", "state", "stream"]

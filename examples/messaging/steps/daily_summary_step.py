@@ -1,3 +1,6 @@
+from motia_types.steps.daily_summary import Context
+from motia_types.topics import SummaryGenerated
+
 config = {
     "type": "cron",
     "name": "DailySummary",
@@ -8,9 +11,9 @@ config = {
 }
 
 
-async def handler(context):
+async def handler(context: Context) -> None:
     messages = await context.state.get_group("messages")
-    summary = {"total": len(messages), "status": "completed"}
+    summary: SummaryGenerated = {"total": len(messages), "status": "completed"}
     await context.state.set("summaries", "daily", summary)
     await context.streams.summary.set("daily", "latest", summary)
     context.logger.info("Daily summary generated", {"total": summary["total"]})

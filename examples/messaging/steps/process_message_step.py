@@ -1,3 +1,5 @@
+from motia_types.steps.process_message import Context, Input
+from motia_types.streams import Messages
 from steps.schemas import Message
 
 config = {
@@ -15,8 +17,8 @@ config = {
 }
 
 
-async def handler(input_data, context):
-    processed = {"text": input_data["text"], "userId": input_data["userId"], "status": "processed"}
+async def handler(input_data: Input, context: Context) -> None:
+    processed: Messages = {"text": input_data["text"], "userId": input_data["userId"], "status": "processed"}
     await context.state.set("processed", processed["userId"], processed)
     await context.streams.messages.set(processed["userId"], "latest", processed)
     context.logger.info("Message processed", {"userId": processed["userId"]})

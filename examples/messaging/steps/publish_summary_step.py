@@ -1,3 +1,4 @@
+from motia_types.steps.publish_summary import Context, Input
 from steps.schemas import Summary
 
 config = {
@@ -11,5 +12,5 @@ config = {
 }
 
 
-async def handler(summary, context):
+async def handler(summary: Input, context: Context) -> None:
     context.logger.info("Summary published", {"total": summary["total"]})

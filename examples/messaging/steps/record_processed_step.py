@@ -1,3 +1,5 @@
+from motia_types.steps.record_processed import Context, Input
+
 config = {
     "type": "event",
     "name": "RecordProcessed",
@@ -8,6 +10,6 @@ config = {
 }
 
 
-async def handler(input_data, context):
+async def handler(input_data: Input, context: Context) -> None:
     count = await context.state.get("counters", "processed") or 0
     await context.state.set("counters", "processed", count + 1)

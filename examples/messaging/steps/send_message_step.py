@@ -1,3 +1,5 @@
+from motia_types.steps.send_message import Context, Request, Response
+from motia_types.topics import MessageSent
 from steps.schemas import Message, SendMessageBody
 
 config = {
@@ -13,9 +15,9 @@ config = {
 }
 
 
-async def handler(req, context):
-    body = req.get("body", {})
-    message = {"text": body.get("text"), "userId": body.get("userId"), "status": "sent"}
+async def handler(req: Request, context: Context) -> Response:
+    body = req["body"]
+    message: MessageSent = {"text": body["text"], "userId": body["userId"], "status": "sent"}
     await context.state.set("messages", message["userId"], message)
     await context.streams.messages.set(message["userId"], "latest", message)
     context.logger.info("Message sent", {"userId": message["userId"]})

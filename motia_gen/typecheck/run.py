@@ -1,0 +1,131 @@
+"""Run mypy `--strict` in process over the shadow tree and report its errors at the step files' lines.
+
+The shadow tree lives in `.motia/typecheck/` and mypy's cache in `.motia/mypy/`; files are rewritten
+only when their contents change, so a re-run after one edit re-checks little.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from motia_gen import model
+from motia_gen.diagnostics import Diagnostic, Related, Span, diag
+from motia_gen.outputs import write_tree
+from motia_gen.typecheck.shadow import (
+    HandlerTie,
+    ShadowFile,
+    app_python_files,
+    handler_ties,
+    module_path,
+    shadow_source,
+)
+from motia_gen.typegen.plan import StepTypes
+
+# path:line:col:end_line:end_col: severity: message  [code]
+_LINE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<eline>\d+):(?P<ecol>\d+): (?P<level>\w+): (?P<msg>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    root: Path
+    files: dict[str, ShadowFile]  # shadow path (relative) → what it stands for
+    checked: tuple[str, ...]  # shadow paths of the step files
+
+
+def build_shadow(
+    root: Path,
+    app: model.App,
+    steps: tuple[StepTypes, ...],
+    package: str,
+    types: dict[str, str],
+) -> Shadow:
+    shadow_root = root / ".motia" / "typecheck"
+    ties_by_file: dict[str, list[HandlerTie]] = {}
+    for tie in handler_ties(app, steps, package):
+        ties_by_file.setdefault(tie.file, []).append(tie)
+    files: dict[str, str] = {}
+    mapping: dict[str, ShadowFile] = {}
+    for relative in app_python_files(root, package.replace(".", "/")):
+        text = (root / relative).read_text(encoding="utf-8", errors="replace")
+        ties = ties_by_file.get(relative, [])
+        target = module_path(relative)
+        files[target] = shadow_source(text, ties)
+        mapping[target] = ShadowFile(
+            relative, text.count("\n") + (0 if text.endswith("\n") else 1), tuple(ties)
+        )
+    files.update(types)
+    write_tree(shadow_root, files, owned=".")
+    checked = tuple(sorted(module_path(f) for f in app.files if f.endswith(".py")))
+    return Shadow(shadow_root, mapping, checked)
+
+
+def run_mypy(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> list[Diagnostic]:
+    from mypy import api  # noqa: PLC0415 (mypy is large; only this command needs it)
+
+    config = shadow.root.parent / "typecheck.ini"
+    search = ":".join(str((shadow.root / r).resolve()) for r in source_roots)
+    config.write_text(
+        "[mypy]\n"
+        "strict = True\n"
+        f"mypy_path = {search}\n"
+        f"cache_dir = {root / '.motia' / 'mypy'}\n"
+        "explicit_package_bases = True\n"
+        "namespace_packages = True\n"
+        "show_column_numbers = True\n"
+        "show_error_end = True\n"
+        "show_error_codes = True\n"
+        "error_summary = False\n"
+        "pretty = False\n"
+        "color_output = False\n"
+        f"python_executable = {sys.executable}\n",
+        encoding="utf-8",
+    )
+    files = [str(shadow.root / f) for f in shadow.checked]
+    if not files:
+        return []
+    stdout, stderr, status = api.run(["--config-file", str(config), *files])
+    if status == 2 and not stdout.strip():
+        raise RuntimeError(f"mypy could not run: {stderr.strip()}")
+    return _diagnostics(stdout, shadow)
+
+
+def _diagnostics(output: str, shadow: Shadow) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    base = shadow.root.resolve()
+    for line in output.splitlines():
+        match = _LINE.match(line)
+        if match is None or match["level"] != "error":
+            continue
+        reported = Path(match["path"]).resolve()  # mypy prints paths relative to the working directory
+        path = reported.relative_to(base).as_posix() if reported.is_relative_to(base) else match["path"]
+        origin = shadow.files.get(path)
+        if origin is None:  # the generated types package: never the user's to fix
+            found.append(diag("MG300", Span.file_start(path), match["msg"]))
+            continue
+        number = int(match["line"])
+        if number > origin.lines:
+            found.append(_conformance(origin, number, match["msg"]))
+            continue
+        end_line = int(match["eline"])
+        end_col = int(match["ecol"]) + 1 if end_line == number else int(match["ecol"])
+        span = Span(origin.original, number, int(match["col"]), end_line, max(end_col, int(match["col"]) + 1))
+        found.append(diag("MG300", span, match["msg"]))
+    return found
+
+
+def _conformance(origin: ShadowFile, number: int, message: str) -> Diagnostic:
+    # After the original's lines: a blank line, a comment, then an import and an assignment per handler.
+    index = (number - origin.lines - 4) // 2
+    tie = origin.ties[min(max(index, 0), len(origin.ties) - 1)]
+    text = re.sub(r'"_motia_types_\w+\.', '"', message)
+    return diag(
+        "MG301",
+        tie.span,
+        f"handler '{tie.function}' does not match the types of its step: {text}",
+        related=(Related(tie.span, f"its step's types are in {tie.types_module}"),),
+    )

@@ -1,0 +1,153 @@
+"""The tree mypy checks: a copy of the app's Python files where handlers are tied to their step's types.
+
+In the copy, a handler parameter or return without an annotation gets the one from its step's types
+module (so an unannotated handler is checked as strictly as an annotated one), and each file that defines
+handlers ends with lines assigning every handler to its step's `Handler` protocol (so an annotated
+handler whose annotations disagree with its step is caught). Annotations are added inside the existing
+lines and the checks after the last one, so every line of the original keeps its number. Files whose
+names are not module names are copied under module names; the map leads back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from motia_gen import model
+from motia_gen.diagnostics import Span
+from motia_gen.typegen.plan import StepTypes
+
+_SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
+_STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerTie:
+    """One handler and the types it must match."""
+
+    function: str
+    file: str
+    types_module: str  # dotted
+    params: tuple[str, ...]  # protocol parameter types, in order (names in the types module)
+    returns: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowFile:
+    original: str  # relative path in the app
+    lines: int  # line count of the original: anything after is a conformance check
+    ties: tuple[HandlerTie, ...]
+
+
+def handler_ties(app: model.App, steps: tuple[StepTypes, ...], package: str) -> list[HandlerTie]:
+    ties: list[HandlerTie] = []
+    for step, types in zip(app.steps, steps, strict=True):
+        protocol = next((d for d in types.declarations if d.kind == "handler"), None)
+        if step.handler is None or protocol is None:
+            continue
+        ref = step.handler.ref
+        ties.append(
+            HandlerTie(
+                ref.name,
+                ref.file,
+                f"{package}.steps.{types.module}",
+                tuple(t for _, t in protocol.params),
+                protocol.type,
+                ref.span,
+            )
+        )
+    return ties
+
+
+def module_path(relative: str) -> str:
+    """A path whose every part is a module name: `steps/03-send_step.py` → `steps/m_03_send_step.py`."""
+    parts = relative.split("/")
+    out = []
+    for i, part in enumerate(parts):
+        stem, suffix = (part[:-3], ".py") if i == len(parts) - 1 and part.endswith(".py") else (part, "")
+        if not stem.isidentifier():
+            stem = "m_" + re.sub(r"\W", "_", stem)
+        out.append(stem + suffix)
+    return "/".join(out)
+
+
+def app_python_files(root: Path, skip: str) -> list[str]:
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        relative_folder = Path(folder).relative_to(root).as_posix()
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS
+            and not d.startswith(".")
+            and (f"{relative_folder}/{d}".lstrip("./") if relative_folder != "." else d) != skip
+        )
+        base = "" if relative_folder == "." else relative_folder + "/"
+        found.extend(f"{base}{name}" for name in sorted(files) if name.endswith(".py"))
+    return found
+
+
+def shadow_source(text: str, ties: list[HandlerTie]) -> str:
+    """`text` with the handlers' missing annotations filled in and the conformance checks appended."""
+    if ties:
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError:
+            return text  # mypy reports the syntax error itself
+        text = module.visit(_Annotate({t.function: t for t in ties})).code
+    if not text.endswith("\n"):
+        text += "\n"
+    lines = ["", "# motia typecheck: each handler against its step's types"]
+    for index, tie in enumerate(ties):
+        alias = _alias(tie.types_module)
+        lines.append(f"import {tie.types_module} as {alias}  # noqa: E402")
+        lines.append(f"_motia_handler_{index}: {alias}.Handler = {tie.function}")
+    return text + "\n".join(lines) + "\n" if ties else text
+
+
+def _alias(types_module: str) -> str:
+    return "_motia_types_" + types_module.rsplit(".", 1)[-1]
+
+
+def _qualified(type_text: str, tie: HandlerTie) -> str:
+    return _STEP_NAMES.sub(lambda m: f"{_alias(tie.types_module)}.{m.group(1)}", type_text)
+
+
+class _Annotate(cst.CSTTransformer):
+    """Adds missing annotations to module-level handler functions, leaving every line where it was."""
+
+    def __init__(self, ties: dict[str, HandlerTie]) -> None:
+        self._ties = ties
+        self._depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._depth += 1
+        return False  # nested functions are not handlers
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._depth -= 1
+        tie = self._ties.get(updated.name.value)
+        if tie is None or self._depth:
+            return updated
+        params = list(updated.params.params)
+        positional = [*updated.params.posonly_params, *params]
+        new_positional = [
+            p.with_changes(annotation=cst.Annotation(cst.parse_expression(_qualified(tie.params[i], tie))))
+            if p.annotation is None and i < len(tie.params)
+            else p
+            for i, p in enumerate(positional)
+        ]
+        posonly = new_positional[: len(updated.params.posonly_params)]
+        regular = new_positional[len(updated.params.posonly_params) :]
+        returns = updated.returns or cst.Annotation(cst.parse_expression(_qualified(tie.returns, tie)))
+        return updated.with_changes(
+            params=updated.params.with_changes(posonly_params=posonly, params=regular), returns=returns
+        )
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False  # methods are not handlers

@@ -1,0 +1,51 @@
+"""What `motia generate-types` and `motia typecheck` do, between reading the app and printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from motia_gen.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from motia_gen.outputs import diff_tree, write_tree
+from motia_gen.pipeline import FrontEnd, Overrides, validate_app
+from motia_gen.typegen.package import types_files
+from motia_gen.typegen.plan import plan_types
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    front: FrontEnd
+    files: dict[str, str]  # empty when the app has errors
+    owned: str  # the package folder, relative to the app root
+
+
+def generate(root: Path, overrides: Overrides) -> Generated:
+    front = validate_app(root, overrides)
+    package = front.settings.types_package
+    owned = package.replace(".", "/")
+    if has_errors(front.diagnostics):
+        return Generated(front, {}, owned)
+    cache = root / ".motia" / "cache" / "types" if overrides.use_cache else None
+    return Generated(front, types_files(front.app, package, cache), owned)
+
+
+def write_types(root: Path, generated: Generated) -> list[str]:
+    return write_tree(root, generated.files, owned=generated.owned)
+
+
+def stale_types(root: Path, generated: Generated) -> str:
+    return diff_tree(root, generated.files, owned=generated.owned)
+
+
+def typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
+    """The app's diagnostics, then (when it has no errors) mypy's, at the step files' lines."""
+    from motia_gen.typecheck.run import build_shadow, run_mypy  # noqa: PLC0415 (libcst, mypy: only here)
+
+    generated = generate(root, overrides)
+    front = generated.front
+    if not generated.files:
+        return front, front.diagnostics
+    plan = plan_types(front.app)
+    shadow = build_shadow(root, front.app, plan.steps, front.settings.types_package, generated.files)
+    found = run_mypy(root, shadow, front.settings.source_roots)
+    return front, sort_diagnostics([*front.diagnostics, *found])
