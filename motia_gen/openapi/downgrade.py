@@ -52,6 +52,7 @@ _KEYWORDS = frozenset(
     }
 )
 _NULL = {"type": "null"}
+_NOTHING = {"not": {}}  # `false`, converted: no items beyond the tuple
 
 
 def downgrade_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def downgrade_document(document: dict[str, Any]) -> dict[str, Any]:
 
 def to_3_0(schema: Json) -> Json:
     if isinstance(schema, bool):
-        return {} if schema else {"not": {}}
+        return {} if schema else dict(_NOTHING)
     if not isinstance(schema, dict):
         return schema
     out = _without_null_branch(schema)
@@ -182,6 +183,7 @@ def _tuples(out: dict[str, Any]) -> None:
     prefix = out.pop("prefixItems", None)
     if not isinstance(prefix, list):
         return
-    members = [*prefix, *([out["items"]] if isinstance(out.get("items"), dict) else [])]
+    rest = out.get("items")
+    members = [*prefix, *([rest] if isinstance(rest, dict) and rest != _NOTHING else [])]
     unique = [m for i, m in enumerate(members) if m not in members[:i]]
     out["items"] = unique[0] if len(unique) == 1 else {"anyOf": unique}
