@@ -52,7 +52,7 @@ _KEYWORDS = frozenset(
     }
 )
 _NULL = {"type": "null"}
-_NOTHING = {"not": {}}  # `false`, converted: no items beyond the tuple
+_NOTHING: dict[str, Any] = {"not": {}}  # `false`, converted: no items beyond the tuple
 
 
 def downgrade_document(document: dict[str, Any]) -> dict[str, Any]:
