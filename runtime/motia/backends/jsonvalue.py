@@ -37,12 +37,12 @@ def _first_problem(value: object, path: str) -> str | None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                return f"{path} has a {type(key).__name__} key {key!r} (object keys must be strings)"
+                return f"{path} has the {type(key).__name__} key {key!r}, but object keys must be strings"
             problem = _first_problem(item, f"{path}.{key}")
             if problem is not None:
                 return problem
         return None
-    return f"{path} is a {type(value).__name__}"
+    return f"{path} is of type {type(value).__name__}"
 
 
 def dumps(value: JsonValue) -> str:
