@@ -6,9 +6,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from motia_gen.openapi.components import Components, component_name
-from motia_gen.openapi.downgrade import to_3_0
+from motia_gen.openapi.downgrade import downgrade_document, to_3_0
+from tests.test_openapi import spec_errors
 
 ITEM = {"type": "object", "properties": {"sku": {"type": "string"}}, "required": ["sku"], "title": "Item"}
 OTHER_ITEM = {"type": "object", "properties": {"code": {"type": "integer"}}, "title": "Item"}
@@ -270,3 +273,65 @@ def _as_draft4(schema: Any) -> Any:
     if schema.get("nullable"):
         return {"anyOf": [out, {"type": "null"}]}
     return out
+
+
+# -- any schema makes a valid document ----------------------------------------------------------------------
+
+
+def _schemas(with_refs: bool) -> st.SearchStrategy[Any]:
+    leaves = [
+        {"type": "string"},
+        {"type": "null"},
+        {"type": ["integer", "null"]},
+        {"type": ["string", "integer"]},
+        {"const": 1},
+        {"type": "integer", "examples": [1, 2]},
+        {"exclusiveMinimum": 0, "minimum": -1},
+        {"exclusiveMaximum": 5},
+        {"enum": ["a", None]},
+        {"$comment": "c", "$schema": "https://json-schema.org/draft/2020-12/schema"},
+        True,
+        False,
+        *([{"$ref": "#/$defs/A"}, {"$ref": "#"}] if with_refs else []),
+    ]
+
+    def extend(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        names = st.sampled_from(["a", "b", "$id", "default"])
+        return st.one_of(
+            st.builds(lambda a: {"anyOf": a}, st.lists(inner, min_size=1, max_size=3)),
+            st.builds(lambda a: {"oneOf": [a, {"type": "null"}]}, inner),
+            st.builds(
+                lambda p: {"type": "object", "properties": p, "required": sorted(p)[:1]},
+                st.dictionaries(names, inner, max_size=3),
+            ),
+            st.builds(lambda i: {"type": "array", "items": i}, inner),
+            st.builds(
+                lambda i: {"type": "array", "prefixItems": i, "items": False},
+                st.lists(inner, min_size=1, max_size=2),
+            ),
+            st.builds(lambda i: {"allOf": [i], "title": "t"}, inner),
+            st.builds(lambda i: {"additionalProperties": i}, inner),
+            st.builds(lambda i: {"not": i}, inner),
+        )
+
+    return st.recursive(st.sampled_from(leaves), extend, max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_schemas(with_refs=True), _schemas(with_refs=False))
+def test_any_schema_gives_a_valid_document_in_both_versions(inner: Any, definition: Any) -> None:
+    body = {"type": "object", "properties": {"r": inner}, "$defs": {"A": definition}}
+    components = Components()
+    reference = components.add(body, "Body")
+    operation = {
+        "requestBody": {"content": {"application/json": {"schema": reference}}},
+        "responses": {"default": {"description": "d"}},
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"post": operation}},
+        "components": {"schemas": components.schemas()},
+    }
+    assert spec_errors(document) == []
+    assert spec_errors(downgrade_document(document)) == []
