@@ -102,7 +102,8 @@ def test_sarif_format(tmp_path: Path) -> None:
     assert [r["id"] for r in rules] == sorted(r["id"] for r in rules)
     assert all(r["fullDescription"]["text"] and r["help"]["text"] for r in rules)
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
-    assert levels["MG207"] == "error" and levels["MG204"] == "warning"
+    assert levels["MG207"] == "error"
+    assert levels["MG204"] == "warning"
     for item in run["results"]:
         assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
         [location] = item["locations"]
@@ -122,7 +123,7 @@ def test_text_groups_by_file_and_counts_infos(tmp_path: Path) -> None:
         'config = {"type": "event", "name": "B", "subscribes": ["t"], "emits": ["t2", "x"]}\n'
         "async def handler(data, context):\n"
         '    await context.emit({"topic": "x", "data": {}})\n'
-        "    await context.emit({\"topic\": data[\"t\"], \"data\": {}})\n",
+        '    await context.emit({"topic": data["t"], "data": {}})\n',
         encoding="utf-8",
     )
     (app / "steps" / "a_step.py").write_text(

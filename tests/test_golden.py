@@ -13,7 +13,7 @@ import pytest
 
 from motia_gen.diagnostics import REGISTRY
 from motia_gen.pipeline import Overrides, validate_app
-from tests.golden_runner import cases, markers, outputs
+from tests.golden_runner import BAD_HANDLERS, MARKER, cases, markers, outputs
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
@@ -24,13 +24,18 @@ def test_golden_outputs(case: Path) -> None:
     expected_dir = case / "expected"
     if UPDATE:
         expected_dir.mkdir(exist_ok=True)
-        for stale in expected_dir.iterdir():
-            if stale.name not in produced:
+        for stale in expected_dir.rglob("*"):
+            if stale.is_file() and stale.relative_to(expected_dir).as_posix() not in produced:
                 stale.unlink()
         for name, text in produced.items():
+            (expected_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (expected_dir / name).write_text(text, encoding="utf-8", newline="\n")
     on_disk = (
-        {p.name: p.read_text(encoding="utf-8") for p in expected_dir.iterdir()}
+        {
+            p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in expected_dir.rglob("*")
+            if p.is_file()
+        }
         if expected_dir.is_dir()
         else {}
     )
@@ -56,6 +61,9 @@ def test_every_code_has_a_golden_case() -> None:
     for case in cases():
         text = (case / "expected" / "validate.txt").read_text(encoding="utf-8")
         seen.update(re.findall(r"\[(MG\d{3})\]", text))
+        # type errors come from `motia typecheck` over a typed case's mistaken handlers (test_typecheck.py)
+        for bad in sorted((case / BAD_HANDLERS).rglob("*.py")):
+            seen.update(m.group(1) for m in MARKER.finditer(bad.read_text(encoding="utf-8")))
     assert set(REGISTRY) <= seen
 
 

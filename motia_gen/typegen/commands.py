@@ -19,11 +19,13 @@ class Generated:
     owned: str  # the package folder, relative to the app root
 
 
-def generate(root: Path, overrides: Overrides) -> Generated:
+def generate(root: Path, overrides: Overrides, *, despite_errors: bool = False) -> Generated:
+    """The types package; nothing when the app has errors, unless asked (typecheck reports mypy's errors
+    next to the checks': the types of a step with a bad handler are still right)."""
     front = validate_app(root, overrides)
     package = front.settings.types_package
     owned = package.replace(".", "/")
-    if has_errors(front.diagnostics):
+    if not front.app.steps or (has_errors(front.diagnostics) and not despite_errors):
         return Generated(front, {}, owned)
     cache = root / ".motia" / "cache" / "types" if overrides.use_cache else None
     return Generated(front, types_files(front.app, package, cache), owned)
@@ -41,7 +43,7 @@ def typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnos
     """The app's diagnostics, then (when it has no errors) mypy's, at the step files' lines."""
     from motia_gen.typecheck.run import build_shadow, run_mypy  # noqa: PLC0415 (libcst, mypy: only here)
 
-    generated = generate(root, overrides)
+    generated = generate(root, overrides, despite_errors=True)
     front = generated.front
     if not generated.files:
         return front, front.diagnostics

@@ -33,7 +33,6 @@ _IMPORTS: tuple[tuple[str, str], ...] = (
     ("ApiResponse", "from motia import ApiResponse"),
     ("FlowContext", "from motia import FlowContext"),
     ("JsonValue", "from motia import JsonValue"),
-    ("ResponseDict", "from motia import ResponseDict"),
     ("StreamStore", "from motia import StreamStore"),
     ("_models", "from {package} import _models"),
     ("streams", "from {package} import streams"),

@@ -201,7 +201,7 @@ def _http(
         Declaration("alias", request, f"ApiRequest[Body{suffix}, PathParams{suffix}, QueryParams{suffix}]")
     )
     response = f"Response{suffix}"
-    out.append(Declaration("alias", response, _response(trigger, owner, suffix, book)))
+    out.append(Declaration("alias", response, _response(trigger, owner, suffix, book, out)))
     return request, response
 
 
@@ -213,23 +213,34 @@ def _path_params(path: str) -> list[str]:
     return seen
 
 
-def _response(trigger: model.HttpTrigger, owner: str, suffix: str, book: SchemaBook) -> str:
+def _response(
+    trigger: model.HttpTrigger, owner: str, suffix: str, book: SchemaBook, out: list[Declaration]
+) -> str:
+    """One TypedDict per declared status (the dict form), and `ApiResponse` over all of them. The dict
+    forms are separate classes, not one generic class, so mypy can pick the right one for a literal."""
     if not trigger.response_schema:
-        return "ResponseDict[Any, int] | ApiResponse[Any, int]"
+        fields = (Field("status", "int", True), Field("body", "Any", False), _HEADERS)
+        out.append(Declaration("typeddict", f"ResponseDict{suffix}", fields=fields))
+        return f"ResponseDict{suffix} | ApiResponse[Any, int]"
     parts: list[str] = []
     bodies: list[str] = []
-    statuses: list[str] = []
     for response in trigger.response_schema:
         status = f"Literal[{response.status}]" if isinstance(response.status, int) else "int"
         body = f"_models.{book.add(f'{owner}Response{response.status}{suffix}', response.schema.json)}"
-        parts.append(f"ResponseDict[{body}, {status}]")
+        label = str(response.status) if isinstance(response.status, int) else pascal(str(response.status))
+        name = f"Response{label}{suffix}"
+        fields = (Field("status", status, True), Field("body", body, True), _HEADERS)
+        out.append(Declaration("typeddict", name, fields=fields))
+        parts.append(name)
         bodies.append(body)
-        if isinstance(response.status, int):
-            statuses.append(str(response.status))
-    all_int = all(isinstance(r.status, int) for r in trigger.response_schema)
+    statuses = [str(r.status) for r in trigger.response_schema if isinstance(r.status, int)]
+    all_int = len(statuses) == len(trigger.response_schema)
     status_type = f"Literal[{', '.join(statuses)}]" if all_int else "int"
     parts.append(f"ApiResponse[{' | '.join(dict.fromkeys(bodies))}, {status_type}]")
     return " | ".join(parts)
+
+
+_HEADERS = Field("headers", "Mapping[str, str]", False)
 
 
 def _other_inputs(step: model.Step, owner: str, book: SchemaBook) -> list[str]:
