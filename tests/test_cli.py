@@ -168,3 +168,39 @@ def test_an_internal_error_exits_two_with_a_message() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "internal error: RuntimeError('boom')" in result.stderr
+
+
+def test_generate_types_writes_and_check_reports_staleness(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(
+        ROOT / "examples" / "messaging", app, ignore=shutil.ignore_patterns("motia_types", ".motia")
+    )
+    assert motia("generate-types", "--check", str(app)).returncode == 1  # nothing written yet
+    written = motia("generate-types", str(app))
+    assert written.returncode == 0, written.stdout
+    assert (app / "motia_types" / "steps" / "send_message.py").is_file()
+    fresh = motia("generate-types", "--check", str(app))
+    assert (fresh.returncode, fresh.stdout) == (0, "motia_types/ is up to date\n")
+    (app / "motia_types" / "steps" / "removed_step.py").write_text("x = 1\n", encoding="utf-8")
+    step = app / "steps" / "send_message_step.py"
+    step.write_text(step.read_text(encoding="utf-8").replace("{201:", "{202:"), encoding="utf-8")
+    stale = motia("generate-types", "--check", str(app))
+    assert stale.returncode == 1
+    assert "+++ b/motia_types/steps/send_message.py" in stale.stdout
+    assert "--- a/motia_types/steps/removed_step.py" in stale.stdout
+    motia("generate-types", str(app))
+    assert not (app / "motia_types" / "steps" / "removed_step.py").exists()
+    assert motia("generate-types", "--check", str(app)).returncode == 0
+
+
+def test_typecheck_exits_one_on_type_errors(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "examples" / "messaging", app, ignore=shutil.ignore_patterns(".motia"))
+    assert motia("typecheck", str(app)).returncode == 0
+    step = app / "steps" / "send_message_step.py"
+    step.write_text(
+        step.read_text(encoding="utf-8").replace('"status": 201', '"status": 200'), encoding="utf-8"
+    )
+    result = motia("typecheck", str(app))
+    assert result.returncode == 1
+    assert "steps/send_message_step.py:25:12: error[MG300]" in result.stdout

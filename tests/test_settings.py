@@ -45,3 +45,13 @@ def test_malformed_lint_table(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
     assert settings.lint.ignore == ()
     assert [(d.code, d.span.line) for d in problems] == [("MG111", 2), ("MG111", 3), ("MG111", 4)]
+
+
+def test_types_package_is_a_dotted_module_name(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.motia]\ntypes-package = "app.types_out"\n', encoding="utf-8")
+    assert load_settings(tmp_path)[0].types_package == "app.types_out"
+    pyproject.write_text('[tool.motia]\ntypes-package = "not a-name"\n', encoding="utf-8")
+    settings, problems = load_settings(tmp_path)
+    assert settings.types_package == "motia_types"
+    assert [(p.code, p.span.line) for p in problems] == [("MG111", 2)]
