@@ -19,9 +19,9 @@ against each):
 Times are wall-clock seconds (`time.time()` scale) passed in by the caller, never read by the backend: a
 lease must mean the same thing after a restart, and tests drive time by hand.
 
-Every message a backend hands out carries its `attempt` number, which doubles as a claim token: `ack`,
-`retry`, `release` and `dead_letter` only act when the stored message is still at that attempt, so a
-handler that overran its lease cannot settle the copy that was redelivered meanwhile.
+Every claim carries a `receipt`, new for each claim: `ack`, `retry`, `release` and `dead_letter` only act
+when the stored message is still held under that receipt, so a handler that overran its lease cannot
+settle the copy that was delivered again meanwhile (nor a later message that happens to reuse the id).
 
 The operations are coroutines so that a networked backend (Redis: hashes for records, Streams with consumer
 groups for the queue) can implement them without blocking the event loop.
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 JsonValue = Any
 """A JSON value: dict with str keys, list, str, int, float, bool or None (nested). Kept as `Any` so that
@@ -92,10 +92,11 @@ class UpdateResult:
 
 
 # -- queue records --------------------------------------------------------------------------------------
+# Messages are named tuples rather than frozen dataclasses: several are built for every event, and a named
+# tuple is built about five times faster. They are just as immutable.
 
 
-@dataclass(frozen=True, slots=True)
-class NewMessage:
+class NewMessage(NamedTuple):
     """A message to store for one subscriber of a topic.
 
     `group_id` is the sender's `messageGroupId`, kept for the handler to see. `fifo_group` is set only when
@@ -113,9 +114,9 @@ class NewMessage:
     fifo_group: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A claimed message. `attempt` is 1 on the first delivery and counts every claim since."""
+class Message(NamedTuple):
+    """A claimed message. `attempt` is 1 on the first delivery and counts every claim since; `receipt`
+    identifies this claim."""
 
     id: str
     topic: str
@@ -123,6 +124,7 @@ class Message:
     payload: JsonValue
     trace_id: str
     attempt: int
+    receipt: str
     enqueued_at: float
     group_id: str | None = None
     fifo_group: str | None = None
@@ -193,8 +195,9 @@ class Backend(Protocol):
         only uses it to decide when to look again."""
         ...
 
-    async def ack(self, message: Message) -> bool:
-        """Delete a delivered message. False when it is no longer held at `message.attempt`."""
+    async def ack(self, messages: Sequence[Message]) -> int:
+        """Delete delivered messages in one step (the engine settles a batch at a time, which saves a
+        commit per message on a durable backend); returns how many were still held under their receipt."""
         ...
 
     async def retry(self, message: Message, *, visible_at: float) -> bool:

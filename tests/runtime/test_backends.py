@@ -152,10 +152,26 @@ def test_a_message_is_hidden_until_visible_and_comes_back_when_its_lease_ends(
         assert await b.next_visible("t", "s", after=T0 + 5) == T0 + 15
         (again,) = await claim(b, now=T0 + 15)
         assert (again.id, again.attempt, again.payload) == (message.id, 2, "later")
-        assert not await b.ack(message), "a stale claim must not settle the redelivered copy"
-        assert await b.ack(again)
+        assert await b.ack([message]) == 0, "a stale claim must not settle the redelivered copy"
+        assert await b.ack([again]) == 1
         assert await b.pending() == 0
         assert await b.next_visible("t", "s", after=T0) is None
+
+    run(make_backend, scenario)
+
+
+def test_ack_settles_a_batch_and_counts_what_was_still_held(make_backend: Callable[[], Backend]) -> None:
+    async def scenario(b: Backend) -> None:
+        await b.enqueue([new(1), new(2), new(3)])
+        (one,) = await claim(b, limit=1)
+        (two,) = await claim(b, limit=1, lease=1)
+        (three,) = await claim(b, limit=1)
+        (two_again,) = await claim(b, now=T0 + 1)  # two's lease ended: `two` is stale now
+        assert two_again.payload == 2
+        assert await b.ack([one, two, three]) == 2
+        assert await b.pending() == 1
+        assert await b.ack([two_again]) == 1
+        assert await b.pending() == 0
 
     run(make_backend, scenario)
 
@@ -188,7 +204,7 @@ def test_fifo_groups_hand_out_only_their_head(make_backend: Callable[[], Backend
         assert await claim(b, now=T0 + 0.5) == [], "a2 waits while a1 waits for its retry"
         (a1_again,) = await claim(b, now=T0 + 1)
         assert a1_again.payload == "a1"
-        assert await b.ack(a1_again)
+        assert await b.ack([a1_again]) == 1
         assert payloads(await claim(b, now=T0 + 1)) == ["a2"]
 
     run(make_backend, scenario)

@@ -2,13 +2,16 @@
 
 `json.dumps` alone is too lenient to be the check: it turns tuples into lists, int keys into strings and
 writes NaN, so what a handler reads back would differ from what it stored. `require_json` refuses those
-with the place they were found, and `dumps`/`loads` are the one encoding every backend uses.
+with the place they were found. `dumps`/`loads` are the encoding the durable backends store, and `copy`
+is how the in-memory backend keeps what it stores apart from what callers hold.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from typing import Any, cast
 
 from motia.backend import JsonValue
 
@@ -16,11 +19,32 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 _SCALARS = (str, int, bool, type(None))
 
 
-def require_json(value: object, what: str) -> None:
-    """Raise `TypeError` naming `what` and the path inside it when `value` is not a JSON value."""
-    problem = _first_problem(value, "$")
-    if problem is not None:
-        raise TypeError(f"{what} must be a JSON value; {problem}")
+def require_json(value: object, what: str | Callable[[], str]) -> None:
+    """Raise `TypeError` naming `what` (or what it returns: the name is built only on failure) and the
+    path inside the value when `value` is not a JSON value."""
+    if not is_json(value):
+        problem = _first_problem(value, "$")
+        if problem is not None:
+            name = what if isinstance(what, str) else what()
+            raise TypeError(f"{name} must be a JSON value; {problem}")
+
+
+_PLAIN = {str, int, bool, type(None)}
+
+
+def is_json(value: object) -> bool:
+    """The quick check on every payload: exact builtin types, no paths kept. `_first_problem` then finds
+    where a refused value goes wrong, and accepts subclasses such as `IntEnum` or an `OrderedDict`."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is dict:
+        return all(type(key) is str and is_json(item) for key, item in cast(dict[Any, Any], value).items())
+    if kind is list:
+        return all(is_json(item) for item in cast(list[Any], value))
+    if kind is float:
+        return math.isfinite(cast(float, value))
+    return _first_problem(value, "$") is None
 
 
 def _first_problem(value: object, path: str) -> str | None:
@@ -43,6 +67,19 @@ def _first_problem(value: object, path: str) -> str | None:
                 return problem
         return None
     return f"{path} is of type {type(value).__name__}"
+
+
+def copy(value: JsonValue) -> JsonValue:
+    """A deep copy of a value already checked by `require_json`; several times faster than a JSON round
+    trip or `copy.deepcopy` on the small payloads events carry."""
+    kind = type(value)
+    if kind in _PLAIN or kind is float:
+        return value
+    if isinstance(value, dict):
+        return {key: copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy(item) for item in value]
+    return value
 
 
 def dumps(value: JsonValue) -> str:

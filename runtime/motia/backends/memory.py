@@ -1,6 +1,6 @@
 """The in-memory backend: the same behaviour as the durable ones, for tests and throwaway runs.
 
-Values are kept as JSON text, as SQLite keeps them, so what a handler reads never aliases what was stored
+Values are copied on the way in and on the way out, so what a handler reads never aliases what was stored
 (and fan-out copies of one payload never share an object). Every method runs without awaiting, which makes
 each one atomic on the event loop.
 
@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from motia.backend import DeadLetter, JsonValue, Message, NewMessage, UpdateOp, UpdateResult
-from motia.backends.jsonvalue import dumps, loads
+from motia.backends.jsonvalue import copy
 from motia.backends.update import apply_ops
 
 Consumer = tuple[str, str]
@@ -29,21 +29,23 @@ _Entry = tuple[float, int, str, int]
 
 @dataclass(slots=True)
 class _Stored:
-    """A queued message; mutable here only, handed out as a frozen `Message`."""
+    """A queued message; mutable here only, handed out as an immutable `Message`."""
 
     seq: int
     new: NewMessage
-    payload: str
+    payload: JsonValue
     visible_at: float
+    heap: list[_Entry]  # its subscriber's ready heap
     attempts: int = 0
     version: int = 0
+    receipt: str = ""
 
 
 class MemoryBackend:
     """A `motia.backend.Backend` held in process memory; everything is gone when the process ends."""
 
     def __init__(self) -> None:
-        self._records: dict[tuple[str, str], dict[str, str]] = {}
+        self._records: dict[tuple[str, str], dict[str, JsonValue]] = {}
         self._messages: dict[str, _Stored] = {}
         self._ready: dict[Consumer, list[_Entry]] = {}
         self._groups: dict[tuple[str, str, str], deque[str]] = {}
@@ -52,22 +54,21 @@ class MemoryBackend:
 
     # -- key-value records
     async def get(self, namespace: str, group: str, key: str) -> JsonValue:
-        text = self._records.get((namespace, group), {}).get(key)
-        return None if text is None else loads(text)
+        return copy(self._records.get((namespace, group), {}).get(key))
 
     async def set(self, namespace: str, group: str, key: str, value: JsonValue) -> None:
-        self._records.setdefault((namespace, group), {})[key] = dumps(value)
+        self._records.setdefault((namespace, group), {})[key] = copy(value)
 
     async def delete(self, namespace: str, group: str, key: str) -> JsonValue:
         records = self._records.get((namespace, group), {})
-        text = records.pop(key, None)
+        value = records.pop(key, None)
         if not records:
             self._records.pop((namespace, group), None)
-        return None if text is None else loads(text)
+        return value
 
     async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonValue]]:
         records = self._records.get((namespace, group), {})
-        return [(key, loads(records[key])) for key in sorted(records)]
+        return [(key, copy(records[key])) for key in sorted(records)]
 
     async def list_groups(self, namespace: str) -> list[str]:
         return sorted(group for (space, group) in self._records if space == namespace)
@@ -84,15 +85,17 @@ class MemoryBackend:
     # -- the queue
     async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
         ids = []
-        texts: dict[int, str] = {}
+        shared: tuple[object, JsonValue] = (None, None)
         for new in messages:
-            # Fan-out copies of one event share one payload object: encode it once.
-            text = texts.get(id(new.payload))
-            if text is None:
-                text = texts[id(new.payload)] = dumps(new.payload)
+            # Fan-out copies of one event can share one stored copy: it is never changed, only copied out.
+            if shared[0] is not new.payload:
+                shared = (new.payload, copy(new.payload))
             seq = next(self._seq)
             message_id = str(seq)
-            stored = _Stored(seq=seq, new=new, payload=text, visible_at=new.visible_at)
+            heap = self._ready.get((new.topic, new.subscriber))
+            if heap is None:
+                heap = self._ready[new.topic, new.subscriber] = []
+            stored = _Stored(seq, new, shared[1], new.visible_at, heap)
             self._messages[message_id] = stored
             if new.fifo_group is None or self._join_group(message_id, new):
                 self._schedule(message_id, stored)
@@ -112,6 +115,7 @@ class MemoryBackend:
             stored.attempts += 1
             stored.visible_at = lease_until
             self._schedule(message_id, stored)
+            stored.receipt = f"{message_id}.{stored.version}"
             claimed.append(_message(message_id, stored))
         return claimed
 
@@ -123,14 +127,15 @@ class MemoryBackend:
             return heap[0][0]
         return min((entry[0] for entry in heap if entry[0] > after and self._live(entry)), default=None)
 
-    async def ack(self, message: Message) -> bool:
-        return self._remove(message) is not None
+    async def ack(self, messages: Sequence[Message]) -> int:
+        return sum(self._remove(message) is not None for message in messages)
 
     async def retry(self, message: Message, *, visible_at: float) -> bool:
         stored = self._held(message)
         if stored is None:
             return False
         stored.visible_at = visible_at
+        stored.receipt = ""
         self._schedule(message.id, stored)
         return True
 
@@ -140,6 +145,7 @@ class MemoryBackend:
             return False
         stored.attempts -= 1
         stored.visible_at = now
+        stored.receipt = ""
         self._schedule(message.id, stored)
         return True
 
@@ -177,7 +183,7 @@ class MemoryBackend:
         new = NewMessage(
             topic=dead.topic,
             subscriber=dead.subscriber,
-            payload=loads(dead.payload),
+            payload=dead.payload,
             trace_id=dead.trace_id,
             visible_at=now,
             enqueued_at=now,
@@ -198,8 +204,7 @@ class MemoryBackend:
     # -- bookkeeping
     def _schedule(self, message_id: str, stored: _Stored) -> None:
         stored.version += 1
-        entry = (stored.visible_at, stored.seq, message_id, stored.version)
-        heapq.heappush(self._ready.setdefault((stored.new.topic, stored.new.subscriber), []), entry)
+        heapq.heappush(stored.heap, (stored.visible_at, stored.seq, message_id, stored.version))
 
     def _live(self, entry: _Entry) -> bool:
         stored = self._messages.get(entry[2])
@@ -213,7 +218,7 @@ class MemoryBackend:
 
     def _held(self, message: Message) -> _Stored | None:
         stored = self._messages.get(message.id)
-        return stored if stored is not None and stored.attempts == message.attempt else None
+        return stored if stored is not None and stored.receipt == message.receipt else None
 
     def _remove(self, message: Message) -> _Stored | None:
         """Drop a held message; a FIFO group's next message becomes its head and claimable."""
@@ -247,22 +252,16 @@ def _group_key(new: NewMessage) -> tuple[str, str, str]:
 
 def _message(message_id: str, stored: _Stored) -> Message:
     new = stored.new
+    payload = copy(stored.payload)
     return Message(
-        id=message_id,
-        topic=new.topic,
-        subscriber=new.subscriber,
-        payload=loads(stored.payload),
-        trace_id=new.trace_id,
-        attempt=stored.attempts,
-        enqueued_at=new.enqueued_at,
-        group_id=new.group_id,
-        fifo_group=new.fifo_group,
-    )
+        message_id, new.topic, new.subscriber, payload, new.trace_id, stored.attempts, stored.receipt,
+        new.enqueued_at, new.group_id, new.fifo_group,
+    )  # fmt: skip
 
 
 def _decoded(dead: DeadLetter) -> DeadLetter:
-    """Dead letters are stored with their payload as JSON text; callers get a fresh value."""
-    return dataclasses.replace(dead, payload=loads(dead.payload))
+    """Callers get their own copy of the payload."""
+    return dataclasses.replace(dead, payload=copy(dead.payload))
 
 
 def _matches(topic: str, subscriber: str, want_topic: str | None, want_subscriber: str | None) -> bool:
