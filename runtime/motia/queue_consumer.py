@@ -90,6 +90,7 @@ class Consumer:
         self.topic, self.name, self.spec = topic, spec.name, spec
         self.backend, self.clock, self.on_progress = backend, clock, on_progress
         self.capacity = spec.config.concurrency or DEFAULT_CONCURRENCY
+        self.max_attempts = spec.max_attempts
         visibility = spec.config.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT
         self.timeout = float(visibility if spec.timeout is None else spec.timeout)
         self.lease = max(visibility, self.timeout) + LEASE_GRACE_SECONDS
@@ -248,6 +249,13 @@ class Consumer:
         if self.watchdog is None:
             self.watchdog = self.loop.call_at(now + self.timeout, self.check_timeouts)
 
+    def handler_finished(self, worker: asyncio.Task[Any]) -> None:
+        del self.started[worker]
+        if worker in self.timed_out:
+            # The watchdog's cancellation ended here (or the handler swallowed it): the worker goes on.
+            self.timed_out.discard(worker)
+            worker.uncancel()
+
     def check_timeouts(self) -> None:
         """Cancel handlers that have run for `timeout` seconds; re-arm for the oldest one still running."""
         self.watchdog = None
@@ -301,49 +309,45 @@ async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any
         message.trace_id,
         message.group_id,
         message.attempt,
-        spec.max_attempts,
+        consumer.max_attempts,
     )
+    value = message.payload
+    if spec.validator is not None:
+        try:
+            value = spec.validator(value)
+        except Exception as error:
+            # Retrying cannot make a payload valid: straight to the dead letters.
+            await _dead(consumer, message, f"invalid input: {error}")
+            return
+    consumer.handler_started(worker)
     try:
-        value = message.payload if spec.validator is None else spec.validator(message.payload)
+        await spec.handler(value, info)
+        reason = None
+    except asyncio.CancelledError:
+        if worker not in consumer.timed_out:
+            await _interrupted(consumer, message)
+            raise
+        reason = f"handler timed out after {consumer.timeout:g} s"
     except Exception as error:
-        # Retrying cannot make a payload valid: straight to the dead letters.
-        await _dead(consumer, message, f"invalid input: {error}")
-        return
-    reason = await _run_handler(consumer, worker, message, value, info)
+        reason = f"{type(error).__name__}: {error}"
+    finally:
+        consumer.handler_finished(worker)
     if reason is None:
-        consumer.delivered.append(message)
+        consumer.delivered.append(message)  # acked in a batch by the claim loop
     else:
         await _failed(consumer, message, reason)
 
 
-async def _run_handler(
-    consumer: Consumer, worker: asyncio.Task[Any], message: Message, value: Any, info: MessageInfo
-) -> str | None:
-    """None when the handler succeeded, else why it failed."""
-    consumer.handler_started(worker)
-    try:
-        await consumer.spec.handler(value, info)
-    except asyncio.CancelledError:
-        if worker in consumer.timed_out:
-            worker.uncancel()
-            return f"handler timed out after {consumer.timeout:g} s"
-        # Cancelled by `stop`: hand the message back now, or (release=False, as in a crash) let its lease
-        # run out. Cancelled from elsewhere: the lease brings it back.
-        if consumer.stopping and consumer.release_on_stop:
-            await consumer.backend.release(message, now=consumer.clock.now())
-        raise
-    except Exception as error:
-        return f"{type(error).__name__}: {error}"
-    finally:
-        del consumer.started[worker]
-        if worker in consumer.timed_out:
-            consumer.timed_out.discard(worker)
-    return None
+async def _interrupted(consumer: Consumer, message: Message) -> None:
+    """Cancelled by `stop`: hand the message back now, or (release=False, as in a crash) let its lease run
+    out. Cancelled from elsewhere: the lease brings it back."""
+    if consumer.stopping and consumer.release_on_stop:
+        await consumer.backend.release(message, now=consumer.clock.now())
 
 
 async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
     spec = consumer.spec
-    if message.attempt >= spec.max_attempts:
+    if message.attempt >= consumer.max_attempts:
         await _dead(consumer, message, reason)
         return
     delay = spec.backoff(message.attempt)
@@ -352,7 +356,7 @@ async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
         message.topic,
         message.subscriber,
         message.attempt,
-        spec.max_attempts,
+        consumer.max_attempts,
         reason,
         delay,
         message.trace_id,

@@ -4,6 +4,7 @@ everything survives a restart, and updates stay atomic across connections."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -321,3 +322,14 @@ async def _create(path: Path) -> bool:
     b = SqliteBackend(path)
     await b.close()
     return path.exists()
+
+
+def test_sqlite_refuses_a_file_in_another_format(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(
+        RuntimeError, match=r"future.sqlite3 holds motia data in format 99; this runtime reads format 1"
+    ):
+        SqliteBackend(path)

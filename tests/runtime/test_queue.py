@@ -9,6 +9,7 @@ parallelism are shown with events that handlers wait on, not with sleeps.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -403,6 +404,32 @@ def test_a_timed_out_handler_is_cancelled_and_counts_as_a_failed_attempt(
             "stuck": "handler timed out after 0.05 s",
             "own": "TimeoutError: the upstream API timed out",
         }
+
+    run(make_backend, scenario)
+
+
+def test_a_handler_that_swallows_its_timeout_is_acked_and_its_worker_goes_on(
+    make_backend: Callable[[], Backend],
+) -> None:
+    async def scenario(backend: Backend, clock: ManualClock) -> None:
+        seen: list[str] = []
+
+        async def stubborn(payload: Any, info: MessageInfo) -> None:
+            if payload == "slow":
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.sleep(60)
+            task = asyncio.current_task()
+            assert task is not None
+            seen.append(f"{payload} (cancelling={task.cancelling()})")
+
+        subscriber = Subscriber("s", stubborn, QueueConfig(concurrency=1), timeout=0.05)
+        async with engine(backend, clock, {"t": [subscriber]}) as queue:
+            await queue.enqueue("t", "slow")
+            await queue.enqueue("t", "next")
+            await queue.wait_idle(timeout=5)
+        # The worker's cancellation count is reset, or timeouts inside later handlers would misfire.
+        assert seen == ["slow (cancelling=1)", "next (cancelling=0)"]
+        assert await backend.dead_letters() == []
 
     run(make_backend, scenario)
 

@@ -16,7 +16,7 @@ import dataclasses
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from motia.backend import DeadLetter, JsonValue, Message, NewMessage, UpdateOp, UpdateResult
@@ -115,7 +115,7 @@ class MemoryBackend:
             stored.attempts += 1
             stored.visible_at = lease_until
             self._schedule(message_id, stored)
-            stored.receipt = f"{message_id}.{stored.version}"
+            stored.receipt = str(stored.version)
             claimed.append(_message(message_id, stored))
         return claimed
 
@@ -238,11 +238,6 @@ class MemoryBackend:
             return
         head = line[0]
         self._schedule(head, self._messages[head])
-
-    def iter_messages(self) -> Iterator[tuple[str, NewMessage, int]]:
-        """(id, message, attempts) of every stored message: for inspection in tests."""
-        for message_id, stored in self._messages.items():
-            yield message_id, stored.new, stored.attempts
 
 
 def _group_key(new: NewMessage) -> tuple[str, str, str]:

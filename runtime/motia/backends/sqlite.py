@@ -28,6 +28,8 @@ from motia.backends.update import apply_ops
 DEFAULT_PATH = Path(".motia") / "motia.sqlite3"
 """Where an app keeps its data, relative to the app's folder."""
 
+SCHEMA_VERSION = 1
+
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -62,7 +64,7 @@ CREATE INDEX IF NOT EXISTS messages_ready ON messages (topic, subscriber, visibl
 CREATE INDEX IF NOT EXISTS messages_fifo ON messages (topic, subscriber, fifo_group, id)
     WHERE fifo_group IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dead_letters (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     topic TEXT NOT NULL,
     subscriber TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -124,10 +126,21 @@ class SqliteBackend:
         try:
             for pragma in _PRAGMAS:
                 self._db.execute(pragma)
-            self._db.executescript(_SCHEMA)
+            self._create_schema()
         except BaseException:
             self._db.close()
             raise
+
+    def _create_schema(self) -> None:
+        with self._transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                found = f"{self.path} holds motia data in format {version}"
+                raise RuntimeError(f"{found}; this runtime reads format {SCHEMA_VERSION}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- key-value records
     async def get(self, namespace: str, group: str, key: str) -> JsonValue:
