@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from motia.backend import Backend, DeadLetter
-from motia.backends.jsonvalue import require_json
+from motia.backends.jsonvalue import is_json, require_json
 from motia.clock import Clock, SystemClock
 from motia.queue_consumer import (
     LEASE_GRACE_SECONDS,
@@ -116,7 +116,8 @@ class QueueEngine:
 
         `delay_seconds` overrides the subscribers' own `delay_seconds` setting for this event.
         """
-        require_json(data, lambda: f"the payload of topic {topic!r}")
+        if not is_json(data):
+            require_json(data, f"the payload of topic {topic!r}")
         consumers = self._by_topic.get(topic, ())
         if not consumers:
             return []

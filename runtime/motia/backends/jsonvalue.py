@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from typing import Any, cast
 
 from motia.backend import JsonValue
@@ -19,14 +18,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 _SCALARS = (str, int, bool, type(None))
 
 
-def require_json(value: object, what: str | Callable[[], str]) -> None:
-    """Raise `TypeError` naming `what` (or what it returns: the name is built only on failure) and the
-    path inside the value when `value` is not a JSON value."""
+def require_json(value: object, what: str) -> None:
+    """Raise `TypeError` naming `what` and the path inside the value when `value` is not a JSON value."""
     if not is_json(value):
         problem = _first_problem(value, "$")
         if problem is not None:
-            name = what if isinstance(what, str) else what()
-            raise TypeError(f"{name} must be a JSON value; {problem}")
+            raise TypeError(f"{what} must be a JSON value; {problem}")
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
