@@ -27,6 +27,7 @@ DEFAULT_CONCURRENCY = 10
 DEFAULT_BACKOFF_MS = 1000
 DEFAULT_VISIBILITY_TIMEOUT = 30
 MAX_BACKOFF_SECONDS = 3600.0
+RETRY_CLAIM_SECONDS = 1.0
 LEASE_GRACE_SECONDS = 1.0
 """How much longer a lease lasts than the handler timeout, so the worker settles a timed-out message
 before anyone can claim it again."""
@@ -132,14 +133,23 @@ class Consumer:
         self.loop_task = asyncio.create_task(self.run(), name=f"motia queue {self.topic} → {self.name}")
 
     async def run(self) -> None:
-        try:
-            await self.claim_loop()
-        except Exception as error:
-            log.exception("%s → %s: the claim loop failed; this subscriber stopped", self.topic, self.name)
-            for waiter in self.waiters:
-                if not waiter.done():
-                    waiter.set_exception(error)
-            raise
+        """The claim loop, restarted after a pause when the backend fails (a locked or unreachable store
+        should delay delivery, not end it)."""
+        while not self.stopping:
+            try:
+                await self.claim_loop()
+            except Exception as error:
+                log.exception(
+                    "%s → %s: claiming failed; trying again in %g s",
+                    self.topic,
+                    self.name,
+                    RETRY_CLAIM_SECONDS,
+                )
+                waiters, self.waiters = self.waiters, []
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                await asyncio.sleep(RETRY_CLAIM_SECONDS)
 
     async def claim_loop(self) -> None:
         while not self.stopping:
@@ -196,7 +206,8 @@ class Consumer:
                 timer.cancel()
 
     async def quiet(self) -> None:
-        """Resolves after a pass of the claim loop that found nothing ready and nothing running."""
+        """Resolves after a pass of the claim loop that found nothing ready and nothing running; raises
+        what the backend raised if the pass failed."""
         if self.loop_task is None or self.loop_task.done():
             return
         waiter = asyncio.get_running_loop().create_future()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import pytest
+from motia import queue_consumer
 from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
@@ -571,3 +573,32 @@ def test_after_a_crash_a_claimed_message_returns_when_its_lease_ends(
         assert (record.payloads, record.attempts) == (["m"], [2])
 
     run(make_backend, scenario)
+
+
+def test_a_failing_backend_delays_delivery_but_does_not_end_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(queue_consumer, "RETRY_CLAIM_SECONDS", 0.01)
+
+    class Flaky(MemoryBackend):
+        failures = 1
+
+        async def claim(
+            self, topic: str, subscriber: str, *, now: float, lease_until: float, limit: int
+        ) -> Any:
+            if self.failures:
+                self.failures -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return await super().claim(topic, subscriber, now=now, lease_until=lease_until, limit=limit)
+
+    async def main() -> None:
+        clock = ManualClock(T0)
+        record = Recorder(clock)
+        async with QueueEngine(Flaky(), {"t": [Subscriber("s", record)]}, clock=clock) as queue:
+            await queue.enqueue("t", "m")
+            await queue.wait_idle(timeout=5)
+        assert record.payloads == ["m"]
+        assert "t → s: claiming failed; trying again in 0.01 s" in caplog.text
+        assert "database is locked" in caplog.text
+
+    asyncio.run(main())
