@@ -18,14 +18,7 @@ import typer
 from motia_gen.cli_generate import generate_app
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import FrontEnd, Overrides, validate_app
-from motia_gen.render import (
-    Summary,
-    line_reader,
-    render_github,
-    render_json,
-    render_sarif,
-    render_text,
-)
+from motia_gen.render import Summary, render_report
 from motia_gen.version import __version__
 
 app = typer.Typer(
@@ -135,15 +128,7 @@ def typecheck(
 
 def _print_diagnostics(root: Path, front: FrontEnd, output_format: Format) -> None:
     summary = Summary(len(front.app.steps), len(front.app.streams), len(front.app.files))
-    if output_format is Format.json:
-        text = render_json(front.diagnostics, summary)
-    elif output_format is Format.github:
-        text = render_github(front.diagnostics, summary)
-    elif output_format is Format.sarif:
-        text = render_sarif(front.diagnostics, __version__)
-    else:
-        text = render_text(front.diagnostics, summary, line_reader(root))
-    sys.stdout.write(text)
+    sys.stdout.write(render_report(front.diagnostics, summary, output_format, root, __version__))
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ files."""
 
 from __future__ import annotations
 
-import difflib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,8 +14,10 @@ import typer
 from motia_gen.diagnostics import has_errors
 from motia_gen.emit.openapi import openapi_files
 from motia_gen.openapi.info import document_info
+from motia_gen.outputs import diff_tree, write_tree
 from motia_gen.pipeline import Overrides, validate_app
-from motia_gen.render import Summary, line_reader, render_text
+from motia_gen.render import Summary, render_report
+from motia_gen.version import __version__
 
 generate_app = typer.Typer(
     help="Generate artifacts from the app (an OpenAPI document).", no_args_is_help=True
@@ -59,7 +60,7 @@ def openapi(
     result = validate_app(root, Overrides())
     if has_errors(result.diagnostics, strict=False):
         summary = Summary(len(result.app.steps), len(result.app.streams), len(result.app.files))
-        sys.stderr.write(render_text(result.diagnostics, summary, line_reader(root)))
+        sys.stderr.write(render_report(result.diagnostics, summary, "text", root, __version__))
         raise typer.Exit(1)
     info = document_info(root, title, version)
     target = output.name if output is not None else "openapi.json"
@@ -76,25 +77,15 @@ def openapi(
     elif check:
         raise typer.Exit(_compare(output, text))
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8", newline="\n")
+        write_tree(output.parent, {output.name: text})
         sys.stderr.write(f"wrote {output}\n")
 
 
 def _compare(output: Path, text: str) -> int:
     """0 when the file holds exactly `text`; otherwise 1, with a unified diff on stdout."""
-    try:
-        current = output.read_text(encoding="utf-8")
-    except OSError:
-        current = ""
-    if current == text:
+    diff = diff_tree(output.parent, {output.name: text})
+    if not diff:
         return 0
-    diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        text.splitlines(keepends=True),
-        fromfile=f"{output} (on disk)",
-        tofile=f"{output} (generated)",
-    )
-    sys.stdout.writelines(diff)
+    sys.stdout.write(diff)
     sys.stderr.write(f"{output} is stale: run without --check to update it\n")
     return 1

@@ -67,6 +67,19 @@ def line_reader(root: Path) -> LineSource:
     return lines
 
 
+def render_report(
+    diagnostics: Sequence[Diagnostic], summary: Summary, output_format: str, root: Path, version: str
+) -> str:
+    """The diagnostics in one of the formats the CLI offers: text, json, github or sarif."""
+    if output_format == "json":
+        return render_json(diagnostics, summary)
+    if output_format == "github":
+        return render_github(diagnostics, summary)
+    if output_format == "sarif":
+        return render_sarif(diagnostics, version)
+    return render_text(diagnostics, summary, line_reader(root))
+
+
 def render_text(diagnostics: Sequence[Diagnostic], summary: Summary, lines: LineSource) -> str:
     """Diagnostics grouped by file, in source order within each file, then the summary line."""
     out: list[str] = []

@@ -80,14 +80,10 @@ def app_python_files(root: Path, skip: str) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
         relative_folder = Path(folder).relative_to(root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in _SKIP_DIRS
-            and not d.startswith(".")
-            and (f"{relative_folder}/{d}".lstrip("./") if relative_folder != "." else d) != skip
-        )
         base = "" if relative_folder == "." else relative_folder + "/"
+        dirs[:] = sorted(
+            d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and base + d != skip
+        )
         found.extend(f"{base}{name}" for name in sorted(files) if name.endswith(".py"))
     return found
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from motia_gen.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from motia_gen.outputs import diff_tree, write_tree
 from motia_gen.pipeline import FrontEnd, Overrides, validate_app
-from motia_gen.typegen.package import types_files
-from motia_gen.typegen.plan import plan_types
+from motia_gen.typegen.package import render_package
+from motia_gen.typegen.plan import TypesPlan, plan_types
 
 
 @dataclass(frozen=True, slots=True)
 class Generated:
     front: FrontEnd
+    plan: TypesPlan
     files: dict[str, str]  # empty when the app has errors
     owned: str  # the package folder, relative to the app root
 
@@ -25,10 +26,11 @@ def generate(root: Path, overrides: Overrides, *, despite_errors: bool = False) 
     front = validate_app(root, overrides)
     package = front.settings.types_package
     owned = package.replace(".", "/")
+    plan = plan_types(front.app)
     if not front.app.steps or (has_errors(front.diagnostics) and not despite_errors):
-        return Generated(front, {}, owned)
+        return Generated(front, plan, {}, owned)
     cache = root / ".motia" / "cache" / "types" if overrides.use_cache else None
-    return Generated(front, types_files(front.app, package, cache), owned)
+    return Generated(front, plan, render_package(plan, package, cache), owned)
 
 
 def write_types(root: Path, generated: Generated) -> list[str]:
@@ -40,14 +42,15 @@ def stale_types(root: Path, generated: Generated) -> str:
 
 
 def typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
-    """The app's diagnostics, then (when it has no errors) mypy's, at the step files' lines."""
+    """The app's diagnostics and mypy's (its types do not depend on the checks passing), at the step
+    files' lines."""
     from motia_gen.typecheck.run import build_shadow, run_mypy  # noqa: PLC0415 (libcst, mypy: only here)
 
     generated = generate(root, overrides, despite_errors=True)
     front = generated.front
     if not generated.files:
         return front, front.diagnostics
-    plan = plan_types(front.app)
-    shadow = build_shadow(root, front.app, plan.steps, front.settings.types_package, generated.files)
+    package = front.settings.types_package
+    shadow = build_shadow(root, front.app, generated.plan.steps, package, generated.files)
     found = run_mypy(root, shadow, front.settings.source_roots)
     return front, sort_diagnostics([*front.diagnostics, *found])

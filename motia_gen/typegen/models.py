@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,6 @@ def generate_models(document: dict[str, Any], cache_dir: Path | None) -> str:
 
 
 def _generator_version() -> str:
-    from importlib.metadata import version  # noqa: PLC0415 (only needed on a cache miss path's key)
-
     return version("datamodel-code-generator")
 
 

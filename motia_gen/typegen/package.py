@@ -48,7 +48,10 @@ _KIND = {
 
 
 def types_files(app: model.App, package: str, cache_dir: Path | None) -> dict[str, str]:
-    plan = plan_types(app)
+    return render_package(plan_types(app), package, cache_dir)
+
+
+def render_package(plan: TypesPlan, package: str, cache_dir: Path | None) -> dict[str, str]:
     base = package.replace(".", "/")
     files = {
         f"{base}/__init__.py": render(

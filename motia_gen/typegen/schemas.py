@@ -57,8 +57,7 @@ class SchemaBook:
 
     def _prepare(self, name: str, schema: object) -> Any:
         if not isinstance(schema, dict):
-            # `true` (or no schema) accepts anything; `false` accepts nothing, which only `not {}` says
-            return {"title": name} if schema is not False else {"title": name, "not": {}}
+            return _finish(name, schema, {})
         schema = copy.deepcopy(schema)
         refs: dict[str, str] = {"#": f"#/$defs/{name}"}
         hoisted: list[tuple[str, Any]] = []
@@ -76,6 +75,7 @@ class SchemaBook:
 
 def _finish(name: str, schema: Any, refs: dict[str, str]) -> Any:
     if not isinstance(schema, dict):
+        # `true` (or no schema) accepts anything; `false` accepts nothing, which only `not {}` says
         return {"title": name} if schema is not False else {"title": name, "not": {}}
     _rewrite_refs(schema, refs)
     _title_objects(schema, name)

@@ -31,7 +31,6 @@ from motia.types import (
     JsonValue,
     QueryParam,
     QueueConfig,
-    ResponseDict,
     TriggerInfo,
 )
 
@@ -52,7 +51,6 @@ __all__ = [
     "QueryParam",
     "QueueConfig",
     "QueueTrigger",
-    "ResponseDict",
     "StateStore",
     "StateTrigger",
     "StepBuilder",

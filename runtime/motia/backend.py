@@ -33,9 +33,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-JsonValue = Any
-"""A JSON value: dict with str keys, list, str, int, float, bool or None (nested). Kept as `Any` so that
-handlers can index what they read without casts."""
+JsonData = Any
+"""A stored JSON value: dict with str keys, list, str, int, float, bool or None (nested). Kept as `Any` so
+that handlers can index what they read without casts; `motia.JsonValue` is the checked type that
+generated step types use for payloads no schema describes."""
 
 STATE_NAMESPACE = "state"
 
@@ -54,7 +55,7 @@ class SetOp:
     """Put `value` at `path` (creating missing parent objects); at the root it replaces the value."""
 
     path: tuple[str, ...]
-    value: JsonValue
+    value: JsonData
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class MergeOp:
     """Shallow-merge the object `value` into the object at `path` (a missing one counts as `{}`)."""
 
     path: tuple[str, ...]
-    value: dict[str, JsonValue]
+    value: dict[str, JsonData]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,8 @@ UpdateOp = SetOp | MergeOp | IncrementOp | RemoveOp
 class UpdateResult:
     """A record before and after an atomic update (None when it did not exist)."""
 
-    old_value: JsonValue
-    new_value: JsonValue
+    old_value: JsonData
+    new_value: JsonData
 
 
 # -- queue records --------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class NewMessage(NamedTuple):
 
     topic: str
     subscriber: str
-    payload: JsonValue
+    payload: JsonData
     trace_id: str
     visible_at: float
     enqueued_at: float
@@ -121,7 +122,7 @@ class Message(NamedTuple):
     id: str
     topic: str
     subscriber: str
-    payload: JsonValue
+    payload: JsonData
     trace_id: str
     attempt: int
     receipt: str
@@ -137,7 +138,7 @@ class DeadLetter:
     id: str
     topic: str
     subscriber: str
-    payload: JsonValue
+    payload: JsonData
     trace_id: str
     reason: str
     attempts: int
@@ -152,17 +153,17 @@ class Backend(Protocol):
     the contract; `motia.backends.memory` and `motia.backends.sqlite` implement it."""
 
     # -- key-value records: namespace → group → key → JSON value
-    async def get(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def get(self, namespace: str, group: str, key: str) -> JsonData:
         """The value, or None when there is none."""
         ...
 
-    async def set(self, namespace: str, group: str, key: str, value: JsonValue) -> None: ...
+    async def set(self, namespace: str, group: str, key: str, value: JsonData) -> None: ...
 
-    async def delete(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def delete(self, namespace: str, group: str, key: str) -> JsonData:
         """Remove the record; returns the value it had (None when there was none)."""
         ...
 
-    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonValue]]:
+    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonData]]:
         """The group's (key, value) pairs, sorted by key."""
         ...
 

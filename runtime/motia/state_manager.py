@@ -22,7 +22,7 @@ from motia.backend import (
     STATE_NAMESPACE,
     Backend,
     IncrementOp,
-    JsonValue,
+    JsonData,
     MergeOp,
     RemoveOp,
     SetOp,
@@ -47,22 +47,22 @@ class StateManager:
         self._namespace = namespace
         self._label = label
 
-    async def get(self, group: str, key: str) -> JsonValue:
+    async def get(self, group: str, key: str) -> JsonData:
         """The value stored under `group`/`key`, or None."""
         return await self._backend.get(self._namespace, *self._address(group, key))
 
-    async def set(self, group: str, key: str, value: JsonValue) -> JsonValue:
+    async def set(self, group: str, key: str, value: JsonData) -> JsonData:
         """Store `value` (a JSON value) and return it, as Motia does."""
         group, key = self._address(group, key)
         require_json(value, f"{self._label} value for {group!r}/{key!r}")
         await self._backend.set(self._namespace, group, key, value)
         return value
 
-    async def delete(self, group: str, key: str) -> JsonValue:
+    async def delete(self, group: str, key: str) -> JsonData:
         """Remove the value and return what it was (None if there was none)."""
         return await self._backend.delete(self._namespace, *self._address(group, key))
 
-    async def get_group(self, group: str) -> builtins.list[JsonValue]:
+    async def get_group(self, group: str) -> builtins.list[JsonData]:
         """Every value of the group, ordered by key."""
         records = await self._backend.get_group(self._namespace, self._group(group))
         return [value for _, value in records]

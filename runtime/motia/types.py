@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, NotRequired, TypeAlias, overload
+from typing import Any, Generic, Literal, TypeAlias, overload
 
-from typing_extensions import TypedDict, TypeVar
+from typing_extensions import TypeVar
 
 from motia import _convert
 
@@ -159,14 +159,6 @@ class ApiResponse(Generic[TBody, TStatus]):
         object.__setattr__(self, "status", status)
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "headers", dict(headers or {}))
-
-
-class ResponseDict(TypedDict, Generic[TBody, TStatus]):
-    """The dict form of a response, `{"status": 201, "body": {...}}`, as classic handlers return it."""
-
-    status: TStatus
-    body: NotRequired[TBody]
-    headers: NotRequired[Mapping[str, str]]
 
 
 _REQUEST_KEYS = {

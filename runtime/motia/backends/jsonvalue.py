@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any, cast
 
-from motia.backend import JsonValue
+from motia.backend import JsonData
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 _SCALARS = (str, int, bool, type(None))
@@ -71,7 +71,7 @@ def _first_problem(value: object, path: str) -> str | None:
     return f"{path} is of type {type(value).__name__}"
 
 
-def copy(value: JsonValue) -> JsonValue:
+def copy(value: JsonData) -> JsonData:
     """A deep copy of a value already checked by `require_json`; several times faster than a JSON round
     trip or `copy.deepcopy` on the small payloads events carry: containers are copied at C speed, and
     only nested containers are visited."""
@@ -97,10 +97,10 @@ def copy(value: JsonValue) -> JsonValue:
     return value
 
 
-def dumps(value: JsonValue) -> str:
+def dumps(value: JsonData) -> str:
     """Compact JSON text of a value already checked by `require_json`."""
     return _ENCODER.encode(value)
 
 
-def loads(text: str) -> JsonValue:
+def loads(text: str) -> JsonData:
     return json.loads(text)

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from motia.backend import DeadLetter, JsonValue, Message, NewMessage, UpdateOp, UpdateResult
+from motia.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
 from motia.backends.jsonvalue import copy
 from motia.backends.update import apply_ops
 
@@ -33,7 +33,7 @@ class _Stored:
 
     seq: int
     new: NewMessage
-    payload: JsonValue
+    payload: JsonData
     visible_at: float
     heap: list[_Entry]  # its subscriber's ready heap
     attempts: int = 0
@@ -45,7 +45,7 @@ class MemoryBackend:
     """A `motia.backend.Backend` held in process memory; everything is gone when the process ends."""
 
     def __init__(self) -> None:
-        self._records: dict[tuple[str, str], dict[str, JsonValue]] = {}
+        self._records: dict[tuple[str, str], dict[str, JsonData]] = {}
         self._messages: dict[str, _Stored] = {}
         self._ready: dict[Consumer, list[_Entry]] = {}
         self._groups: dict[tuple[str, str, str], deque[str]] = {}
@@ -53,20 +53,20 @@ class MemoryBackend:
         self._seq = itertools.count(1)
 
     # -- key-value records
-    async def get(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def get(self, namespace: str, group: str, key: str) -> JsonData:
         return copy(self._records.get((namespace, group), {}).get(key))
 
-    async def set(self, namespace: str, group: str, key: str, value: JsonValue) -> None:
+    async def set(self, namespace: str, group: str, key: str, value: JsonData) -> None:
         self._records.setdefault((namespace, group), {})[key] = copy(value)
 
-    async def delete(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def delete(self, namespace: str, group: str, key: str) -> JsonData:
         records = self._records.get((namespace, group), {})
         value = records.pop(key, None)
         if not records:
             self._records.pop((namespace, group), None)
         return value
 
-    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonValue]]:
+    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonData]]:
         records = self._records.get((namespace, group), {})
         return [(key, copy(records[key])) for key in sorted(records)]
 
@@ -85,7 +85,7 @@ class MemoryBackend:
     # -- the queue
     async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
         ids = []
-        shared: tuple[object, JsonValue] = (None, None)
+        shared: tuple[object, JsonData] = (None, None)
         for new in messages:
             # Fan-out copies of one event can share one stored copy: it is never changed, only copied out.
             if shared[0] is not new.payload:

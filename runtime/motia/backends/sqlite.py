@@ -21,7 +21,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from motia.backend import DeadLetter, JsonValue, Message, NewMessage, UpdateOp, UpdateResult
+from motia.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
 from motia.backends.jsonvalue import dumps, loads
 from motia.backends.update import apply_ops
 
@@ -143,20 +143,20 @@ class SqliteBackend:
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- key-value records
-    async def get(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def get(self, namespace: str, group: str, key: str) -> JsonData:
         return self._get(namespace, group, key)
 
-    async def set(self, namespace: str, group: str, key: str, value: JsonValue) -> None:
+    async def set(self, namespace: str, group: str, key: str, value: JsonData) -> None:
         self._set(namespace, group, key, value)
 
-    async def delete(self, namespace: str, group: str, key: str) -> JsonValue:
+    async def delete(self, namespace: str, group: str, key: str) -> JsonData:
         row = self._db.execute(
             "DELETE FROM records WHERE namespace = ? AND grp = ? AND key = ? RETURNING value",
             (namespace, group, key),
         ).fetchone()
         return None if row is None else loads(row[0])
 
-    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonValue]]:
+    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonData]]:
         rows = self._db.execute(
             "SELECT key, value FROM records WHERE namespace = ? AND grp = ? ORDER BY key", (namespace, group)
         )
@@ -179,13 +179,13 @@ class SqliteBackend:
             self._set(namespace, group, key, new)
         return UpdateResult(old_value=old, new_value=new)
 
-    def _get(self, namespace: str, group: str, key: str) -> JsonValue:
+    def _get(self, namespace: str, group: str, key: str) -> JsonData:
         row = self._db.execute(
             "SELECT value FROM records WHERE namespace = ? AND grp = ? AND key = ?", (namespace, group, key)
         ).fetchone()
         return None if row is None else loads(row[0])
 
-    def _set(self, namespace: str, group: str, key: str, value: JsonValue) -> None:
+    def _set(self, namespace: str, group: str, key: str, value: JsonData) -> None:
         self._db.execute(
             "INSERT INTO records (namespace, grp, key, value) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (namespace, grp, key) DO UPDATE SET value = excluded.value",

@@ -12,10 +12,10 @@ import copy
 import math
 from collections.abc import Sequence
 
-from motia.backend import IncrementOp, JsonValue, MergeOp, RemoveOp, SetOp, UpdateOp
+from motia.backend import IncrementOp, JsonData, MergeOp, RemoveOp, SetOp, UpdateOp
 
 
-def apply_ops(current: JsonValue, ops: Sequence[UpdateOp]) -> JsonValue:
+def apply_ops(current: JsonData, ops: Sequence[UpdateOp]) -> JsonData:
     """The value after applying `ops` in order to `current` (which is left untouched)."""
     value = copy.deepcopy(current)
     for op in ops:
@@ -23,7 +23,7 @@ def apply_ops(current: JsonValue, ops: Sequence[UpdateOp]) -> JsonValue:
     return value
 
 
-def _apply(value: JsonValue, op: UpdateOp) -> JsonValue:
+def _apply(value: JsonData, op: UpdateOp) -> JsonData:
     if isinstance(op, SetOp) and not op.path:
         return copy.deepcopy(op.value)
     root = {} if value is None else value
@@ -42,7 +42,7 @@ def _apply(value: JsonValue, op: UpdateOp) -> JsonValue:
     return root
 
 
-def _parent(root: JsonValue, path: tuple[str, ...]) -> dict[str, JsonValue]:
+def _parent(root: JsonData, path: tuple[str, ...]) -> dict[str, JsonData]:
     """The object holding the last key of `path`, creating missing objects on the way."""
     node = _object(root, ())
     for depth, key in enumerate(path[:-1], start=1):
@@ -53,19 +53,19 @@ def _parent(root: JsonValue, path: tuple[str, ...]) -> dict[str, JsonValue]:
     return node
 
 
-def _object(value: JsonValue, path: tuple[str, ...]) -> dict[str, JsonValue]:
+def _object(value: JsonData, path: tuple[str, ...]) -> dict[str, JsonData]:
     if not isinstance(value, dict):
         raise TypeError(f"{_where(path)} is a {_kind(value)}, not an object")
     return value
 
 
-def _merged(target: JsonValue, patch: dict[str, JsonValue], path: tuple[str, ...]) -> dict[str, JsonValue]:
+def _merged(target: JsonData, patch: dict[str, JsonData], path: tuple[str, ...]) -> dict[str, JsonData]:
     merged = {} if target is None else _object(target, path)
     merged.update(copy.deepcopy(patch))
     return merged
 
 
-def _incremented(target: JsonValue, by: int | float, path: tuple[str, ...]) -> int | float:
+def _incremented(target: JsonData, by: int | float, path: tuple[str, ...]) -> int | float:
     start = 0 if target is None else target
     if isinstance(start, bool) or not isinstance(start, int | float):
         raise TypeError(f"cannot increment {_where(path)}: it is a {_kind(start)}, not a number")
@@ -79,6 +79,6 @@ def _where(path: tuple[str, ...]) -> str:
     return "the value" if not path else "path " + ".".join(repr(key) for key in path)
 
 
-def _kind(value: JsonValue) -> str:
+def _kind(value: JsonData) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), type(value).__name__)
