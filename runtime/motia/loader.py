@@ -1,0 +1,33 @@
+"""Loading step files whose names are not module names (`03-send-email_step.py`, `a.step.py`).
+
+The generated dispatch module imports ordinary step modules with plain `import` statements. A file that
+cannot be imported that way is loaded by its path under a module name the compiler chose (listed
+literally in the dispatch module, never found by scanning), and registered in `sys.modules` so that
+loading it twice gives the same module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+
+def load_path(root: str | Path, relative: str, module_name: str) -> ModuleType:
+    """The module in file `relative` (to the app root `root`), imported as `module_name`."""
+    existing = sys.modules.get(module_name)
+    if existing is not None:
+        return existing
+    path = Path(root) / relative
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load step file {relative} (looked for {path})")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
