@@ -25,10 +25,15 @@ class Logger:
     """Structured logging methods in Motia's shape: `(message, fields=None)`. `warn` is Motia's name for
     `warning`; both exist."""
 
-    __slots__ = ("_logger",)
+    __slots__ = ("_bound", "_logger")
 
-    def __init__(self, name: str = LOGGER_NAME) -> None:
+    def __init__(self, name: str = LOGGER_NAME, bound: Mapping[str, Any] | None = None) -> None:
         self._logger = logging.getLogger(name)
+        self._bound = dict(bound or {})
+
+    def bind(self, **fields: Any) -> Logger:
+        """A logger that adds `fields` (the runtime binds `step`, `trace_id` and `flows`) to every line."""
+        return Logger(self._logger.name, {**self._bound, **fields})
 
     def debug(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
         self._log(logging.DEBUG, "debug", message, fields)
@@ -47,7 +52,8 @@ class Logger:
 
     def _log(self, level: int, label: str, message: str, fields: Mapping[str, Any] | None) -> None:
         if self._logger.isEnabledFor(level):
-            self._logger.log(level, "%s", format_line(label, message, fields), stacklevel=3)
+            merged = {**self._bound, **fields} if self._bound and fields else (fields or self._bound)
+            self._logger.log(level, "%s", format_line(label, message, merged), stacklevel=3)
 
 
 def format_line(level: str, message: str, fields: Mapping[str, Any] | None = None) -> str:
