@@ -15,6 +15,8 @@ against each):
   flight (or waiting for a retry) the rest of its group waits, and other groups go on.
 * **Dead letters**: messages that ran out of attempts or failed input validation, with the reason, how many
   attempts were made and the payload; they can be listed and replayed.
+* **Locks**: named leases with an owner and an expiry, so that several instances sharing one backend agree
+  on who does a piece of work (the cron scheduler takes one per job and tick, so a tick runs once in all).
 
 Times are wall-clock seconds (`time.time()` scale) passed in by the caller, never read by the backend: a
 lease must mean the same thing after a restart, and tests drive time by hand.
@@ -226,6 +228,13 @@ class Backend(Protocol):
 
     async def pending(self, *, topic: str | None = None, subscriber: str | None = None) -> int:
         """How many messages are stored (ready, delayed, waiting for a retry or in flight)."""
+        ...
+
+    # -- locks
+    async def acquire_lock(self, name: str, owner: str, *, until: float, now: float) -> bool:
+        """Take the lock `name` for `owner` until `until`, atomically: True when it was free, had expired (its
+        `until` at or before `now`) or was already `owner`'s (its expiry then moves to `until`); False while
+        another owner holds it. Locks are never released early, they expire; expired locks may be dropped."""
         ...
 
     async def close(self) -> None:

@@ -253,6 +253,40 @@ def test_fan_out_copies_do_not_share_a_payload(make_backend: Callable[[], Backen
     run(make_backend, scenario)
 
 
+# -- locks
+
+
+def test_a_lock_is_held_by_one_owner_until_it_expires(make_backend: Callable[[], Backend]) -> None:
+    async def scenario(b: Backend) -> None:
+        assert await b.acquire_lock("cron:tick", "a", until=T0 + 10, now=T0)
+        assert not await b.acquire_lock("cron:tick", "b", until=T0 + 10, now=T0 + 5)
+        assert await b.acquire_lock("other", "b", until=T0 + 10, now=T0 + 5)
+        assert await b.acquire_lock("cron:tick", "a", until=T0 + 20, now=T0 + 5)  # ours: extended
+        assert not await b.acquire_lock("cron:tick", "b", until=T0 + 30, now=T0 + 15)
+        assert await b.acquire_lock("cron:tick", "b", until=T0 + 30, now=T0 + 20)  # expired at its end
+        assert not await b.acquire_lock("cron:tick", "a", until=T0 + 30, now=T0 + 25)
+
+    run(make_backend, scenario)
+
+
+def test_sqlite_locks_are_shared_by_connections_to_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+
+    async def main() -> None:
+        first, second = SqliteBackend(path), SqliteBackend(path)
+        try:
+            won = [
+                await first.acquire_lock("cron:job:0:60", "first", until=T0 + 60, now=T0),
+                await second.acquire_lock("cron:job:0:60", "second", until=T0 + 60, now=T0),
+            ]
+            assert won == [True, False]
+        finally:
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
 # -- SQLite only
 
 

@@ -50,6 +50,7 @@ class MemoryBackend:
         self._ready: dict[Consumer, list[_Entry]] = {}
         self._groups: dict[tuple[str, str, str], deque[str]] = {}
         self._dead: dict[str, DeadLetter] = {}
+        self._locks: dict[str, tuple[str, float]] = {}  # name → (owner, until)
         self._seq = itertools.count(1)
 
     # -- key-value records
@@ -197,6 +198,16 @@ class MemoryBackend:
         return sum(
             1 for s in self._messages.values() if _matches(s.new.topic, s.new.subscriber, topic, subscriber)
         )
+
+    # -- locks
+    async def acquire_lock(self, name: str, owner: str, *, until: float, now: float) -> bool:
+        held = self._locks.get(name)
+        if held is not None and held[0] != owner and held[1] > now:
+            return False
+        for expired in [key for key, (_, end) in self._locks.items() if end <= now]:
+            del self._locks[expired]
+        self._locks[name] = (owner, until)
+        return True
 
     async def close(self) -> None:
         """Nothing to release; the data lives as long as this object."""

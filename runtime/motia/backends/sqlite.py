@@ -76,6 +76,17 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     failed_at REAL NOT NULL,
     enqueued_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS locks (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
+# Expired locks are dropped first, so the upsert only has to respect a live lock held by someone else.
+_LOCK = """
+INSERT INTO locks (name, owner, until) VALUES (:name, :owner, :until)
+ON CONFLICT (name) DO UPDATE SET until = excluded.until WHERE locks.owner = excluded.owner
 """
 
 # Only the oldest message of a FIFO group is claimable: no older message of the group may exist, whether
@@ -307,6 +318,13 @@ class SqliteBackend:
             {"topic": topic, "subscriber": subscriber},
         ).fetchone()
         return int(row[0])
+
+    # -- locks
+    async def acquire_lock(self, name: str, owner: str, *, until: float, now: float) -> bool:
+        with self._transaction():
+            self._db.execute("DELETE FROM locks WHERE until <= ?", (now,))
+            cursor = self._db.execute(_LOCK, {"name": name, "owner": owner, "until": until})
+        return cursor.rowcount == 1
 
     async def close(self) -> None:
         self._db.close()
