@@ -29,6 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark modules, when loaded by path
+
+from types_cost import TypeCosts, measure_types
+
 from motia_gen import model
 from motia_gen.check import graph
 from motia_gen.check.base import CheckInput
@@ -219,7 +223,7 @@ def _describe(plan: StepPlan) -> str:
 
 
 def _imports(plan: StepPlan) -> list[str]:
-    lines: list[str] = []
+    lines: list[str] = ["from typing import Final", ""] if plan.emits else []
     if plan.form != "classic":
         helpers = {plan.trigger} | ({"StepConfig", "step"} if plan.form == "builder" else set())
         lines.append(f"from motia import {', '.join(sorted(helpers))}")
@@ -234,7 +238,8 @@ def _imports(plan: StepPlan) -> list[str]:
 def _constants(plan: StepPlan) -> list[str]:
     lines = [] if plan.relative else ['FLOW = "flow-{0:02d}"', 'STATE_GROUP = "g{0:02d}"', "RETRIES = {1}"]
     lines = [line.format(plan.group, 2 + plan.group % 3) for line in lines]
-    return lines + ([f'TOPIC = "{plan.topic}"'] if plan.emits else [])
+    # `Final` makes the topic a Literal for mypy, as in a typed app: `motia typecheck` runs on these apps.
+    return lines + ([f'TOPIC: Final = "{plan.topic}"'] if plan.emits else [])
 
 
 def _indent(lines: list[str], depth: int) -> list[str]:
@@ -653,6 +658,7 @@ class Results:
     load: tuple[float, float]  # 1-minute load average before and after the run
     share: CheckShare  # on the large app, cold
     graph: dict[int, float]  # topics → seconds in the graph rules
+    types: tuple[TypeCosts, ...]  # generate-types and typecheck, per app size
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,6 +708,45 @@ def rows(r: Results) -> list[Row]:
             "≤ 15×",
             verdict(graph_ratio <= 15),
         ),
+        *type_rows(r.types, verdict),
+    ]
+
+
+WARM_TYPECHECK_TARGET = {100: 5.0, 1000: 10.0}
+
+
+def type_rows(costs: tuple[TypeCosts, ...], verdict: Callable[[bool], str]) -> list[Row]:
+    found = []
+    for c in costs:
+        generate = c.generate_cold / c.validate_cold
+        found.append(
+            Row(
+                f"generate-types / validate, {c.steps:,} steps (cold)",
+                f"{generate:.2f}×",
+                "≤ 2×",
+                verdict(generate <= 2),
+            )
+        )
+    for c in costs:
+        warm = c.typecheck_cold / c.typecheck_warm
+        target = WARM_TYPECHECK_TARGET.get(c.steps, 5.0)
+        found.append(
+            Row(
+                f"typecheck cold / warm after one edit, {c.steps:,} steps",
+                f"{warm:.1f}×",
+                f"≥ {target:g}×",
+                verdict(warm >= target),
+            )
+        )
+    return found
+
+
+def type_lines(costs: tuple[TypeCosts, ...], runs: int) -> list[str]:
+    return [
+        f"- {c.steps:,} steps (median of {runs}): validate cold {c.validate_cold:.3f} s, generate-types cold "
+        f"{c.generate_cold:.3f} s, typecheck cold {c.typecheck_cold:.3f} s, typecheck warm after one edit "
+        f"{c.typecheck_warm:.3f} s"
+        for c in costs
     ]
 
 
@@ -726,6 +771,7 @@ def raw_lines(r: Results) -> list[str]:
         f"{r.runs['share']})",
         f"- graph rules on in-memory apps (median of {r.runs['graph']}): "
         + ", ".join(f"{n:,} topics {seconds * 1000:.1f} ms" for n, seconds in sorted(r.graph.items())),
+        *type_lines(r.types, r.runs["types"]),
         f"- 1-minute load average {r.load[0]:.2f} before the run, {r.load[1]:.2f} after (other work on the "
         "machine slows the cold runs most, as they use every CPU)",
     ]
@@ -790,9 +836,9 @@ def write_docs(r: Results, command: str) -> None:
 
 def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     runs = (
-        {"small": 3, "large": 1, "warm": 1, "share": 1, "graph": 5}
+        {"small": 3, "large": 1, "warm": 1, "share": 1, "graph": 5, "types": 1}
         if quick
-        else {"small": 7, "large": 3, "warm": 3, "share": 3, "graph": 9}
+        else {"small": 7, "large": 3, "warm": 3, "share": 3, "graph": 9, "types": 3}
     )
     load_before = os.getloadavg()[0]
     small, large = workdir / "app-100", workdir / "app-1000"
@@ -809,10 +855,18 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     share = check_share(large, runs["share"])
     _log("graph rules at 100 and 1,000 topics")
     graph = {topics: graph_time(topics, runs["graph"]) for topics in (100, 1000)}
+    types = []
+    for app, steps in ((small, 100), (large, 1000)):
+        _log(f"generate-types and typecheck, {steps:,} steps")
+        types.append(
+            measure_types(_motia(), app, steps, runs["types"], _edit_log_message, definition_files(app)[0])
+        )
     _log(f"baseline, 1,000 steps ({'all files' if sample <= 0 else f'sample of {sample}'})")
     base = baseline(large, workdir, sample, seed)
     load = (load_before, os.getloadavg()[0])
-    return Results(cold_small, cold_large, warm_large, base, 100, 1000, runs, load, share, graph)
+    return Results(
+        cold_small, cold_large, warm_large, base, 100, 1000, runs, load, share, graph, tuple(types)
+    )
 
 
 def _log(message: str) -> None:
