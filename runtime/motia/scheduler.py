@@ -1,4 +1,5 @@
-"""Cron: when each cron trigger fires, and the scheduler that runs them.
+"""Cron: when each cron trigger fires, and the scheduler that runs them. (The module is not called
+`motia.cron`: that name is the trigger helper step files import, and a submodule would shadow it.)
 
 Expressions are the dialects the compiler accepts: 5 fields (minute first), 6 fields (seconds first), 7
 fields (seconds first and a trailing year), or a macro (`@hourly`, `@daily`, ...). Fields are evaluated by

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import motia
+import motia.scheduler
 import pytest
 from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
 from motia.clock import ManualClock
-from motia.cron import CronScheduler, next_fires, parse_schedule
+from motia.scheduler import CronScheduler, next_fires, parse_schedule
 from motia.spec import CronSpec, StepSpec
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -370,6 +372,12 @@ def test_stop_lets_a_short_run_finish() -> None:
         assert finished == [True]
 
     asyncio.run(main())
+
+
+def test_the_scheduler_module_leaves_the_cron_trigger_helper_alone() -> None:
+    # Importing a submodule sets it as an attribute of the package: it must not be named after an export.
+    assert callable(motia.cron)
+    assert motia.scheduler.CronScheduler is CronScheduler
 
 
 def test_invalid_jobs_and_timezones_are_refused_up_front() -> None:
