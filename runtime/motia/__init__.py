@@ -1,12 +1,17 @@
 """The motia runtime: the user-facing API step files import (`import motia`)."""
 
 from motia.app import AuthenticateHandler, Motia
+from motia.asgi import HttpApp
 from motia.config import StepConfig
 from motia.context import Enqueuer, enqueue
 from motia.flow import FlowContext, StateStore, StreamStore
 from motia.logging import Logger, logger
+from motia.runtime import Runtime, UndeclaredTopicError
+from motia.serve import create_app, load_dispatch
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
+from motia.stream_store import StreamEvent
 from motia.streams import Stream, StreamConfig
+from motia.testing import TestApp
 from motia.triggers import (
     ApiMiddleware,
     CronTrigger,
@@ -43,6 +48,7 @@ __all__ = [
     "Enqueue",
     "Enqueuer",
     "FlowContext",
+    "HttpApp",
     "HttpMethod",
     "HttpTrigger",
     "JsonValue",
@@ -51,6 +57,7 @@ __all__ = [
     "QueryParam",
     "QueueConfig",
     "QueueTrigger",
+    "Runtime",
     "StateStore",
     "StateTrigger",
     "StepBuilder",
@@ -59,15 +66,20 @@ __all__ = [
     "StepHandler",
     "Stream",
     "StreamConfig",
+    "StreamEvent",
     "StreamStore",
     "StreamTrigger",
+    "TestApp",
     "Trigger",
     "TriggerCondition",
     "TriggerInfo",
+    "UndeclaredTopicError",
     "api",
+    "create_app",
     "cron",
     "enqueue",
     "http",
+    "load_dispatch",
     "logger",
     "queue",
     "state",

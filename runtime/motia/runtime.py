@@ -1,0 +1,317 @@
+"""The runtime: runs the steps of an `AppSpec` over a backend.
+
+    runtime = Runtime(spec, SqliteBackend(".motia/motia.sqlite3"))
+    await runtime.start()      # queue consumers (and the cron scheduler) start
+    await runtime.emit("order.created", {"id": "o-1"})
+    await runtime.stop()
+
+It turns every topic subscription into a queue subscriber, gives each handler call its context and calls
+handlers the way their step's form expects (`motia.spec.call_args`). The HTTP side (`motia.asgi`) and the
+cron scheduler call in through `StepRunner`, so every trigger gets the same context:
+
+* `trace_id`: the message's for a queue delivery (so a whole flow shares one), new for an HTTP request and
+  for each cron run;
+* `logger`: the shared `motia.logger` bound with `step`, `trace_id` and `flows`;
+* `state`: a `StateManager` over the backend; `streams`: one attribute per stream (`motia.stream_store`);
+* `trigger`: which of the step's triggers fired (`TriggerInfo`);
+* `emit` / `enqueue` (and the module-level `motia.enqueue`, through a context variable set around each
+  call): only to the topics the step declares. A step that declares no topics may not emit at all; the
+  compiler reports undeclared emits statically, and this is the same rule at run time.
+
+Queue deliveries check the subscription's `input` before the handler runs (an invalid payload goes to the
+dead letters at once, since retrying cannot fix it) and then its `condition` (false: the message is done
+and the handler does not run). Sync handlers run in a worker thread so they cannot stall the event loop;
+sync middleware and conditions are called inline (they are meant to be quick).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from motia.backend import Backend, DeadLetter
+from motia.clock import Clock
+from motia.context import Enqueuer, current_enqueuer
+from motia.flow import FlowContext
+from motia.logging import logger as root_logger
+from motia.queue_engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
+from motia.spec import AppSpec, CronSpec, StepSpec, SubscriptionSpec, call_args
+from motia.state_manager import StateManager
+from motia.stream_store import Streams
+from motia.types import TriggerInfo
+
+__all__ = ["Runtime", "StepRunner", "UndeclaredTopicError", "is_async_callable", "resolve"]
+
+log = logging.getLogger("motia.runtime")
+
+
+class UndeclaredTopicError(RuntimeError):
+    """A handler emitted to a topic its step does not declare."""
+
+    def __init__(self, step: str, topic: str, declared: frozenset[str]) -> None:
+        self.step, self.topic = step, topic
+        if declared:
+            listed = ", ".join(repr(name) for name in sorted(declared))
+            what = f"it declares only {listed}"
+        else:
+            what = "it declares no topics"
+        super().__init__(
+            f"step {step!r} emitted topic {topic!r}, but {what}; add the topic to the step's "
+            f"enqueues (emits in classic configs)"
+        )
+
+
+def is_async_callable(function: object) -> bool:
+    """A coroutine function, or an object whose `__call__` is one."""
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
+        getattr(function, "__call__", None)  # noqa: B004 (any callable object, not only functions)
+    )
+
+
+async def resolve(value: Any) -> Any:
+    """`value`, awaited first when it is awaitable (what a sync-or-async callable returned)."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+class StepRunner:
+    """What the runtime keeps per step: its logger and how to call its handler."""
+
+    __slots__ = ("handler", "is_async", "logger", "runtime", "step")
+
+    def __init__(self, runtime: Runtime, step: StepSpec) -> None:
+        self.runtime = runtime
+        self.step = step
+        self.handler = step.handler
+        self.is_async = is_async_callable(step.handler)
+        self.logger = root_logger.bind(step=step.name, flows=list(step.flows))
+
+    def context(self, trace_id: str, trigger: TriggerInfo) -> FlowContext[Any, Any]:
+        """A fresh handler context for one call."""
+        runtime = self.runtime
+        return FlowContext(
+            trace_id=trace_id,
+            enqueuer=self.enqueuer(trace_id),
+            state=runtime.state,
+            streams=runtime.streams,
+            logger=self.logger.bind(trace_id=trace_id),
+            trigger=trigger,
+        )
+
+    def enqueuer(self, trace_id: str) -> Enqueuer:
+        """Sends this step's messages, carrying the caller's trace id."""
+        step, queue = self.step, self.runtime.queue
+
+        async def send(message: Mapping[str, Any]) -> None:
+            topic = message.get("topic")
+            if not isinstance(topic, str) or not topic:
+                raise TypeError(f"step {step.name!r}: an emitted message needs a 'topic' string")
+            if topic not in step.enqueues:
+                raise UndeclaredTopicError(step.name, topic, step.enqueues)
+            group_id = message.get("messageGroupId")
+            if group_id is not None and not isinstance(group_id, str):
+                raise TypeError(
+                    f"step {step.name!r}: messageGroupId must be a string, not {type(group_id).__name__}"
+                )
+            await queue.enqueue(topic, message.get("data"), group_id=group_id, trace_id=trace_id)
+
+        return send
+
+    async def call(self, kind: str, value: Any, ctx: FlowContext[Any, Any]) -> Any:
+        """Call the handler for a trigger of `kind` with `motia.enqueue` bound to this call."""
+        token = current_enqueuer.set(ctx._enqueuer)
+        try:
+            return await self.invoke(call_args(self.step, kind, value, ctx))
+        finally:
+            current_enqueuer.reset(token)
+
+    async def invoke(self, args: tuple[Any, ...]) -> Any:
+        """Call the handler with `args`: awaited when async, in a worker thread when sync (the context
+        variables go along)."""
+        if self.is_async:
+            return await self.handler(*args)
+        return await resolve(await asyncio.to_thread(self.handler, *args))
+
+
+CronRun = Callable[[CronSpec], Awaitable[None]]
+
+
+class Runtime:
+    """Serves `spec` over `backend`. `start` and `stop` may be called more than once.
+
+    `clock` drives the queue (a `ManualClock` in tests); `cron=False` leaves the cron scheduler off (cron
+    jobs can still be run by hand with `run_cron`); `close_backend=True` closes the backend on `stop`
+    (for a backend the runtime's creator made only for it). `stop_grace` is how long running handlers get
+    to finish on `stop` before they are cancelled and their messages handed back.
+    """
+
+    def __init__(
+        self,
+        spec: AppSpec,
+        backend: Backend,
+        *,
+        clock: Clock | None = None,
+        cron: bool = True,
+        close_backend: bool = False,
+        stop_grace: float = 5.0,
+    ) -> None:
+        self.spec = spec
+        self.backend = backend
+        self.state = StateManager(backend)
+        self.streams = Streams(spec.streams, backend)
+        self._runners: dict[int, StepRunner] = {}
+        self.queue = QueueEngine(backend, self._registry(spec), clock=clock)
+        self._cron_enabled = cron
+        self._close_backend = close_backend
+        self._stop_grace = stop_grace
+        self._scheduler: Any = None
+        self._started = False
+
+    # -- lifecycle
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    async def start(self) -> None:
+        """Start the queue consumers and the cron scheduler; does nothing when already started."""
+        if self._started:
+            return
+        self._started = True
+        await self.queue.start()
+        if self._cron_enabled and self.spec.crons:
+            self._scheduler = self._start_cron()
+            if self._scheduler is not None:
+                await resolve(self._scheduler.start())
+
+    async def stop(self) -> None:
+        """Stop the scheduler, then the queue (running handlers get `stop_grace` seconds); does nothing
+        when not started."""
+        if not self._started:
+            return
+        self._started = False
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            await resolve(scheduler.stop())
+        await self.queue.stop(grace=self._stop_grace)
+        if self._close_backend:
+            await self.backend.close()
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    # -- steps
+    def runner(self, step: StepSpec) -> StepRunner:
+        """The runner of `step` (made once per step)."""
+        runner = self._runners.get(id(step))
+        if runner is None or runner.step is not step:
+            runner = self._runners[id(step)] = StepRunner(self, step)
+        return runner
+
+    def step(self, name: str) -> StepSpec:
+        for step in self.spec.steps:
+            if step.name == name:
+                return step
+        spec = self.spec
+        for triggers in (
+            spec.routes,
+            spec.subscriptions,
+            spec.crons,
+            spec.state_triggers,
+            spec.stream_triggers,
+        ):
+            for trigger in triggers:
+                if trigger.step.name == name:
+                    return trigger.step
+        raise KeyError(f"there is no step named {name!r}")
+
+    # -- the queue
+    def _registry(self, spec: AppSpec) -> dict[str, list[Subscriber]]:
+        registry: dict[str, list[Subscriber]] = {}
+        for subscription in spec.subscriptions:
+            subscribers = registry.setdefault(subscription.topic, [])
+            name = subscription.step.name
+            if any(subscriber.name == name for subscriber in subscribers):
+                name = f"{name}#{subscription.index}"  # one step subscribing twice to a topic
+            subscribers.append(self._subscriber(subscription, name))
+        return registry
+
+    def _subscriber(self, subscription: SubscriptionSpec, name: str) -> Subscriber:
+        runner = self.runner(subscription.step)
+        trigger = TriggerInfo("queue", subscription.index, topic=subscription.topic)
+        condition = subscription.condition
+
+        async def handle(value: Any, info: MessageInfo) -> None:
+            ctx = runner.context(info.trace_id, trigger)
+            try:
+                if condition is not None and not await resolve(condition(value, ctx)):
+                    return
+                await runner.call("queue", value, ctx)
+            except Exception:
+                log.exception(
+                    "step %s failed on topic %s (attempt %d of %d) [trace %s]",
+                    runner.step.name,
+                    info.topic,
+                    info.attempt,
+                    info.max_attempts,
+                    info.trace_id,
+                )
+                raise
+
+        return Subscriber(name, handle, subscription.queue, subscription.input, subscription.timeout)
+
+    async def emit(
+        self, topic: str, data: Any, *, trace_id: str | None = None, group_id: str | None = None
+    ) -> list[str]:
+        """Enqueue `data` on `topic` from outside any step (the `/emit` endpoint, tests, tools); returns
+        the stored message ids, one per subscriber (none when nobody subscribes)."""
+        if not isinstance(topic, str) or not topic:
+            raise TypeError("emit: the topic must be a non-empty string")
+        return await self.queue.enqueue(topic, data, group_id=group_id, trace_id=trace_id or new_trace_id())
+
+    async def wait_idle(self, timeout: float | None = None) -> None:
+        """Wait until every queued message is settled (handled or dead-lettered)."""
+        await self.queue.wait_idle(timeout)
+
+    async def dead_letters(
+        self, *, topic: str | None = None, subscriber: str | None = None
+    ) -> list[DeadLetter]:
+        return await self.queue.dead_letters(topic=topic, subscriber=subscriber)
+
+    # -- cron
+    async def run_cron(self, job: CronSpec, *, trace_id: str | None = None) -> None:
+        """Run one cron job once, now, with a new trace id; the handler's exception propagates."""
+        runner = self.runner(job.step)
+        trigger = TriggerInfo("cron", job.index, expression=job.expression)
+        ctx = runner.context(trace_id or new_trace_id(), trigger)
+        if job.condition is not None and not await resolve(job.condition(None, ctx)):
+            return
+        await runner.call("cron", None, ctx)
+
+    async def _run_scheduled(self, job: CronSpec) -> None:
+        """What the scheduler runs on each tick: `run_cron`, with failures logged rather than raised."""
+        trace_id = new_trace_id()
+        try:
+            await self.run_cron(job, trace_id=trace_id)
+        except Exception:
+            log.exception("cron step %s failed [trace %s]", job.step.name, trace_id)
+
+    def _start_cron(self) -> Any:
+        """The cron scheduler for `spec.crons`, or None when this installation has none.
+
+        CRON SCHEDULER CALL SITE: the only place the runtime creates it. The scheduler's interface is
+        `CronScheduler(jobs, backend, run=<async (CronSpec) -> None>, timezone=str, clock=...)` with
+        `start()` / `stop()`.
+        """
+        return _cron_scheduler(self, self.spec.crons)
+
+
+def _cron_scheduler(runtime: Runtime, jobs: tuple[CronSpec, ...]) -> Any:
+    return None

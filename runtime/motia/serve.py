@@ -1,0 +1,90 @@
+"""Serving a built app: load `dist/dispatch.py`, make the ASGI app, run uvicorn.
+
+    spec = load_dispatch("dist")                 # the AppSpec the compiler wrote out
+    app = create_app(spec, root=".")             # SQLite data in ./.motia/motia.sqlite3
+    serve("dist", host="0.0.0.0", port=3000)     # both, then uvicorn with one worker
+
+One worker, because the runtime is one process's event loop: its queue consumers, cron scheduler and
+stream clients live there (several instances share work through the backend, not through uvicorn's
+worker processes).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from motia.asgi import HttpApp
+from motia.backend import Backend
+from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.runtime import Runtime
+from motia.spec import AppSpec
+
+__all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
+
+DISPATCH_FILE = "dispatch.py"
+DISPATCH_MODULE = "motia_dispatch"
+
+
+def load_dispatch(dist_dir: str | Path, *, root: str | Path | None = None) -> AppSpec:
+    """The `APP` of `<dist_dir>/dispatch.py`, imported by path.
+
+    `root` is the app's folder (default: the parent of `dist_dir`); it goes first on `sys.path` so the
+    dispatch module's plain `import steps.orders...` statements find the app's modules.
+    """
+    dist = Path(dist_dir)
+    path = dist / DISPATCH_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; run `motia build` first")
+    app_root = str(Path(root) if root is not None else dist.resolve().parent)
+    if app_root not in sys.path:
+        sys.path.insert(0, app_root)
+    module = _import(path)
+    app = getattr(module, "APP", None)
+    if not isinstance(app, AppSpec):
+        raise TypeError(f"{path} must define APP = AppSpec(...), found {type(app).__name__}")
+    return app
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(DISPATCH_MODULE, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(DISPATCH_MODULE)
+    sys.modules[DISPATCH_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        if previous is None:
+            del sys.modules[DISPATCH_MODULE]
+        else:
+            sys.modules[DISPATCH_MODULE] = previous
+        raise
+    return module
+
+
+def create_app(spec: AppSpec, backend: Backend | None = None, *, root: str | Path = ".") -> HttpApp:
+    """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
+    `<root>/.motia/motia.sqlite3`, and the app closes it on shutdown."""
+    owned = backend is None
+    store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
+    return HttpApp(Runtime(spec, store, close_backend=owned))
+
+
+def serve(
+    dist_dir: str | Path = "dist",
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    *,
+    root: str | Path | None = None,
+    log_level: str = "info",
+) -> None:
+    """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted."""
+    import uvicorn  # noqa: PLC0415 (only the server command needs it)
+
+    app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
+    app = create_app(load_dispatch(dist_dir, root=app_root), root=app_root)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on")
