@@ -29,6 +29,10 @@ DEFAULT_VISIBILITY_TIMEOUT = 30
 MAX_BACKOFF_SECONDS = 3600.0
 RETRY_CLAIM_SECONDS = 1.0
 LEASE_GRACE_SECONDS = 1.0
+IDLE_POLL_SECONDS = 2.0
+"""An idle subscription looks at the backend this often even when nothing woke it: another process
+sharing the backend (`motia dlq replay`, a second instance on the same SQLite file) may have added
+messages that this one was never told about."""
 """How much longer a lease lasts than the handler timeout, so the worker settles a timed-out message
 before anyone can claim it again."""
 
@@ -159,7 +163,11 @@ class Consumer:
             claimed = await self.fill(free) if free > 0 else 0
             deadline = None
             if claimed < free:  # nothing more is ready now
-                deadline = await self.backend.next_visible(self.topic, self.name, after=self.clock.now())
+                now = self.clock.now()
+                deadline = await self.backend.next_visible(self.topic, self.name, after=now)
+                deadline = (
+                    now + IDLE_POLL_SECONDS if deadline is None else min(deadline, now + IDLE_POLL_SECONDS)
+                )
                 if self.busy == 0:
                     self.resolve_waiters()
             await self.sleep(deadline)

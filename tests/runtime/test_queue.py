@@ -18,7 +18,7 @@ from typing import Any
 import pydantic
 import pytest
 from motia import queue_consumer
-from motia.backend import Backend
+from motia.backend import Backend, NewMessage
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
 from motia.clock import ManualClock
@@ -602,3 +602,27 @@ def test_a_failing_backend_delays_delivery_but_does_not_end_it(
         assert "database is locked" in caplog.text
 
     asyncio.run(main())
+
+
+def test_idle_subscription_finds_messages_another_process_added(
+    make_backend: Callable[[], Backend],
+) -> None:
+    """Messages written straight to the backend (as `motia dlq replay` or another instance does) are found
+    by the idle poll, with no nudge from this engine."""
+
+    async def scenario(backend: Backend, clock: ManualClock) -> None:
+        recorder = Recorder(clock)
+        queue = engine(backend, clock, {"t": [Subscriber("s", recorder)]})
+        async with queue:
+            await settle(queue, clock)
+            await backend.enqueue([NewMessage("t", "s", {"n": 1}, "trace", clock.now(), clock.now())])
+            for _ in range(20):  # the engine was not told: nothing happens while the clock stands still
+                await asyncio.sleep(0.005)
+            assert recorder.payloads == []
+            clock.advance(queue_consumer.IDLE_POLL_SECONDS)
+            async with asyncio.timeout(5):
+                while not recorder.payloads:
+                    await asyncio.sleep(0.005)
+            assert recorder.payloads == [{"n": 1}]
+
+    run(make_backend, scenario)
