@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from motia_gen.cli_build import build_command
 from motia_gen.cli_generate import generate_app
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import FrontEnd, Overrides, validate_app
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(generate_app, name="generate")
+app.command("build")(build_command)
 
 
 class Format(StrEnum):

@@ -170,6 +170,14 @@ CODES: tuple[Code, ...] = (
         "suppresses or changes nothing. The message suggests the closest code.",
     ),
     Code(
+        "MG113",
+        "invalid-runtime-setting",
+        Severity.ERROR,
+        "A runtime setting in `[tool.motia]` has the right type but a value the built app cannot run "
+        "with: a `timezone` that is not an IANA time zone name known to this system, a `body-limit` below "
+        "1 byte, or a `cors-origins` entry that is not an origin (`https://host[:port]`, or `*`).",
+    ),
+    Code(
         "MG200",
         "undeclared-emit",
         Severity.ERROR,

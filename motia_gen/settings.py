@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +24,25 @@ class Lint:
 
 
 @dataclass(frozen=True, slots=True)
+class Runtime:
+    """Settings the built app runs with; `motia build` writes them into the dispatch module as a literal
+    dict (`table()`), so the runtime never reads pyproject.toml."""
+
+    timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
+    body_limit: int = 1_048_576  # bytes: larger request bodies get 413
+    cors_origins: tuple[str, ...] = ()  # origins allowed by CORS; "*" allows any
+    emit_endpoint: bool = False  # serve POST /emit (publish to a topic over HTTP)
+
+    def table(self) -> dict[str, object]:
+        return {
+            "body_limit": self.body_limit,
+            "cors_origins": list(self.cors_origins),
+            "emit_endpoint": self.emit_endpoint,
+            "timezone": self.timezone,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     dirs: tuple[str, ...] = ("steps", "src")
     include: tuple[str, ...] = ()
@@ -31,16 +51,20 @@ class Settings:
     external_topics: tuple[str, ...] = ()
     types_package: str = "motia_types"  # where `motia generate-types` writes, as a dotted module name
     lint: Lint = field(default_factory=Lint)
+    runtime: Runtime = field(default_factory=Runtime)
 
 
 _LISTS = ("dirs", "include", "exclude", "source_roots", "external_topics")
 _STRINGS = ("types_package",)
+_RUNTIME = ("timezone", "body_limit", "cors_origins", "emit_endpoint")
 _KEYS = {
-    **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS)},
-    **{name: name for name in (*_LISTS, *_STRINGS)},
+    **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
+    **{name: name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
     "lint": "lint",
 }
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# An origin as browsers send it: scheme, host and an optional port; no path, no trailing slash.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|\*")
 
 
 def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
@@ -70,6 +94,10 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             lint, found = _lint(text, value)
             problems.extend(found)
             settings = replace(settings, lint=lint)
+        elif name in _RUNTIME:
+            runtime, problem = _runtime(text, key, name, value, settings.runtime)
+            settings = replace(settings, runtime=runtime)
+            problems.extend(() if problem is None else (problem,))
         elif name in _STRINGS:
             if isinstance(value, str) and _DOTTED_NAME.fullmatch(value):
                 settings = replace(settings, **cast(dict[str, Any], {name: value}))
@@ -83,6 +111,48 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
         else:
             settings = replace(settings, **cast(dict[str, Any], {name: tuple(value)}))
     return settings, tuple(problems)
+
+
+def _runtime(
+    text: str, key: str, name: str, value: object, runtime: Runtime
+) -> tuple[Runtime, Diagnostic | None]:
+    """One runtime setting: a wrong type is MG111 like every other key, a bad value MG113."""
+    span = _key_span(text, key)
+    if name == "timezone":
+        if not isinstance(value, str):
+            return runtime, diag("MG111", span, f"[tool.motia] {key} must be a string such as 'Europe/Paris'")
+        if not _known_timezone(value):
+            return runtime, diag(
+                "MG113", span, f"[tool.motia] {key}: unknown time zone {value!r}",
+                help="use an IANA time zone name such as 'UTC' or 'Europe/Paris'",
+            )  # fmt: skip
+        return replace(runtime, timezone=value), None
+    if name == "body_limit":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return runtime, diag("MG111", span, f"[tool.motia] {key} must be an integer (bytes)")
+        if value < 1:
+            return runtime, diag("MG113", span, f"[tool.motia] {key} must be at least 1 byte, not {value}")
+        return replace(runtime, body_limit=value), None
+    if name == "cors_origins":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return runtime, diag("MG111", span, f"[tool.motia] {key} must be a list of strings")
+        bad = [v for v in value if not _ORIGIN.fullmatch(v)]
+        if bad:
+            message = f"[tool.motia] {key}: {bad[0]!r} is not an origin"
+            help = "an origin is a scheme, a host and an optional port ('https://example.com:8443'), or '*'"
+            return runtime, diag("MG113", span, message, help=help)
+        return replace(runtime, cors_origins=tuple(value)), None
+    if not isinstance(value, bool):
+        return runtime, diag("MG111", span, f"[tool.motia] {key} must be true or false")
+    return replace(runtime, emit_endpoint=value), None
+
+
+def _known_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _lint(text: str, table: object) -> tuple[Lint, list[Diagnostic]]:

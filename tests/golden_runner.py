@@ -8,6 +8,7 @@ from pathlib import Path
 from motia_gen import model
 from motia_gen.diagnostics import has_errors
 from motia_gen.emit.app_json import render_app_json
+from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.emit.openapi import openapi_files
 from motia_gen.openapi import document_info
 from motia_gen.pipeline import Overrides, validate_app
@@ -35,6 +36,9 @@ def outputs(case: Path) -> dict[str, str]:
     if result.app.steps and not has_errors(result.diagnostics, strict=False):
         package = types_files(result.app, result.settings.types_package, cache_dir=None)
         found |= {f"types/{path}": text for path, text in package.items()}
+        # as `motia build` writes them into the case's dist/ folder
+        dispatch = dispatch_files(result.app, result.settings, "..", cache_dir=None)
+        found |= {f"dispatch/{path}": text for path, text in dispatch.items()}
     return found
 
 

@@ -9,9 +9,24 @@ loading it twice gives the same module.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+
+
+def app_root(module_file: str, relative: str, source_roots: Sequence[str] = (".",)) -> Path:
+    """The app root of a built dispatch module: `relative` (a POSIX path the compiler computed) from the
+    folder holding `module_file` (the module's `__file__`). Each source root under it is put first on
+    `sys.path`, so step modules import by their names. No directory is listed or scanned."""
+    here = os.path.dirname(os.path.abspath(module_file))
+    root = os.path.normpath(os.path.join(here, *relative.split("/")))
+    for source in reversed(source_roots):
+        entry = os.path.normpath(os.path.join(root, *source.split("/")))
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    return Path(root)
 
 
 def load_path(root: str | Path, relative: str, module_name: str) -> ModuleType:
