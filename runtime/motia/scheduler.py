@@ -39,6 +39,7 @@ from cronsim import CronSim, CronSimError
 
 from motia.backend import Backend
 from motia.clock import Clock, SystemClock, Timer
+from motia.logging import extra
 from motia.spec import CronSpec
 
 log = logging.getLogger("motia.cron")
@@ -192,11 +193,12 @@ def next_fires(expression: str, count: int, *, after: datetime) -> list[datetime
 
 
 class _Job:
-    __slots__ = ("key", "lock_prefix", "next", "schedule", "spec", "task")
+    __slots__ = ("fields", "key", "lock_prefix", "next", "schedule", "spec", "task")
 
     def __init__(self, spec: CronSpec, schedule: Schedule) -> None:
         self.spec, self.schedule = spec, schedule
         self.key = f"{spec.step.name}[{spec.index}]"
+        self.fields = extra(step=spec.step.name, trigger=spec.index)  # for the log records about it
         self.lock_prefix = f"cron:{spec.step.name}:{spec.index}:"
         self.next: float | None = None
         self.task: asyncio.Task[None] | None = None
@@ -294,15 +296,13 @@ class CronScheduler:
     def _tick(self, job: _Job, tick: float, now: float) -> None:
         following = job.schedule.next_after(tick, self.zone)
         if following is not None and following <= now:
-            log.warning(
-                "cron %s: woke %.0f s late; missed ticks are not replayed, it runs once", job.key, now - tick
-            )
+            message = "cron %s: woke %.0f s late; missed ticks are not replayed, it runs once"
+            log.warning(message, job.key, now - tick, extra=job.fields)
             following = job.schedule.next_after(now, self.zone)
         job.next = following
         if job.task is not None and not job.task.done():
-            log.warning(
-                "cron %s: skipped the tick at %s: the previous run is still going", job.key, self._iso(tick)
-            )
+            message = "cron %s: skipped the tick at %s: the previous run is still going"
+            log.warning(message, job.key, self._iso(tick), extra=job.fields)
             return
         job.task = asyncio.create_task(self._fire(job, tick), name=f"cron {job.key}")
 
@@ -314,15 +314,20 @@ class CronScheduler:
                 name, self.instance, until=max(tick, now) + self.lock_seconds, now=now
             )
         except Exception:
-            log.exception("cron %s: could not take the lock for the tick at %s", job.key, self._iso(tick))
+            message = "cron %s: could not take the lock for the tick at %s"
+            log.exception(message, job.key, self._iso(tick), extra=job.fields)
             return
         if not won:
-            log.debug("cron %s: the tick at %s runs on another instance", job.key, self._iso(tick))
+            log.debug(
+                "cron %s: the tick at %s runs on another instance", job.key, self._iso(tick), extra=job.fields
+            )
             return
         try:
             await self._run(job.spec)
         except Exception:
-            log.exception("cron %s: the run for the tick at %s failed", job.key, self._iso(tick))
+            log.exception(
+                "cron %s: the run for the tick at %s failed", job.key, self._iso(tick), extra=job.fields
+            )
 
     def _iso(self, when: float) -> str:
         return datetime.fromtimestamp(when, self.zone).isoformat()

@@ -11,14 +11,21 @@ from typing import Any
 import pytest
 from motia import enqueue, logger
 from motia.context import current_enqueuer
-from motia.logging import LOGGER_NAME, format_line
+from motia.logging import LOGGER_NAME, JsonFormatter, format_line
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, dict[str, Any]]]:
-    return [(r.levelno, json.loads(r.getMessage())) for r in caplog.records if r.name == LOGGER_NAME]
+    """Each record of the "motia" logger as its JSON line, without the time."""
+    lines = []
+    for record in caplog.records:
+        if record.name == LOGGER_NAME:
+            line = json.loads(JsonFormatter().format(record))
+            del line["time"]
+            lines.append((record.levelno, line))
+    return lines
 
 
-def test_logger_writes_one_json_line_per_call(caplog: pytest.LogCaptureFixture) -> None:
+def test_logger_makes_one_structured_record_per_call(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     logger.debug("d")
     logger.info("Order created", {"orderId": "o-1", "amount": 3})

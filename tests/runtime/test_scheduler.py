@@ -18,6 +18,7 @@ from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
 from motia.clock import ManualClock
+from motia.logging import record_fields
 from motia.scheduler import CronScheduler, next_fires, parse_schedule
 from motia.spec import CronSpec, StepSpec
 
@@ -294,6 +295,7 @@ def test_a_failing_run_is_logged_and_the_next_tick_runs(caplog: pytest.LogCaptur
     assert "the run for the tick at 2026-01-01T00:01:00+00:00 failed" in failure.getMessage()
     assert failure.exc_info is not None
     assert str(failure.exc_info[1]) == "boom"
+    assert record_fields(failure) == {"step": "tick", "trigger": 0}
 
 
 def test_a_backend_that_cannot_lock_skips_the_tick_and_the_next_one_runs(
