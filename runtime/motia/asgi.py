@@ -33,8 +33,9 @@ content type), None as an empty body, anything else as JSON. Anything else retur
 handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
 the stack in the log, never in the response.
 
-Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`): absent, `"*"` or a list holding
-`"*"` allows every origin (Motia's default); a list allows those origins; `False` or `[]` turns CORS off.
+Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`): absent, empty (what `motia build`
+writes when the project sets nothing), `"*"` or a list holding `"*"` allows every origin (Motia's
+default); a list allows those origins; `False` turns CORS off.
 With CORS on, `OPTIONS` (a preflight) is answered 204 unless the app declares that `OPTIONS` route.
 
 `POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
@@ -342,7 +343,7 @@ class Cors:
     __slots__ = ("allow_all", "enabled", "origins")
 
     def __init__(self, setting: object) -> None:
-        if setting is None or setting == "*" or setting is True:
+        if setting is None or setting == "*" or setting is True or setting == []:
             origins: frozenset[str] = frozenset({"*"})
         elif setting is False:
             origins = frozenset()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from motia.backend import Backend, DeadLetter
@@ -38,6 +38,7 @@ from motia.context import Enqueuer, current_enqueuer
 from motia.flow import FlowContext
 from motia.logging import logger as root_logger
 from motia.queue_engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
+from motia.scheduler import CronScheduler
 from motia.spec import AppSpec, CronSpec, StepSpec, SubscriptionSpec, call_args
 from motia.state_manager import StateManager
 from motia.stream_store import Streams
@@ -137,9 +138,6 @@ class StepRunner:
         return await resolve(await asyncio.to_thread(self.handler, *args))
 
 
-CronRun = Callable[[CronSpec], Awaitable[None]]
-
-
 class Runtime:
     """Serves `spec` over `backend`. `start` and `stop` may be called more than once.
 
@@ -168,7 +166,7 @@ class Runtime:
         self._cron_enabled = cron
         self._close_backend = close_backend
         self._stop_grace = stop_grace
-        self._scheduler: Any = None
+        self._scheduler: CronScheduler | None = None
         self._started = False
 
     # -- lifecycle
@@ -184,8 +182,7 @@ class Runtime:
         await self.queue.start()
         if self._cron_enabled and self.spec.crons:
             self._scheduler = self._start_cron()
-            if self._scheduler is not None:
-                await resolve(self._scheduler.start())
+            await self._scheduler.start()
 
     async def stop(self) -> None:
         """Stop the scheduler, then the queue (running handlers get `stop_grace` seconds); does nothing
@@ -195,7 +192,7 @@ class Runtime:
         self._started = False
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
-            await resolve(scheduler.stop())
+            await scheduler.stop(grace=self._stop_grace)
         await self.queue.stop(grace=self._stop_grace)
         if self._close_backend:
             await self.backend.close()
@@ -295,23 +292,11 @@ class Runtime:
             return
         await runner.call("cron", None, ctx)
 
-    async def _run_scheduled(self, job: CronSpec) -> None:
-        """What the scheduler runs on each tick: `run_cron`, with failures logged rather than raised."""
-        trace_id = new_trace_id()
-        try:
-            await self.run_cron(job, trace_id=trace_id)
-        except Exception:
-            log.exception("cron step %s failed [trace %s]", job.step.name, trace_id)
-
-    def _start_cron(self) -> Any:
-        """The cron scheduler for `spec.crons`, or None when this installation has none.
-
-        CRON SCHEDULER CALL SITE: the only place the runtime creates it. The scheduler's interface is
-        `CronScheduler(jobs, backend, run=<async (CronSpec) -> None>, timezone=str, clock=...)` with
-        `start()` / `stop()`.
-        """
-        return _cron_scheduler(self, self.spec.crons)
-
-
-def _cron_scheduler(runtime: Runtime, jobs: tuple[CronSpec, ...]) -> Any:
-    return None
+    def _start_cron(self) -> CronScheduler:
+        """The cron scheduler for `spec.crons`, in the project's timezone (`settings["timezone"]`, UTC
+        unless set). It locks each tick in the backend, so several instances run a tick once, and logs a
+        run's exception without dropping the job."""
+        timezone = self.spec.settings.get("timezone") or "UTC"
+        return CronScheduler(
+            self.spec.crons, self.backend, self.run_cron, timezone=timezone, clock=self.queue.clock
+        )

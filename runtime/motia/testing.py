@@ -31,6 +31,7 @@ retries without waiting.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -52,6 +53,12 @@ if TYPE_CHECKING:
 __all__ = ["TestApp"]
 
 BASE_URL = "http://testserver"
+_FIELDS = "motia_fields"
+_LEVELS = {logging.WARNING: "warn"}
+
+
+def _label(record: logging.LogRecord) -> str:
+    return _LEVELS.get(record.levelno) or record.levelname.lower()
 
 
 class _Capture(logging.Handler):
@@ -61,12 +68,15 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        try:
-            line = json.loads(message)
-        except ValueError:
-            line = None
+        fields = getattr(record, _FIELDS, None)  # structured records carry their fields
+        line: Any = None
+        if isinstance(fields, Mapping):
+            line = {"level": _label(record), "msg": message, **fields}
+        else:
+            with contextlib.suppress(ValueError):
+                line = json.loads(message)  # or write them as one JSON line
         if not isinstance(line, dict):
-            line = {"level": record.levelname.lower(), "msg": message}
+            line = {"level": _label(record), "msg": message}
         if record.name != LOGGER_NAME:
             line.setdefault("logger", record.name)
         if record.exc_info and record.exc_info[1] is not None:

@@ -538,8 +538,10 @@ def test_a_false_condition_is_422_and_skips_the_handler() -> None:
     run(scenario)
 
 
-def test_cors_allows_every_origin_by_default_with_preflight() -> None:
-    spec = app(routes=(route(step(ok), "POST", "/x"),))
+@pytest.mark.parametrize("setting", [None, [], "*", ["*"]])
+def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> None:
+    settings = {} if setting is None else {"cors_origins": setting}
+    spec = app(routes=(route(step(ok), "POST", "/x"),), settings=settings)
 
     async def scenario() -> None:
         async with TestApp(spec) as client:
