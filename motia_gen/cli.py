@@ -17,6 +17,7 @@ import typer
 
 from motia_gen.cli_build import build_command
 from motia_gen.cli_generate import generate_app
+from motia_gen.cli_ops import dlq_app, emit, start
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import FrontEnd, Overrides, validate_app
 from motia_gen.render import Summary, render_report
@@ -31,6 +32,9 @@ app = typer.Typer(
 )
 app.add_typer(generate_app, name="generate")
 app.command("build")(build_command)
+app.command("start")(start)
+app.command("emit")(emit)
+app.add_typer(dlq_app, name="dlq")
 
 
 class Format(StrEnum):

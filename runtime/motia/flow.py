@@ -9,7 +9,7 @@ both send through the same enqueuer, which the runtime sets per handler call.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, Protocol
+from typing import Any, Generic, Protocol, TypedDict
 
 from typing_extensions import TypeVar
 
@@ -22,6 +22,13 @@ TStreams = TypeVar("TStreams", default=Any)
 TItem = TypeVar("TItem")
 
 
+class StateUpdate(TypedDict):
+    """What an atomic `update` returns: the value before and after it (None when there was none)."""
+
+    old_value: Any
+    new_value: Any
+
+
 class StateStore(Protocol):
     """`ctx.state`: JSON values by group and key. Values are untyped: state has no declared schema."""
 
@@ -32,7 +39,7 @@ class StateStore(Protocol):
     async def getGroup(self, group_id: str) -> list[Any]: ...  # the seeds' spelling
     async def clear(self, group_id: str) -> None: ...
     async def list_groups(self) -> list[str]: ...
-    async def update(self, group_id: str, key: str, ops: Sequence[Mapping[str, Any]]) -> Any: ...
+    async def update(self, group_id: str, key: str, ops: Sequence[Mapping[str, Any]]) -> StateUpdate: ...
 
 
 class StreamStore(Protocol[TItem]):

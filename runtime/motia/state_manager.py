@@ -29,6 +29,7 @@ from motia.backend import (
     UpdateOp,
 )
 from motia.backends.jsonvalue import require_json
+from motia.flow import StateUpdate
 
 _OP_KEYS = {
     "set": {"path", "value"},
@@ -77,7 +78,7 @@ class StateManager:
 
     async def update(
         self, group: str, key: str, ops: Sequence[Mapping[str, Any] | UpdateOp]
-    ) -> dict[str, Any]:
+    ) -> StateUpdate:
         """Apply `ops` in order as one atomic step; returns `{"old_value": ..., "new_value": ...}` like
         Motia 1.x. Nothing is written when an op is malformed or does not fit the stored value."""
         group, key = self._address(group, key)

@@ -13,15 +13,16 @@ class PaymentTimeout(Exception):
 
 
 async def charge(order: Input, ctx: Context) -> None:
-    attempts = await ctx.state.update(
+    counted = await ctx.state.update(
         "payment-attempts", order["orderId"], [{"type": "increment", "path": "count", "by": 1}]
     )
-    if attempts["count"] == 1:
+    attempts = counted["new_value"]["count"]
+    if attempts == 1:
         raise PaymentTimeout(f"payment provider timed out for {order['orderId']}")
     status: Orders = {"orderId": order["orderId"], "customerId": order["customerId"], "status": "paid"}
     await ctx.state.set("orders", order["orderId"], status)
     await ctx.streams.orders.set(order["customerId"], order["orderId"], status)
-    ctx.logger.info("Order paid", {"orderId": order["orderId"], "attempts": attempts["count"]})
+    ctx.logger.info("Order paid", {"orderId": order["orderId"], "attempts": attempts})
 
 
 charge_payment = step(

@@ -1,0 +1,44 @@
+"""What every benchmark writes the same way: the machine line and its section of `docs/benchmarks.md`."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def machine() -> str:
+    return (
+        f"{platform.platform()}, {platform.machine() or 'unknown machine'}, {os.cpu_count()} CPUs, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
+
+
+def measured_line(command: str) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"Measured {now} on {machine()}, with `{command}`."
+
+
+def table(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    return [
+        "| Measure | Value | Target | Result |",
+        "|---|---:|---|---|",
+        *(f"| {name} | {value} | {target} | {verdict} |" for name, value, target, verdict in rows),
+    ]
+
+
+def write_section(name: str, body: str, intro: str) -> None:
+    """Replace the `<!-- name:start -->`…`<!-- name:end -->` block of the docs, or append `intro` and a new
+    block when there is none yet."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + intro.rstrip("\n") + "\n\n" + block + "\n"
+    DOCS.write_text(text, encoding="utf-8")
