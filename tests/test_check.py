@@ -30,6 +30,8 @@ def test_valid_cron_expressions(expression: str) -> None:
         ("* * *", "has 3 fields"),
         ("@often", "unknown macro '@often'"),
         ("0 0 0 1 1 * 1800", "bad year field '1800'"),
+        ("0 0 0 1 1 * */0", "bad year field '*/0'"),
+        ("0 0 0 1 1 * 2026/0", "bad year field '2026/0'"),
     ],
 )
 def test_invalid_cron_expressions_name_the_field(expression: str, problem: str) -> None:

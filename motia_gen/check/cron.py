@@ -26,7 +26,7 @@ MACROS = {
 FIELDS_5 = ("minute", "hour", "day-of-month", "month", "day-of-week")
 FIELDS_6 = ("second", *FIELDS_5)
 YEARS = (1970, 2099)
-_YEAR_ITEM = re.compile(r"^(\*|\d{4}(-\d{4})?)(/\d+)?$")
+_YEAR_ITEM = re.compile(r"^(\*|\d{4}(-\d{4})?)(/[1-9]\d*)?$")  # a step of 0 never advances
 _START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
