@@ -57,6 +57,7 @@ from starlette.types import Message, Receive, Scope, Send
 from motia.context import current_enqueuer
 from motia.cors import Cors
 from motia.flow import FlowContext
+from motia.logging import extra
 from motia.queue_engine import new_trace_id
 from motia.runtime import Runtime, StepRunner, resolve
 from motia.spec import Function, RouteSpec, call_args
@@ -243,6 +244,7 @@ class HttpApp:
         path: str = scope["path"]
         trace = new_trace_id()
         head = False
+        endpoint: Endpoint | None = None
         try:
             methods = self.static.get(path)
             params = None
@@ -266,10 +268,10 @@ class HttpApp:
         except Disconnected:
             return
         except InvalidResponse as error:
-            log.error("%s %s: %s [trace %s]", method, path, error, trace)
+            log.error("%s %s: %s", method, path, error, extra=self._fields(endpoint, trace))
             reply = error_reply(500, "Internal Server Error", traceId=trace)
         except Exception as error:
-            log.error("%s %s failed [trace %s]", method, path, trace, exc_info=error)
+            log.error("%s %s failed", method, path, exc_info=error, extra=self._fields(endpoint, trace))
             reply = error_reply(500, "Internal Server Error", traceId=trace)
         status, headers, body = reply
         headers.append((b"content-length", str(len(body)).encode()))
@@ -304,6 +306,12 @@ class HttpApp:
                 else:
                     found.update(methods)
         return found, found_params
+
+    @staticmethod
+    def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
+        if isinstance(endpoint, RouteEndpoint):
+            return extra(step=endpoint.runner.step.name, trace_id=trace)
+        return extra(trace_id=trace)
 
     def _allow(self, methods: Mapping[str, Endpoint]) -> bytes:
         allowed = set(methods)

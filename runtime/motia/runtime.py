@@ -36,6 +36,7 @@ from motia.backend import Backend, DeadLetter
 from motia.clock import Clock
 from motia.context import Enqueuer, current_enqueuer
 from motia.flow import FlowContext
+from motia.logging import extra
 from motia.logging import logger as root_logger
 from motia.queue_engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.scheduler import CronScheduler
@@ -253,12 +254,12 @@ class Runtime:
                 await runner.call("queue", value, ctx)
             except Exception:
                 log.exception(
-                    "step %s failed on topic %s (attempt %d of %d) [trace %s]",
+                    "step %s failed on topic %s (attempt %d of %d)",
                     runner.step.name,
                     info.topic,
                     info.attempt,
                     info.max_attempts,
-                    info.trace_id,
+                    extra=extra(step=runner.step.name, trace_id=info.trace_id, topic=info.topic),
                 )
                 raise
 

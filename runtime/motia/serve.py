@@ -19,6 +19,7 @@ from types import ModuleType
 from motia.asgi import HttpApp
 from motia.backend import Backend
 from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.logging import configure_logging
 from motia.runtime import Runtime
 from motia.spec import AppSpec
 
@@ -82,9 +83,11 @@ def serve(
     root: str | Path | None = None,
     log_level: str = "info",
 ) -> None:
-    """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted."""
+    """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
+    app's log lines go to stderr as `motia.logging.configure_logging` sets them up."""
     import uvicorn  # noqa: PLC0415 (only the server command needs it)
 
+    configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     app = create_app(load_dispatch(dist_dir, root=app_root), root=app_root)
     uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on")

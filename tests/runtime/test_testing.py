@@ -63,13 +63,16 @@ def test_a_request_and_everything_it_causes() -> None:
             assert [(d.subscriber, d.reason, d.trace_id) for d in dead] == [
                 ("Mail", "RuntimeError: mail server down", trace)
             ]
-            mine = [line for line in client.logs if line.get("trace_id") == trace and "step" in line]
-            assert [(line["level"], line["msg"], line["step"]) for line in mine] == [
-                ("info", "Order created", "CreateOrder"),
-                ("info", "Notified customer", "Notify"),
+            mine = [line for line in client.logs if line.get("trace_id") == trace]
+            assert [(line["msg"], line["step"]) for line in mine if line["level"] == "info"] == [
+                ("Order created", "CreateOrder"),
+                ("Notified customer", "Notify"),
             ]
             assert mine[0]["orderId"] == "o-1"
             assert mine[0]["flows"] == ["orders"]
+            failed = [line for line in mine if line["level"] == "error"]
+            assert [(line["step"], line["logger"]) for line in failed] == [("Mail", "motia.runtime")]
+            assert "RuntimeError('mail server down')" in failed[0]["error"]
 
     run(scenario)
 
