@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
+from typing import TypedDict
 
 
 class MessageSent(TypedDict):
-    status: str
     text: str
     userId: str
+    status: str
 
 
 class SendMessageBody(TypedDict):
@@ -19,5 +17,5 @@ class SendMessageBody(TypedDict):
 
 
 class SummaryGenerated(TypedDict):
-    status: str
     total: int
+    status: str

@@ -15,7 +15,7 @@ Emit: TypeAlias = Never
 
 
 class Streams(Protocol):
-    """`context.streams`: one attribute per stream of the app."""
+    """One typed attribute per stream of the app."""
 
     @property
     def messages(self) -> StreamStore[streams.Messages]: ...

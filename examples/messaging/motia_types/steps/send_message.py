@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 from typing import Literal, NotRequired, Protocol, TypeAlias
 
-from motia import ApiRequest, ApiResponse, FlowContext, ResponseDict, StreamStore
+from motia import ApiRequest, ApiResponse, FlowContext, StreamStore
 from typing_extensions import TypedDict
 
 from motia_types import _models, streams, topics
@@ -26,10 +26,13 @@ Body: TypeAlias = _models.SendMessageBody
 Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 
-Response: TypeAlias = (
-    ResponseDict[_models.MessageSent, Literal[201]]
-    | ApiResponse[_models.MessageSent, Literal[201]]
-)
+class Response201(TypedDict):
+    status: Literal[201]
+    body: _models.MessageSent
+    headers: NotRequired[Mapping[str, str]]
+
+
+Response: TypeAlias = Response201 | ApiResponse[_models.MessageSent, Literal[201]]
 
 
 class EmitMessageSent(TypedDict):
@@ -42,7 +45,7 @@ Emit: TypeAlias = EmitMessageSent
 
 
 class Streams(Protocol):
-    """`context.streams`: one attribute per stream of the app."""
+    """One typed attribute per stream of the app."""
 
     @property
     def messages(self) -> StreamStore[streams.Messages]: ...

@@ -1,0 +1,141 @@
+"""Running a built app as users do, for end-to-end tests: `motia build`, then `motia start` in its own
+process on a free loopback port, talked to over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
+
+REPO = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+def motia(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "motia_gen.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
+
+
+def copy_example(name: str, target: Path) -> Path:
+    app = target / name
+    shutil.copytree(REPO / "examples" / name, app, ignore=shutil.ignore_patterns(".motia", "dist"))
+    return app
+
+
+def build(app: Path) -> None:
+    result = motia("build", str(app))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    app: Path
+    port: int
+    process: subprocess.Popen[str]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10)
+
+    def logs(self) -> list[dict[str, Any]]:
+        lines = self.log.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no grace, as when the machine loses the process."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start(app: Path, port: int | None = None, *, env: dict[str, str] | None = None) -> Server:
+    """`motia start` on a free port, returned once `/__motia/health` answers."""
+    port = port or free_port()
+    log = app / f"server-{port}-{time.monotonic_ns()}.log"
+    environment = {**os.environ, "MOTIA_LOG_FORMAT": "json", "LOG_LEVEL": "info", **(env or {})}
+    command = [sys.executable, "-m", "motia_gen.cli", "start", str(app), "--host", "127.0.0.1"]
+    handle = log.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment
+    )
+    handle.close()
+    server = Server(app, port, process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"motia start exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{server.url}/__motia/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.stop()
+    raise AssertionError(f"motia start did not answer within 60 s:\n{log.read_text()}")
+
+
+@contextmanager
+def running(app: Path, **options: Any) -> Iterator[Server]:
+    server = start(app, **options)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
+    """Poll `probe` until it returns something other than None or False."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found is not None and found is not False:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def read_record(app: Path, namespace: str, group: str, key: str) -> Any:
+    """A stored state value or stream item, read from the app's SQLite file while the app runs."""
+
+    async def read() -> Any:
+        backend = SqliteBackend(app / DEFAULT_PATH)
+        try:
+            return await backend.get(namespace, group, key)
+        finally:
+            await backend.close()
+
+    return asyncio.run(read())
