@@ -31,7 +31,8 @@ class Runtime:
     timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
     body_limit: int = 1_048_576  # bytes: larger request bodies get 413
     cors_origins: tuple[str, ...] = ()  # origins allowed by CORS; "*" allows any
-    emit_endpoint: bool = False  # serve POST /emit (publish to a topic over HTTP)
+    # serve POST /emit (publish to a topic over HTTP); unset: on, except where MOTIA_ENV=production
+    emit_endpoint: bool | None = None
 
     def table(self) -> dict[str, object]:
         return {

@@ -261,7 +261,7 @@ APP = AppSpec(
             file="src/v1_streams.stream.py",
         ),
     ),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": False, "timezone": "UTC"},
+    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
 )
 
 __all__ = ["APP", "ROOT"]

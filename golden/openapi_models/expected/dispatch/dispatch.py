@@ -218,7 +218,7 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": False, "timezone": "UTC"},
+    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
 )
 
 __all__ = ["APP", "ROOT"]

@@ -15,7 +15,6 @@ ROOT = app_root(__file__, "..", (".",))
 
 import steps.twice_step as twice_step  # noqa: E402
 
-
 STEP_SECOND = StepSpec(
     name="Second",
     file="steps/twice_step.py",
@@ -40,7 +39,7 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": False, "timezone": "UTC"},
+    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
 )
 
 __all__ = ["APP", "ROOT"]

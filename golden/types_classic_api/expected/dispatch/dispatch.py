@@ -120,7 +120,7 @@ APP = AppSpec(
             schema=ITEM_PETS,
         ),
     ),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": False, "timezone": "UTC"},
+    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
 )
 
 __all__ = ["APP", "ROOT"]
