@@ -95,15 +95,19 @@ def _rewrite_refs(node: Any, refs: dict[str, str]) -> None:
             _rewrite_refs(item, refs)
 
 
-def _is_object(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "object" or "properties" in schema
+def _is_class(schema: dict[str, Any]) -> bool:
+    """Whether the schema becomes a class of its own: an object with properties (a TypedDict) or an `allOf`
+    (one merged object). An object with only `additionalProperties` is written in place, `dict[str, T]`."""
+    return "properties" in schema or "allOf" in schema
 
 
 def _title_objects(schema: Any, name: str) -> None:
-    """Name every object schema after where it sits; drop the titles of everything else."""
+    """Name every schema that becomes a class after where it sits; drop the titles of everything else, so
+    a nested union (`str | None`) or map (`dict[str, int]`) is written in place instead of becoming an
+    alias of its own."""
     if not isinstance(schema, dict):
         return
-    if _is_object(schema) or any(k in schema for k in _COMBINATORS):
+    if _is_class(schema):
         schema["title"] = name
     else:
         schema.pop("title", None)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
-
-
-CreateOrderBodyNote: TypeAlias = str | None
+from typing import NotRequired, TypedDict
 
 
 class CreateOrderBody(TypedDict):
     id: str
-    note: NotRequired[CreateOrderBodyNote]
     total: float
+    note: NotRequired[str | None]
 
 
 class CreateOrderResponse400(TypedDict):

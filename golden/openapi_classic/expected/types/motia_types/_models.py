@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
-
-
-CreateUserBodyAddressPostcode: TypeAlias = str | None
+from typing import Literal, NotRequired, TypedDict
 
 
 class CreateUserBodyAddress(TypedDict):
-    city: str
-    postcode: NotRequired[CreateUserBodyAddressPostcode]
     street: str
+    city: str
+    postcode: NotRequired[str | None]
 
 
 class CreateUserResponse201(TypedDict):
-    email: str
     id: str
+    email: str
     role: str
 
 
@@ -31,8 +26,8 @@ class GetUserResponse404(TypedDict):
 
 
 class ListUsersResponse200User(TypedDict):
-    email: str
     id: str
+    email: str
     role: str
 
 
@@ -40,16 +35,13 @@ class UserCreated(TypedDict):
     email: str
 
 
-CreateUserBodyAddressModel: TypeAlias = CreateUserBodyAddress | None
-
-
 class CreateUserBody(TypedDict):
-    address: NotRequired[CreateUserBodyAddressModel]
-    age: int
     email: str
+    age: int
     role: NotRequired[Literal['admin', 'member']]
+    address: NotRequired[CreateUserBodyAddress | None]
 
 
 class ListUsersResponse200(TypedDict):
-    total: int
     users: list[ListUsersResponse200User]
+    total: int

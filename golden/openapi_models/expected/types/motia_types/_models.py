@@ -2,64 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
+from typing import Literal, NotRequired, TypeAlias, TypedDict
 
 
 class CategoriesResponse200Category(TypedDict):
-    children: NotRequired[list[CategoriesResponse200Category]]
     name: str
+    children: NotRequired[list[CategoriesResponse200Category]]
 
 
 class CategoriesResponse203(TypedDict):
-    city: str
     street: str
+    city: str
 
 
 class CreateInvoiceBodyAddress(TypedDict):
-    country: NotRequired[str]
     line1: str
+    country: NotRequired[str]
 
 
 class CreateInvoiceBodyLine(TypedDict):
-    quantity: int
     sku: str
+    quantity: int
 
 
 class CreateInvoiceBodyOrder(TypedDict):
-    amount_cents: int
     invoice: str
+    amount_cents: int
 
 
 class CreateInvoiceResponse200(TypedDict):
-    amount_cents: int
     invoice: str
+    amount_cents: int
 
 
 class CreateInvoiceResponse202(TypedDict):
-    country: NotRequired[str]
     line1: str
+    country: NotRequired[str]
 
 
 class PlaceOrderBodyAddress(TypedDict):
-    city: str
     street: str
+    city: str
 
 
 class PlaceOrderBodyCustomer(TypedDict):
-    address: PlaceOrderBodyAddress
     name: str
+    address: PlaceOrderBodyAddress
 
 
 class PlaceOrderBodyLine(TypedDict):
-    quantity: int
     sku: str
+    quantity: int
 
 
 class PlaceOrderResponse201Address(TypedDict):
-    city: str
     street: str
+    city: str
 
 
 class RefundBodyMoney(TypedDict):
@@ -77,22 +75,22 @@ CategoriesResponse200: TypeAlias = CategoriesResponse200Category
 
 
 class CreateInvoiceBody(TypedDict):
-    billing_address: CreateInvoiceBodyAddress
     lines: list[CreateInvoiceBodyLine]
+    billing_address: CreateInvoiceBodyAddress
     order: CreateInvoiceBodyOrder
 
 
 class PlaceOrderBody(TypedDict):
     customer: PlaceOrderBodyCustomer
-    gift: NotRequired[bool]
     lines: list[PlaceOrderBodyLine]
+    gift: NotRequired[bool]
 
 
 class PlaceOrderResponse201(TypedDict):
-    address: PlaceOrderResponse201Address
     name: str
+    address: PlaceOrderResponse201Address
 
 
 class RefundBody(TypedDict):
-    amounts: NotRequired[list[RefundBodyMoney]]
     reason: RefundBodyReason
+    amounts: NotRequired[list[RefundBodyMoney]]

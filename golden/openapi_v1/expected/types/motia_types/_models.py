@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
+from typing import Literal, NotRequired, TypedDict
 
 
 class ItemRestocked(TypedDict):
-    quantity: int
     sku: str
+    quantity: int
     tags: NotRequired[list[str]]
 
 
-ItemsResponse2001Reserved: TypeAlias = int | None
-
-
 class ItemsResponse2001(TypedDict):
-    available: int
-    reserved: NotRequired[ItemsResponse2001Reserved]
     sku: str
+    available: int
+    reserved: NotRequired[int | None]
 
 
 class ItemsResponse4042(TypedDict):

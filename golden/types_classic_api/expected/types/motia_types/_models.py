@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
+from typing import TypedDict
 
 
 class CreatePetBody(TypedDict):
-    age: int
     name: str
+    age: int
 
 
 class CreatePetResponse409(TypedDict):
@@ -17,6 +15,6 @@ class CreatePetResponse409(TypedDict):
 
 
 class PetCreated(TypedDict):
-    age: int
     id: str
     name: str
+    age: int

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias, TypedDict
-
-MotiaSchemas: TypeAlias = Any
+from typing import TypedDict
 
 
 class OrderPlaced(TypedDict):

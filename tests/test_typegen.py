@@ -1,0 +1,90 @@
+"""The types package: schema naming and shaping, generated model text, and determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from motia_gen.pipeline import Overrides, validate_app
+from motia_gen.typegen.models import HEADER, generate_models
+from motia_gen.typegen.package import types_files
+from motia_gen.typegen.schemas import SchemaBook
+from tests.golden_runner import BAD_HANDLERS, cases
+
+TYPED = [c for c in cases() if (c / BAD_HANDLERS).is_dir()]
+
+
+def _models(owner: str, schema: dict[str, Any]) -> str:
+    book = SchemaBook()
+    book.add(owner, schema)
+    return generate_models(book.document(), cache_dir=None)
+
+
+def test_nested_unions_and_maps_are_written_in_place() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Note"},
+            "tags": {"type": "object", "additionalProperties": {"type": "integer"}, "title": "Tags"},
+            "limits": {
+                "type": "object",
+                "additionalProperties": {"type": "object", "properties": {"max": {"type": "integer"}}},
+            },
+        },
+        "required": ["note"],
+    }
+    text = _models("Order", schema)
+    assert "    note: str | None\n" in text
+    assert "    tags: NotRequired[dict[str, int]]\n" in text
+    assert "    limits: NotRequired[dict[str, OrderLimitsValue]]\n" in text
+    assert "TypeAlias" not in text  # no alias for a union or a map of its own
+
+
+def test_union_options_that_are_objects_are_named_after_their_place() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "payment": {
+                "oneOf": [
+                    {"type": "object", "properties": {"kind": {"const": "card"}}, "required": ["kind"]},
+                    {"type": "object", "properties": {"kind": {"const": "cash"}}, "required": ["kind"]},
+                ]
+            }
+        },
+    }
+    text = _models("Checkout", schema)
+    assert "payment: NotRequired[CheckoutPaymentOption1 | CheckoutPaymentOption2]" in text
+    assert "    kind: Literal['card']\n" in text
+
+
+def test_keys_keep_the_order_of_the_schema() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"zeta": {"type": "string"}, "alpha": {"type": "integer"}, "mid": {"type": "number"}},
+    }
+    text = _models("Ordered", schema)
+    assert text.index("zeta:") < text.index("alpha:") < text.index("mid:")
+
+
+def test_the_document_root_becomes_no_type() -> None:
+    text = _models("Thing", {"type": "object", "properties": {"id": {"type": "string"}}})
+    assert "MotiaSchemas" not in text
+    assert "Any" not in text
+
+
+def test_an_app_without_schemas_gets_a_models_module_with_nothing_in_it() -> None:
+    text = generate_models(SchemaBook().document(), cache_dir=None)
+    assert text == f"{HEADER}\n"
+
+
+@pytest.mark.parametrize("case", TYPED, ids=lambda p: p.name)
+def test_generating_twice_gives_identical_bytes(case: Path, tmp_path: Path) -> None:
+    app = validate_app(case, Overrides(use_cache=False)).app
+    first = types_files(app, "motia_types", cache_dir=None)
+    again = types_files(validate_app(case, Overrides(use_cache=False)).app, "motia_types", cache_dir=None)
+    cached_miss = types_files(app, "motia_types", cache_dir=tmp_path)
+    cached_hit = types_files(app, "motia_types", cache_dir=tmp_path)
+    assert {k: v.encode() for k, v in first.items()} == {k: v.encode() for k, v in again.items()}
+    assert first == cached_miss == cached_hit
