@@ -1,0 +1,11 @@
+config = {
+    "type": "event",
+    "name": "class",
+    "subscribes": ["class"],
+    "emits": [],
+    "input": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+}
+
+
+async def handler(input, context):
+    context.logger.info("class", {"name": input["class"].title()})  # expect: MG300
