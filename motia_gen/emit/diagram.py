@@ -3,8 +3,10 @@
 Steps are nodes (shaped by what starts them: a stadium for HTTP, a hexagon for cron, a rectangle for queue
 and other triggers, an asymmetric flag for noop steps); an edge goes from each step that emits (or
 virtually emits) a topic to each step that subscribes (or virtually subscribes) to it, labelled with the
-topic, dashed when the emit is conditional. A step in several flows appears in each; steps in no flow are
-drawn outside any subgraph. Everything is sorted, so the same app gives the same bytes.
+topic, dashed when the emit is conditional; edges cross subgraphs where flows meet. A mermaid node sits in
+one subgraph, so a step in several flows is drawn in the first (alphabetically) and lists all of them;
+steps in no flow are drawn outside any subgraph. Everything is sorted, so the same app gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ _UNGROUPED = ""
 
 @dataclass(frozen=True, slots=True)
 class _Edge:
-    source: str
-    target: str
+    source: model.Step
+    target: model.Step
     label: str
     dashed: bool
 
@@ -31,46 +33,61 @@ def diagram_files(app: model.App, path: str = "flows.mmd") -> dict[str, str]:
 
 def render_diagram(app: model.App) -> str:
     steps = sorted(app.steps, key=lambda s: (s.name, s.file))
+    ids = dict(zip((id(s) for s in steps), _node_ids(steps), strict=True))
     groups: dict[str, list[model.Step]] = {}
     for step in steps:
-        for flow in sorted(set(step.flows)) or [_UNGROUPED]:
-            groups.setdefault(flow, []).append(step)
+        groups.setdefault(min(step.flows, default=_UNGROUPED), []).append(step)
     lines = ["flowchart LR"]
     for index, flow in enumerate(sorted(groups)):
-        members = groups[flow]
-        prefix = "" if flow == _UNGROUPED else f"f{index}_"
         indent = "  " if flow == _UNGROUPED else "    "
         if flow != _UNGROUPED:
             lines.append(f"  subgraph f{index}[{_text(flow)}]")
-        ids = {s.name: prefix + _node_id(s.name) for s in members}
-        lines.extend(f"{indent}{ids[s.name]}{_shape(s)}" for s in members)
-        lines.extend(
-            f"{indent}{ids[e.source]} {'-.->' if e.dashed else '-->'}|{_text(e.label)}| {ids[e.target]}"
-            for e in _edges(members)
-        )
+        lines.extend(f"{indent}{ids[id(s)]}{_shape(s)}" for s in groups[flow])
         if flow != _UNGROUPED:
             lines.append("  end")
+    lines.extend(
+        f"  {ids[id(e.source)]} {'-.->' if e.dashed else '-->'}|{_text(e.label)}| {ids[id(e.target)]}"
+        for e in _edges(steps)
+    )
     return "\n".join(lines) + "\n"
 
 
 def _edges(steps: list[model.Step]) -> list[_Edge]:
-    subscribers: dict[str, list[str]] = {}
+    subscribers: dict[str, list[model.Step]] = {}
     for step in steps:
         topics = {t.topic for t in step.triggers if isinstance(t, model.QueueTrigger)}
         topics |= {t.name for t in step.virtual_subscribes}
-        for topic in topics:
-            subscribers.setdefault(topic, []).append(step.name)
-    edges: set[_Edge] = set()
-    for step in steps:
-        for emit in (*step.emits, *step.virtual_emits):
+        for topic in sorted(topics):
+            subscribers.setdefault(topic, []).append(step)
+    edges: list[_Edge] = []
+    seen: set[tuple[int, int, str, bool]] = set()
+    for step in steps:  # sorted, and subscribers in the same order: the edges come out sorted
+        for emit in sorted((*step.emits, *step.virtual_emits), key=lambda e: (e.topic, e.label or "")):
             for target in subscribers.get(emit.topic, []):
                 label = emit.topic if emit.label is None else f"{emit.label} ({emit.topic})"
-                edges.add(_Edge(step.name, target, label, emit.conditional))
-    return sorted(edges, key=lambda e: (e.source, e.target, e.label, e.dashed))
+                key = (id(step), id(target), label, emit.conditional)
+                if key not in seen:
+                    seen.add(key)
+                    edges.append(_Edge(step, target, label, emit.conditional))
+    return edges
+
+
+def _node_ids(steps: list[model.Step]) -> list[str]:
+    """Node ids from step names (unique even when two steps share a name, which the checks report)."""
+    ids: list[str] = []
+    for step in steps:
+        base = _node_id(step.name)
+        candidate, number = base, 2
+        while candidate in ids:
+            candidate, number = f"{base}_{number}", number + 1
+        ids.append(candidate)
+    return ids
 
 
 def _shape(step: model.Step) -> str:
     detail = [_trigger(t) for t in step.triggers]
+    if len(set(step.flows)) > 1:
+        detail.append("flows: " + ", ".join(sorted(set(step.flows))))
     text = _text("\n".join([step.name, *(d for d in detail if d)]))
     if step.kind == "noop":
         return f">{text}]"

@@ -75,6 +75,7 @@ class DispatchView:
     module_imports: tuple[str, ...]  # `import a.b as alias`, sorted
     module_loads: tuple[Constant, ...]  # alias = load_path(...)
     models: Constant | None
+    blank_after_imports: bool  # one blank line between the imports and the loads (isort's spacing)
     validators: tuple[Constant, ...]
     steps: tuple[tuple[str, Call], ...]
     tables: tuple[Table, ...]
@@ -207,6 +208,9 @@ class Planner:
                 for f in sorted(modules.chosen)
             ),
             models=models_constant,
+            blank_after_imports=bool(
+                _module_imports(modules) and (modules.chosen or models_constant is not None)
+            ),
             validators=validators,
             steps=step_calls,
             tables=tables,
