@@ -243,7 +243,6 @@ class HttpApp:
         method: str = scope["method"]
         path: str = scope["path"]
         trace = new_trace_id()
-        head = False
         endpoint: Endpoint | None = None
         try:
             methods = self.static.get(path)
@@ -253,7 +252,7 @@ class HttpApp:
             endpoint = methods.get(method) if methods is not None else None
             if endpoint is None:
                 if method == "HEAD" and methods is not None and "GET" in methods:
-                    endpoint, head = methods["GET"], True
+                    endpoint = methods["GET"]
                 elif method == "OPTIONS" and self.cors.enabled:
                     reply = self.cors.preflight(scope)
                 elif methods is not None:
@@ -284,7 +283,7 @@ class HttpApp:
                 headers += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
                 headers.append((b"access-control-expose-headers", b"x-trace-id"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
     def _match(self, path: str, method: str) -> tuple[dict[str, Endpoint] | None, dict[str, str] | None]:
         """The methods of the first dynamic path that matches and serves `method` (or `GET`, for a

@@ -188,6 +188,9 @@ def test_unknown_paths_are_404_and_other_methods_405_both_traced() -> None:
             assert head.status_code == 200
             assert head.content == b""
             assert head.headers["content-length"] == str(len(b'{"ok":true}'))
+            head_missing = await client.request("HEAD", "/nothing")
+            assert (head_missing.status_code, head_missing.content) == (404, b"")
+            traced(head_missing)
 
     run(scenario)
 
