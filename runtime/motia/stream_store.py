@@ -56,8 +56,12 @@ class StreamItems:
         return await self._backend.get(self._namespace, *self._address(group_id, item_id))
 
     async def set(self, group_id: str, item_id: str, data: Any) -> JsonData:
-        """Validate `data`, store it with `"id": item_id` and return the stored item."""
+        """Validate `data` (a JSON object, or a pydantic model of one), store it with `"id": item_id` and
+        return the stored item."""
         group_id, item_id = self._address(group_id, item_id)
+        dump = getattr(data, "model_dump", None)
+        if callable(dump):  # a pydantic model of the item: stored as its JSON form
+            data = dump(mode="json")
         if self._validate is not None:
             self._validate(data)
         item = {**data, "id": item_id} if isinstance(data, Mapping) else data

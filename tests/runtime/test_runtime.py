@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import motia
+import pydantic
 import pytest
 from motia.backends.memory import MemoryBackend
 from motia.clock import ManualClock
@@ -18,6 +19,11 @@ from motia.types import QueueConfig
 from motia.validation import InvalidData, schema_validator
 
 from tests.runtime.specs import app, route, run, step, subscription
+
+
+class Pet(pydantic.BaseModel):
+    name: str
+
 
 NAMED = schema_validator(
     {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}, "stream item"
@@ -319,6 +325,8 @@ def test_stream_items_are_validated_and_stored_with_their_id() -> None:
             await pets.set("g", "p2", {"name": 5})
         assert await pets.get("g", "p2") is None
         assert await pets.get("g", "p1") == {"name": "Rex", "id": "p1"}
+        assert await pets.set("g", "p4", Pet(name="Tom")) == {"name": "Tom", "id": "p4"}
+        assert await pets.delete("g", "p4") == {"name": "Tom", "id": "p4"}
         runtime.streams.listeners.append(listen)
         await pets.set("g", "p1", {"name": "Max"})
         await pets.set("g", "p3", {"name": "Kit"})
