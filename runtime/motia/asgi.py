@@ -187,6 +187,7 @@ class RouteEndpoint:
                 self.validate(request["body"])
             except InvalidData as error:
                 return {"status": 400, "body": {"error": "invalid request body", "errors": error.issues}}
+        ctx.input = request
         return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
 
 

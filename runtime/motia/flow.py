@@ -8,7 +8,8 @@ both send through the same enqueuer, which the runtime sets per handler call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypedDict
 
 from typing_extensions import TypeVar
@@ -56,7 +57,7 @@ class StreamStore(Protocol[TItem]):
 class FlowContext(Generic[TEnqueue, TStreams]):
     """What a handler gets as `context` / `ctx`: emit, state, streams, logger, trace id, trigger."""
 
-    __slots__ = ("_enqueuer", "logger", "state", "streams", "trace_id", "trigger")
+    __slots__ = ("_enqueuer", "input", "logger", "state", "streams", "trace_id", "trigger")
 
     def __init__(
         self,
@@ -73,6 +74,7 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         self.streams = streams
         self.logger = logger
         self.trigger = trigger
+        self.input: Any = None  # what the trigger delivered; the runtime sets it for `match`
         self._enqueuer = enqueuer
 
     async def enqueue(self, message: TEnqueue) -> None:
@@ -82,6 +84,25 @@ class FlowContext(Generic[TEnqueue, TStreams]):
     async def emit(self, message: TEnqueue) -> None:
         """The classic name of `enqueue`."""
         await self._enqueuer(_as_mapping(message))
+
+    async def match(self, handlers: Mapping[str, Callable[..., Any]]) -> Any:
+        """Run the handler for the trigger that fired, as Motia 1.x multi-trigger steps do:
+
+            return await ctx.match({"http": on_request, "queue": on_event, "cron": on_schedule})
+
+        Keys are trigger types (`"api"` also names http) or `"default"`. A cron handler is called with no
+        argument, the others with the input; sync or async. No matching key and no default is an error.
+        """
+        kind = self.trigger.type if self.trigger is not None else None
+        chosen = handlers.get(kind) if kind is not None else None
+        if chosen is None and kind == "http":
+            chosen = handlers.get("api")
+        chosen = chosen or handlers.get("default")
+        if chosen is None:
+            given = ", ".join(sorted(handlers)) or "none"
+            raise LookupError(f"ctx.match: no handler for a {kind} trigger (given: {given}) and no 'default'")
+        result = chosen() if kind == "cron" else chosen(self.input)
+        return await result if inspect.isawaitable(result) else result
 
 
 def _as_mapping(message: object) -> Mapping[str, Any]:

@@ -125,6 +125,7 @@ class StepRunner:
 
     async def call(self, kind: str, value: Any, ctx: FlowContext[Any, Any]) -> Any:
         """Call the handler for a trigger of `kind` with `motia.enqueue` bound to this call."""
+        ctx.input = value
         token = current_enqueuer.set(ctx._enqueuer)
         try:
             return await self.invoke(call_args(self.step, kind, value, ctx))

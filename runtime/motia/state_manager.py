@@ -76,9 +76,7 @@ class StateManager:
         """Remove every value of the group."""
         await self._backend.clear(self._namespace, self._group(group))
 
-    async def update(
-        self, group: str, key: str, ops: Sequence[Mapping[str, Any] | UpdateOp]
-    ) -> StateUpdate:
+    async def update(self, group: str, key: str, ops: Sequence[Mapping[str, Any] | UpdateOp]) -> StateUpdate:
         """Apply `ops` in order as one atomic step; returns `{"old_value": ..., "new_value": ...}` like
         Motia 1.x. Nothing is written when an op is malformed or does not fit the stored value."""
         group, key = self._address(group, key)
