@@ -7,7 +7,7 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
 from motia_gen.fields import suggestion
@@ -30,14 +30,15 @@ class Runtime:
 
     timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
     body_limit: int = 1_048_576  # bytes: larger request bodies get 413
-    cors_origins: tuple[str, ...] = ()  # origins allowed by CORS; "*" allows any
+    # origins allowed by CORS; "*" or nothing allows any (Motia's default); False turns CORS off
+    cors_origins: tuple[str, ...] | Literal[False] = ()
     # serve POST /emit (publish to a topic over HTTP); unset: on, except where MOTIA_ENV=production
     emit_endpoint: bool | None = None
 
     def table(self) -> dict[str, object]:
         return {
             "body_limit": self.body_limit,
-            "cors_origins": list(self.cors_origins),
+            "cors_origins": False if self.cors_origins is False else list(self.cors_origins),
             "emit_endpoint": self.emit_endpoint,
             "timezone": self.timezone,
         }
@@ -135,8 +136,11 @@ def _runtime(
             return runtime, diag("MG113", span, f"[tool.motia] {key} must be at least 1 byte, not {value}")
         return replace(runtime, body_limit=value), None
     if name == "cors_origins":
+        if value is False:
+            return replace(runtime, cors_origins=False), None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return runtime, diag("MG111", span, f"[tool.motia] {key} must be a list of strings")
+            message = f"[tool.motia] {key} must be a list of strings (origins), or false to turn CORS off"
+            return runtime, diag("MG111", span, message)
         bad = [v for v in value if not _ORIGIN.fullmatch(v)]
         if bad:
             message = f"[tool.motia] {key}: {bad[0]!r} is not an origin"

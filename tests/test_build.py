@@ -22,6 +22,7 @@ from motia.types import QueueConfig
 from motia.validation import InvalidData  # (imported before the scanning functions are disabled)
 
 from motia_gen.pipeline import Overrides
+from motia_gen.settings import load_settings
 from motia_gen.typegen.commands import generate, write_types
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,3 +272,50 @@ def test_the_out_folder_must_not_hold_the_app_or_foreign_files(tmp_path: Path) -
     assert result.returncode == 2
     assert "was not written by motia build" in result.stderr
     assert (app / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep\n"
+
+
+def _settings(tmp_path: Path, body: str) -> tuple[dict[str, object], list[tuple[str, str]]]:
+    (tmp_path / "pyproject.toml").write_text("[tool.motia]\n" + body, encoding="utf-8")
+    settings, problems = load_settings(tmp_path)
+    return settings.runtime.table(), [(p.code, p.message) for p in problems]
+
+
+def test_runtime_settings_become_the_app_settings_table(tmp_path: Path) -> None:
+    assert _settings(tmp_path, "") == (
+        {"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
+        [],
+    )
+    body = 'timezone = "America/New_York"\nbody_limit = 10\ncors-origins = false\nemit-endpoint = true\n'
+    assert _settings(tmp_path, body) == (
+        {"body_limit": 10, "cors_origins": False, "emit_endpoint": True, "timezone": "America/New_York"},
+        [],
+    )
+    origins = 'cors-origins = ["*", "http://localhost:3000", "https://a.example.com"]\n'
+    assert _settings(tmp_path, origins)[0]["cors_origins"] == [
+        "*",
+        "http://localhost:3000",
+        "https://a.example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "words"),
+    [
+        ('timezone = "Europe/Pariss"', "MG113", "unknown time zone 'Europe/Pariss'"),
+        ("timezone = 3", "MG111", "must be a string"),
+        ("body-limit = -5", "MG113", "at least 1 byte, not -5"),
+        ("body-limit = true", "MG111", "must be an integer"),
+        ('body-limit = "1mb"', "MG111", "must be an integer"),
+        ('cors-origins = ["https://a.example.com/"]', "MG113", "'https://a.example.com/' is not an origin"),
+        ('cors-origins = "*"', "MG111", "must be a list of strings"),
+        ("emit-endpoint = 1", "MG111", "must be true or false"),
+    ],
+)
+def test_bad_runtime_settings_are_reported_and_left_at_their_defaults(
+    tmp_path: Path, line: str, code: str, words: str
+) -> None:
+    table, problems = _settings(tmp_path, line + "\n")
+    assert len(problems) == 1
+    assert problems[0][0] == code
+    assert words in problems[0][1]
+    assert table == {"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"}
