@@ -1,15 +1,19 @@
-"""HTTP: the ASGI app that serves an app's routes, `/emit` and `/__motia/health`.
+"""HTTP: the Starlette app that serves an app's routes, `/emit` and `/__motia/health`.
 
     app = HttpApp(Runtime(spec, backend))   # any ASGI server; its lifespan starts and stops the runtime
 
 (Not called `http`: `motia.http` is the trigger helper step files import, and a submodule of that name
-would replace it on the package once imported. Request parsing and response rendering live in
-`motia.wire`, CORS in `motia.cors`.)
+would replace it on the package once imported. Request reading and response rendering live in
+`motia.wire`, the CORS setting in `motia.cors`.)
 
-Routing: paths without parameters are found by one dict lookup, the others by the route's precompiled
+`HttpApp` is a `starlette.routing.Router`: the lifespan, the middleware stack (CORS) and the requests and
+responses are Starlette's. The routing is ours, one Starlette route (`RouteTable`) that takes every HTTP
+request: paths without parameters are found by one dict lookup, the others by the route's precompiled
 pattern (tried in the spec's order, after every static path). A trailing slash is ignored, as in Express.
-An unknown path is 404; a known path with another method is 405 with an `Allow` header; `HEAD` is served
-by a `GET` route without the body.
+An unknown path is 404; a known path with another method is 405 with an `Allow` header; `HEAD` is served by
+a `GET` route without the body. Every exception is caught in the route table and answered in the shapes
+below (Starlette's `ServerErrorMiddleware` and `ExceptionMiddleware` are left out: they would cost a fifth
+of a plain Starlette request and have nothing left to catch).
 
 The request a handler gets is a `motia.types.ApiRequest` (`req.body`, `req["pathParams"]`, ...):
 
@@ -34,10 +38,12 @@ content type), None as an empty body, anything else as JSON. Anything else retur
 handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
 the stack in the log, never in the response.
 
-Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`): absent, empty (what `motia build`
-writes when the project sets nothing), `"*"` or a list holding `"*"` allows every origin (Motia's
-default); a list allows those origins; `False` turns CORS off.
-With CORS on, `OPTIONS` (a preflight) is answered 204 unless the app declares that `OPTIONS` route.
+Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`, through Starlette's
+`CORSMiddleware`): absent, empty (what `motia build` writes when the project sets nothing), `"*"` or a
+list holding `"*"` allows every origin (Motia's default); a list allows those origins; `False` turns CORS
+off. A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the
+middleware, before any route: 200 when the origin is allowed, 400 when it is not. Any other `OPTIONS`
+request is routed like every other method.
 
 `POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
 is on unless `settings["emit_endpoint"]` is False, or the environment has `MOTIA_ENV=production` and the
@@ -49,13 +55,18 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.datastructures import QueryParams
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Router
+from starlette.types import Receive, Scope, Send
 
 from motia.context import current_enqueuer
-from motia.cors import Cors
+from motia.cors import VARY_ORIGIN, cors_middleware, vary_origin
 from motia.flow import FlowContext
 from motia.logging import extra
 from motia.queue_engine import new_trace_id
@@ -65,16 +76,13 @@ from motia.types import ApiRequest, TriggerInfo
 from motia.validation import InvalidData
 from motia.wire import (
     DEFAULT_BODY_LIMIT,
-    JSON_TYPE,
-    Disconnected,
     HttpError,
     InvalidResponse,
-    Reply,
-    error_reply,
+    error_response,
     header_dict,
-    json_bytes,
+    json_response,
+    multi_dict,
     parse_body,
-    parse_pairs,
     parse_size,
     read_body,
     render,
@@ -85,6 +93,7 @@ __all__ = [
     "HEALTH_PATH",
     "HttpApp",
     "HttpError",
+    "RouteTable",
     "parse_size",
     "route_pattern",
 ]
@@ -113,25 +122,16 @@ def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
 
 # -- endpoints --------------------------------------------------------------------------------------------
 
-Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Reply]]
+Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
 
 
 class RouteEndpoint:
-    """One http trigger of a step: parses the request, runs condition, middleware, body check, handler."""
+    """One http trigger of a step: reads the request, runs condition, middleware, body check, handler."""
 
-    __slots__ = (
-        "body_limit",
-        "condition",
-        "json_only",
-        "middleware",
-        "route",
-        "runner",
-        "trigger",
-        "validate",
-    )
+    __slots__ = ("body_limit", "condition", "json_only", "middleware", "runner", "trigger", "validate")
 
     def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int) -> None:
-        self.route, self.runner, self.body_limit = route, runner, body_limit
+        self.runner, self.body_limit = runner, body_limit
         self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
         self.validate = route.body
         self.json_only = route.body is not None
@@ -140,34 +140,31 @@ class RouteEndpoint:
 
     async def __call__(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
-    ) -> Reply:
-        headers = header_dict(scope["headers"])
-        query = scope["query_string"]
-        if (
-            scope["method"] in ("GET", "HEAD")
-            and "content-length" not in headers
-            and ("transfer-encoding" not in headers)
+    ) -> Response:
+        headers = header_dict(scope)
+        if scope["method"] in ("GET", "HEAD") and not (
+            "content-length" in headers or "transfer-encoding" in headers
         ):
             body = None
         else:
-            raw = await read_body(receive, headers, self.body_limit)
+            raw = await read_body(Request(scope, receive), headers, self.body_limit)
             body = parse_body(raw, headers.get("content-type"), self.json_only)
-        request: ApiRequest[Any, Any, Any] = ApiRequest(
+        query = scope["query_string"]
+        api_request: ApiRequest[Any, Any, Any] = ApiRequest(
             path_params=params if params is not None else {},
-            query_params=parse_pairs(query.decode("latin-1")) if query else {},
+            query_params=multi_dict(QueryParams(query)) if query else {},
             body=body,
             headers=headers,
         )
-        runner = self.runner
-        ctx = runner.context(trace, self.trigger)
+        ctx = self.runner.context(trace, self.trigger)
         token = current_enqueuer.set(ctx._enqueuer)
         try:
-            if self.condition is not None and not await resolve(self.condition(request, ctx)):
-                return error_reply(422, "Request condition not met", skipped=True)
+            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
+                return error_response(422, "Request condition not met", skipped=True)
             if self.middleware:
-                result = await self._through(0, request, ctx)
+                result = await self._through(0, api_request, ctx)
             else:
-                result = await self._handle(request, ctx)
+                result = await self._handle(api_request, ctx)
         finally:
             current_enqueuer.reset(token)
         return render(result)
@@ -191,56 +188,35 @@ class RouteEndpoint:
         return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
 
 
-class HttpApp:
-    """The ASGI app of a `Runtime`. With `lifespan=True` (the default) the server's lifespan events start
-    and stop the runtime; the test harness starts it itself."""
+# -- routing ---------------------------------------------------------------------------------------------
 
-    def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
-        self.runtime = runtime
-        self.lifespan = lifespan
-        settings = runtime.spec.settings
-        self.body_limit = parse_size(settings.get("body_limit"))
-        self.cors = Cors(settings.get("cors_origins"))
-        self._cors_all = [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", b"x-trace-id"),
-        ]
+
+class RouteTable(BaseRoute):
+    """Every path of the app as one Starlette route: static paths in a dict, the rest by pattern. It
+    takes every HTTP request and answers 404 and 405 itself."""
+
+    def __init__(self) -> None:
         self.static: dict[str, dict[str, Endpoint]] = {}
         self.dynamic: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
-        self._system_routes(settings.get("emit_endpoint"))
-        by_pattern: dict[str, dict[str, Endpoint]] = {}
-        for route in runtime.spec.routes:
-            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit)
-            path = _normal_path(route.path)
-            pattern = route.pattern
-            if pattern is None and ":" in path:
-                pattern = route_pattern(path)[0]
-            if pattern is None:
-                self.static.setdefault(path, {})[route.method.upper()] = endpoint
-            else:
-                methods = by_pattern.get(pattern.pattern)
-                if methods is None:
-                    methods = by_pattern[pattern.pattern] = {}
-                    self.dynamic.append((pattern, methods))
-                methods[route.method.upper()] = endpoint
+        self._by_pattern: dict[str, dict[str, Endpoint]] = {}
 
-    def _system_routes(self, emit_setting: object) -> None:
-        self.static[HEALTH_PATH] = {"GET": self._health}
-        if emit_setting is True or (emit_setting is None and os.environ.get("MOTIA_ENV") != "production"):
-            self.static[EMIT_PATH] = {"POST": self._emit}
-        elif emit_setting not in (None, False):
-            raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
+    def add(self, path: str, method: str, endpoint: Endpoint, pattern: re.Pattern[str] | None = None) -> None:
+        path = _normal_path(path)
+        if pattern is None and ":" in path:
+            pattern = route_pattern(path)[0]
+        if pattern is None:
+            self.static.setdefault(path, {})[method.upper()] = endpoint
+            return
+        methods = self._by_pattern.get(pattern.pattern)
+        if methods is None:
+            methods = self._by_pattern[pattern.pattern] = {}
+            self.dynamic.append((pattern, methods))
+        methods[method.upper()] = endpoint
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        else:  # websockets: streams are not served here yet
-            await send({"type": "websocket.close", "code": 1000})
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return (Match.FULL, {}) if scope["type"] == "http" else (Match.NONE, {})
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = scope["method"]
         path: str = scope["path"]
         trace = new_trace_id()
@@ -251,40 +227,31 @@ class HttpApp:
             if methods is None:
                 methods, params = self._match(path, method)
             endpoint = methods.get(method) if methods is not None else None
-            if endpoint is None:
-                if method == "HEAD" and methods is not None and "GET" in methods:
-                    endpoint = methods["GET"]
-                elif method == "OPTIONS" and self.cors.enabled:
-                    reply = self.cors.preflight(scope)
-                elif methods is not None:
-                    reply = error_reply(405, "Method Not Allowed")
-                    reply[1].append((b"allow", self._allow(methods)))
-                else:
-                    reply = error_reply(404, "Not Found")
+            if endpoint is None and method == "HEAD" and methods is not None:
+                endpoint = methods.get("GET")
             if endpoint is not None:
-                reply = await endpoint(scope, receive, params, trace)
+                response = await endpoint(scope, receive, params, trace)
+            elif methods is not None:
+                response = error_response(405, "Method Not Allowed")
+                response.raw_headers.append((b"allow", _allow(methods)))
+            else:
+                response = error_response(404, "Not Found")
         except HttpError as error:
-            reply = error.reply()
-        except Disconnected:
-            return
+            response = error.response()
+        except ClientDisconnect:
+            return  # no one to answer
         except InvalidResponse as error:
-            log.error("%s %s: %s", method, path, error, extra=self._fields(endpoint, trace))
-            reply = error_reply(500, "Internal Server Error", traceId=trace)
+            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
+            response = error_response(500, "Internal Server Error", traceId=trace)
         except Exception as error:
-            log.error("%s %s failed", method, path, exc_info=error, extra=self._fields(endpoint, trace))
-            reply = error_reply(500, "Internal Server Error", traceId=trace)
-        status, headers, body = reply
-        headers.append((b"content-length", str(len(body)).encode()))
-        headers.append((TRACE_HEADER, trace.encode()))
-        if self.cors.allow_all:
-            headers.extend(self._cors_all)
-        elif self.cors.enabled:
-            origin = self.cors.allowed(scope)
-            if origin is not None:
-                headers += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
-                headers.append((b"access-control-expose-headers", b"x-trace-id"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+            log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
+            response = error_response(500, "Internal Server Error", traceId=trace)
+        response.raw_headers.append((TRACE_HEADER, trace.encode()))
+        if VARY_ORIGIN in scope:
+            vary_origin(response)
+        if method == "HEAD":
+            response.body = b""
+        await response(scope, receive, send)
 
     def _match(self, path: str, method: str) -> tuple[dict[str, Endpoint] | None, dict[str, str] | None]:
         """The methods of the first dynamic path that matches and serves `method` (or `GET`, for a
@@ -307,73 +274,79 @@ class HttpApp:
                     found.update(methods)
         return found, found_params
 
-    @staticmethod
-    def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
-        if isinstance(endpoint, RouteEndpoint):
-            return extra(step=endpoint.runner.step.name, trace_id=trace)
-        return extra(trace_id=trace)
 
-    def _allow(self, methods: Mapping[str, Endpoint]) -> bytes:
-        allowed = set(methods)
-        if "GET" in allowed:
-            allowed.add("HEAD")
-        if self.cors.enabled:
-            allowed.add("OPTIONS")
-        return ", ".join(sorted(allowed)).encode()
+def _allow(methods: Mapping[str, Endpoint]) -> bytes:
+    allowed = set(methods)
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return ", ".join(sorted(allowed)).encode()
 
-    # -- system routes
-    async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Reply:
-        return (
-            200,
-            [(b"content-type", JSON_TYPE)],
-            json_bytes({"status": "ok", "running": self.runtime.started}),
-        )
 
-    async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Reply:
-        headers = header_dict(scope["headers"])
-        message = parse_body(
-            await read_body(receive, headers, self.body_limit), headers.get("content-type"), True
-        )
-        expected = 'expected a JSON object {"topic": string, "data": any, "messageGroupId"?: string}'
-        if not isinstance(message, dict):
-            return error_reply(400, expected)
-        topic, data, group_id = message.get("topic"), message.get("data"), message.get("messageGroupId")
-        if not isinstance(topic, str) or not topic:
-            return error_reply(400, f"'topic' must be a non-empty string; {expected}")
-        if group_id is not None and not isinstance(group_id, str):
-            return error_reply(400, f"'messageGroupId' must be a string; {expected}")
-        await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id)
-        return (
-            200,
-            [(b"content-type", JSON_TYPE)],
-            json_bytes({"success": True, "emitted": {"topic": topic, "data": data}}),
-        )
-
-    # -- lifespan
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message: Message = await receive()
-            if message["type"] == "lifespan.startup":
-                try:
-                    if self.lifespan:
-                        await self.runtime.start()
-                except Exception as error:
-                    log.exception("the runtime failed to start")
-                    await send({"type": "lifespan.startup.failed", "message": str(error)})
-                    return
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                try:
-                    if self.lifespan:
-                        await self.runtime.stop()
-                except Exception as error:
-                    log.exception("the runtime failed to stop")
-                    await send({"type": "lifespan.shutdown.failed", "message": str(error)})
-                    return
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
+    if isinstance(endpoint, RouteEndpoint):
+        return extra(step=endpoint.runner.step.name, trace_id=trace)
+    return extra(trace_id=trace)
 
 
 def _normal_path(path: str) -> str:
     path = path if path.startswith("/") else f"/{path}"
     return path.rstrip("/") or "/"
+
+
+# -- the app ---------------------------------------------------------------------------------------------
+
+
+class HttpApp(Router):
+    """The ASGI app of a `Runtime`: a Starlette `Router` holding one `RouteTable`, behind the CORS
+    middleware. With `lifespan=True` (the default) the server's lifespan events start and stop the
+    runtime; the test harness starts it itself."""
+
+    def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
+        self.runtime = runtime
+        settings = runtime.spec.settings
+        self.body_limit = parse_size(settings.get("body_limit"))
+        cors = cors_middleware(settings.get("cors_origins"))
+        table = self.table = RouteTable()
+        table.add(HEALTH_PATH, "GET", self._health)
+        emit_setting = settings.get("emit_endpoint")
+        if emit_setting is True or (emit_setting is None and os.environ.get("MOTIA_ENV") != "production"):
+            table.add(EMIT_PATH, "POST", self._emit)
+        elif emit_setting not in (None, False):
+            raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
+        for route in runtime.spec.routes:
+            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit)
+            table.add(route.path, route.method, endpoint, route.pattern)
+        super().__init__(
+            routes=[table],
+            redirect_slashes=False,
+            lifespan=self._run if lifespan else None,
+            middleware=[cors] if cors is not None else None,
+        )
+
+    @asynccontextmanager
+    async def _run(self, app: object) -> AsyncIterator[None]:
+        """The lifespan: the runtime runs while the server does."""
+        await self.runtime.start()
+        try:
+            yield
+        finally:
+            await self.runtime.stop()
+
+    # -- system routes
+    async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        return json_response({"status": "ok", "running": self.runtime.started})
+
+    async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        headers = header_dict(scope)
+        raw = await read_body(Request(scope, receive), headers, self.body_limit)
+        message = parse_body(raw, headers.get("content-type"), True)
+        expected = 'expected a JSON object {"topic": string, "data": any, "messageGroupId"?: string}'
+        if not isinstance(message, dict):
+            return error_response(400, expected)
+        topic, data, group_id = message.get("topic"), message.get("data"), message.get("messageGroupId")
+        if not isinstance(topic, str) or not topic:
+            return error_response(400, f"'topic' must be a non-empty string; {expected}")
+        if group_id is not None and not isinstance(group_id, str):
+            return error_response(400, f"'messageGroupId' must be a string; {expected}")
+        await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id)
+        return json_response({"success": True, "emitted": {"topic": topic, "data": data}})

@@ -125,7 +125,7 @@ def test_path_params_query_params_and_headers() -> None:
         async with TestApp(spec) as client:
             response = await client.get(
                 "/users/u%201/posts/42?tag=a&tag=b&page=2&empty=",
-                headers={"X-Token": "t", "Accept": "application/json"},
+                headers=[("X-Token", "t"), ("Accept", "application/json"), ("X-Many", "1"), ("X-Many", "2")],
             )
             assert response.status_code == 200
             assert response.content == b""
@@ -135,6 +135,7 @@ def test_path_params_query_params_and_headers() -> None:
             assert req.query_params == {"tag": ["a", "b"], "page": "2", "empty": ""}
             assert req.headers["x-token"] == "t"
             assert req.headers["accept"] == "application/json"
+            assert req.headers["x-many"] == "1, 2"
             assert req.body is None
             # A trailing slash finds the same route.
             assert (await client.get("/users/u/posts/1/")).status_code == 200
@@ -167,7 +168,7 @@ def test_static_paths_win_over_patterns_and_methods_pick_among_patterns() -> Non
             assert (await client.put("/pets/rex")).text == "update rex"
             response = await client.delete("/pets/7")
             assert response.status_code == 405
-            assert response.headers["allow"] == "GET, HEAD, OPTIONS, PUT"
+            assert response.headers["allow"] == "GET, HEAD, PUT"
 
     run(scenario)
 
@@ -182,7 +183,7 @@ def test_unknown_paths_are_404_and_other_methods_405_both_traced() -> None:
             traced(missing)
             wrong = await client.post("/things", json={})
             assert (wrong.status_code, wrong.json()) == (405, {"error": "Method Not Allowed"})
-            assert wrong.headers["allow"] == "GET, HEAD, OPTIONS"
+            assert wrong.headers["allow"] == "GET, HEAD"
             traced(wrong)
             head = await client.request("HEAD", "/things")
             assert head.status_code == 200
@@ -550,7 +551,7 @@ def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> Non
         async with TestApp(spec) as client:
             response = await client.post("/x", headers={"origin": "https://a.example"})
             assert response.headers["access-control-allow-origin"] == "*"
-            assert "x-trace-id" in response.headers["access-control-expose-headers"]
+            assert "x-trace-id" in response.headers["access-control-expose-headers"].lower()
             preflight = await client.request(
                 "OPTIONS",
                 "/x",
@@ -560,12 +561,15 @@ def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> Non
                     "access-control-request-headers": "content-type, authorization",
                 },
             )
-            assert preflight.status_code == 204
-            assert preflight.content == b""
+            assert preflight.status_code == 200
             assert preflight.headers["access-control-allow-origin"] == "*"
             assert "POST" in preflight.headers["access-control-allow-methods"]
             assert preflight.headers["access-control-allow-headers"] == "content-type, authorization"
             traced(preflight)
+            # An OPTIONS request that is not a preflight is routed like any other method.
+            plain = await client.request("OPTIONS", "/x")
+            assert (plain.status_code, plain.headers["allow"]) == (405, "POST")
+            traced(plain)
 
     run(scenario)
 
@@ -573,6 +577,7 @@ def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> Non
 def test_cors_with_a_list_of_origins_and_turned_off() -> None:
     listed = app(routes=(route(step(ok), "GET", "/x"),), settings={"cors_origins": ["https://app.example"]})
     off = app(routes=(route(step(ok), "GET", "/x"),), settings={"cors_origins": False})
+    preflight = {"origin": "https://evil.example", "access-control-request-method": "GET"}
 
     async def scenario() -> None:
         async with TestApp(listed) as client:
@@ -582,22 +587,84 @@ def test_cors_with_a_list_of_origins_and_turned_off() -> None:
             other = await client.get("/x", headers={"origin": "https://evil.example"})
             assert other.status_code == 200
             assert "access-control-allow-origin" not in other.headers
-            denied = await client.request(
-                "OPTIONS",
-                "/x",
-                headers={"origin": "https://evil.example", "access-control-request-method": "GET"},
+            denied = await client.request("OPTIONS", "/x", headers=preflight)
+            assert denied.status_code == 400
+            assert "access-control-allow-origin" not in denied.headers
+            traced(denied)
+            granted = await client.request(
+                "OPTIONS", "/x", headers={**preflight, "origin": "https://app.example"}
             )
-            assert denied.status_code == 403
+            assert granted.status_code == 200
+            assert granted.headers["access-control-allow-origin"] == "https://app.example"
         async with TestApp(off) as client:
             response = await client.get("/x", headers={"origin": "https://app.example"})
             assert "access-control-allow-origin" not in response.headers
-            options = await client.request("OPTIONS", "/x", headers={"origin": "https://app.example"})
+            options = await client.request("OPTIONS", "/x", headers=preflight)
             assert options.status_code == 405
             assert options.headers["allow"] == "GET, HEAD"
 
     run(scenario)
     with pytest.raises(ValueError, match="cors_origins"):
         HttpApp(Runtime(app(settings={"cors_origins": 3}), MemoryBackend()))
+
+
+def test_cors_adds_vary_origin_to_every_answer_as_starlette_does() -> None:
+    async def varied(req: Any, ctx: Any) -> dict[str, Any]:
+        return {"body": "v", "headers": {"Vary": "Accept-Encoding"}}
+
+    routes = (route(step(ok), "GET", "/x"), route(step(varied, "Varied"), "GET", "/varied"))
+    every = app(routes=routes)
+    listed = app(routes=routes, settings={"cors_origins": ["https://app.example"]})
+
+    async def scenario() -> None:
+        for spec in (every, listed):
+            async with TestApp(spec) as client:
+                plain = await client.get("/x")
+                assert plain.headers["vary"] == "Origin"
+                assert "access-control-allow-origin" not in plain.headers
+                assert (await client.get("/varied")).headers["vary"] == "Accept-Encoding, Origin"
+                missing = await client.get("/nothing")
+                assert missing.headers["vary"] == "Origin"
+                traced(missing)
+                cross = await client.get("/varied", headers={"origin": "https://app.example"})
+                assert cross.headers["vary"] == "Accept-Encoding, Origin"
+
+    run(scenario)
+
+
+def test_a_client_gone_while_its_body_streams_in_gets_no_answer() -> None:
+    calls: list[Any] = []
+
+    async def handler(req: Any, ctx: Any) -> dict[str, Any]:
+        calls.append(req)
+        return {"status": 200}
+
+    spec = app(routes=(route(step(handler), "POST", "/in"),))
+    sent: list[Any] = []
+
+    async def scenario() -> None:
+        http = HttpApp(Runtime(spec, MemoryBackend()), lifespan=False)
+        messages = iter(
+            [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}]
+        )
+
+        async def receive() -> Any:
+            return next(messages)
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/in",
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/json")],
+        }
+        await http(scope, receive, send)
+
+    run(scenario)
+    assert (sent, calls) == ([], [])
 
 
 def test_the_emit_endpoint_enqueues_with_the_request_trace_id() -> None:
@@ -682,3 +749,40 @@ def test_route_patterns() -> None:
     assert match.groupdict() == {"id": "1", "name": "x"}
     assert pattern.fullmatch("/a/1/b/x/y.json") is None
     assert route_pattern("/plain") == (None, ())
+
+
+def test_the_lifespan_starts_and_stops_the_runtime_and_reports_a_failed_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replies: list[Any] = []
+
+    async def lifespan(http: HttpApp) -> list[Any]:
+        inbox = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+        replies.clear()
+
+        async def receive() -> Any:
+            assert http.runtime.started == (len(replies) == 1)
+            return next(inbox)
+
+        async def send(message: Any) -> None:
+            replies.append(message)
+
+        await http({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send)
+        return [reply["type"] for reply in replies]
+
+    async def scenario() -> None:
+        http = HttpApp(Runtime(app(), MemoryBackend()))
+        assert await lifespan(http) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+        assert not http.runtime.started
+        broken = HttpApp(Runtime(app(), MemoryBackend()))
+
+        async def fail() -> None:
+            raise RuntimeError("no database")
+
+        monkeypatch.setattr(broken.runtime, "start", fail)
+        with pytest.raises(RuntimeError, match="no database"):
+            await lifespan(broken)
+        assert [reply["type"] for reply in replies] == ["lifespan.startup.failed"]
+        assert "no database" in replies[0]["message"]
+
+    run(scenario)
