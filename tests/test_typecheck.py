@@ -54,7 +54,7 @@ def _marked_lines(app: Path, folder: str) -> set[tuple[str, int]]:
 
 
 def test_there_are_enough_typed_cases() -> None:
-    assert len(TYPED) >= 2
+    assert len(TYPED) >= 8
 
 
 @pytest.mark.slow

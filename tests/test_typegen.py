@@ -88,3 +88,25 @@ def test_generating_twice_gives_identical_bytes(case: Path, tmp_path: Path) -> N
     cached_hit = types_files(app, "motia_types", cache_dir=tmp_path)
     assert {k: v.encode() for k, v in first.items()} == {k: v.encode() for k, v in again.items()}
     assert first == cached_miss == cached_hit
+
+
+def test_an_undescribed_trigger_input_does_not_swallow_the_described_ones(tmp_path: Path) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "hub_step.py").write_text(
+        "from motia import cron, http, queue, state\n\n"
+        "config = {\n"
+        '    "name": "Hub",\n'
+        '    "triggers": [\n'
+        '        http("POST", "/hub", body_schema={"type": "object"}),\n'
+        '        queue("hub.poked", input={"type": "object", "properties": {"b": {"type": "integer"}}}),\n'
+        '        cron("0 * * * *"),\n'
+        "        state(),\n"
+        "    ],\n"
+        "}\n\n\n"
+        "async def handler(input, ctx):\n"
+        "    return None\n",
+        encoding="utf-8",
+    )
+    app = validate_app(tmp_path, Overrides(use_cache=False)).app
+    module = types_files(app, "motia_types", cache_dir=None)["motia_types/steps/hub.py"]
+    assert "Input: TypeAlias = Request | _models.HubPoked | None | Any\n" in module

@@ -171,9 +171,12 @@ def _step(
 
 
 def _union(types: list[str]) -> str:
-    unique_types = list(dict.fromkeys(types))
-    if "Any" in unique_types:
-        return "Any"
+    """What a handler may receive. A trigger whose input is not described adds `Any` to the union without
+    swallowing it: mypy still checks every use of the input against the described members, so a handler
+    must tell them apart (an HTTP request, a queue payload, `None` from cron) before using one."""
+    unique_types = list(dict.fromkeys(t for t in types if t != "Any"))
+    if "Any" in types:
+        unique_types.append("Any")
     return " | ".join(unique_types) if unique_types else "None"
 
 

@@ -60,7 +60,7 @@ class Streams(Protocol):
 Context: TypeAlias = FlowContext[Emit, Streams]
 
 
-Input: TypeAlias = Any
+Input: TypeAlias = Request | _models.OrderArchived | None | Any
 
 
 class Handler(Protocol):

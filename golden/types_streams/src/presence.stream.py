@@ -1,0 +1,6 @@
+from typing import Any
+
+from motia import Stream
+
+# Who is online per room; items are free-form JSON (no schema).
+presence: Stream[Any] = Stream("presence")

@@ -1,0 +1,15 @@
+from motia import StepConfig, queue, step
+
+from tickets.models import Ticket
+
+
+async def notify_assignee(input, ctx):
+    if input["assignee"] is None:
+        ctx.logger.warn("unassigned", {"ticket": input["id"]})
+        return
+    ctx.logger.info("notify", {"to": input["assignee"], "title": input["title"]})
+
+
+notify = step(
+    StepConfig(name="NotifyAssignee", triggers=[queue("ticket.updated", input=Ticket)])
+).handle(notify_assignee)

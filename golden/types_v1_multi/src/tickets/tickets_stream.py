@@ -1,0 +1,5 @@
+from motia import StreamConfig
+
+from tickets.models import Ticket
+
+config = StreamConfig(name="tickets", schema=Ticket)
