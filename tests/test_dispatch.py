@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from motia_gen.emit.diagram import render_diagram
 from motia_gen.emit.dispatch import dispatch_files
-from motia_gen.emit.dispatch_view import literal, path_pattern
+from motia_gen.emit.dispatch_view import literal, path_pattern, under_source_root
 from motia_gen.emit.validators import ModelBook, accepts_anything, faithful, render_models
 from motia_gen.pipeline import Overrides, validate_app
 from tests.golden_runner import cases
@@ -268,3 +268,10 @@ def test_generated_dispatch_passes_mypy_strict_and_ruff(
     ]
     checked = subprocess.run([*ruff, "."], cwd=out, capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout
+
+
+def test_modules_are_named_from_the_most_specific_source_root() -> None:
+    roots = (".", "src")
+    assert under_source_root("src/tickets/a_step.py", roots) == "tickets/a_step.py"
+    assert under_source_root("steps/a_step.py", roots) == "steps/a_step.py"
+    assert under_source_root("src/tickets/a_step.py", (".",)) == "src/tickets/a_step.py"

@@ -109,12 +109,7 @@ class _Modules:
     def _chosen_name(self, file: str) -> str:
         """A module name for a file whose name is not one: its package (when the folders are packages)
         plus the file's stem made an identifier, so relative imports inside it still resolve."""
-        relative = file
-        for source in self.source_roots:
-            prefix = "" if source in (".", "") else source.rstrip("/") + "/"
-            if file.startswith(prefix):
-                relative = file[len(prefix) :]
-                break
+        relative = under_source_root(file, self.source_roots)
         folder, _, stem = relative.rpartition("/")
         leaf = re.sub(r"\W", "_", stem.removesuffix(".py"))
         leaf = f"_{leaf}" if leaf[:1].isdigit() else leaf
@@ -243,15 +238,22 @@ class Planner:
         return tuple(constants.values()), by_key
 
 
+def under_source_root(file: str, source_roots: tuple[str, ...]) -> str:
+    """The file's path below the most specific source root holding it: with roots `.` and `src`,
+    `src/tickets/a_step.py` is module `tickets.a_step`, the name the app's own imports use."""
+    best = ""
+    for source in source_roots:
+        prefix = "" if source in (".", "") else source.strip("/") + "/"
+        if file.startswith(prefix) and len(prefix) >= len(best):
+            best = prefix
+    return file[len(best) :]
+
+
 def _modules(app: model.App, source_roots: tuple[str, ...]) -> _Modules:
-    names: dict[str, str | None] = {}
-    for step in app.steps:
-        if step.handler is not None:
-            names.setdefault(step.file, step.module)
-    for stream in app.streams:
-        names.setdefault(stream.file, stream.module)
-    for ref in _refs(app):
-        names.setdefault(ref.file, ref.module)
+    files = {s.file for s in app.steps if s.handler is not None}
+    files |= {s.file for s in app.streams}
+    files |= {ref.file for ref in _refs(app)}
+    names = {file: module_name(under_source_root(file, source_roots)) for file in files}
     modules = _Modules(names, source_roots)
     modules.assign(sorted(names))
     return modules
