@@ -50,6 +50,8 @@ OBJECT: dict[str, Any] = {
         "from": {"type": "integer"},
         "any": {},
         "point": {"$ref": "#/$defs/Point"},
+        "short": {"type": ["string", "null"], "maxLength": 3},  # type lists: one branch per type
+        "either": {"type": ["integer", "string"], "minimum": 2, "minLength": 2},
     },
     "required": ["name", "qty"],
     "$defs": {"Point": {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"]}},
@@ -161,7 +163,7 @@ def test_strict_scalars_but_numbers_take_integers(compiled: tuple[ModuleType, di
         {"oneOf": [{"type": "integer"}, {"type": "number"}]},
         {"enum": [1, 2]},  # True == 1 in Python
         {"type": "array", "items": {"type": "integer"}, "uniqueItems": True},
-        {"type": ["string", "null"]},
+        {"type": ["string", "null"], "enum": ["a", None]},  # a None in an enum
         {"type": "object", "properties": {"_private": {"type": "string"}}},
         {"type": "object", "properties": {"a": {}}, "additionalProperties": {"type": "integer"}},
         {"not": {"type": "string"}},

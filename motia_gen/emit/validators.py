@@ -14,7 +14,8 @@ interpreting the schema (`schema_validator` in the dispatch module). The faithfu
 * objects with `type: object`: `properties`, `required` (of listed properties), `additionalProperties`
   `false` (extra keys rejected) or absent/`true`, or a schema when there are no `properties` (a map);
 * arrays: `items`, `minItems`, `maxItems`;
-* `anyOf`, a one-element `allOf`, local `$ref`s to `$defs`/`definitions`;
+* `anyOf`, a one-element `allOf`, local `$ref`s to `$defs`/`definitions`, and a list of types
+  (`["string", "null"]`), read as an `anyOf` of one schema per type (`split_type_lists`);
 * annotations, which validate nothing: `title`, `description`, `default`, `examples`, `format` (an
   annotation in JSON Schema 2020-12 unless a format checker is asked for, as the interpreted validator
   does not), `deprecated`, `readOnly`, `writeOnly`, `$comment`, `$schema`, `contentEncoding`,
@@ -92,6 +93,7 @@ def accepts_anything(schema: object) -> bool:
 
 def faithful(schema: object) -> bool:
     """Whether the generated pydantic model of `schema` accepts exactly what the schema accepts."""
+    schema = split_type_lists(schema)
     if not isinstance(schema, dict):
         return False
     defs: dict[str, object] = {"#": schema}
@@ -215,6 +217,32 @@ def _compiles(pattern: object) -> bool:
     return True
 
 
+def split_type_lists(schema: object) -> object:
+    """`{"type": ["string", "null"], "maxLength": 5}` as the equivalent `anyOf` of one schema per type,
+    each with the keywords that apply to that type (JSON Schema ignores the others for it), so nullable
+    fields written the short way compile too. Keywords that belong to no single type stay outside, which
+    keeps such a schema with the interpreted validator."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", *_DEF_KEYS) and isinstance(value, dict):
+            out[key] = {name: split_type_lists(sub) for name, sub in value.items()}
+        elif key in ("anyOf", "allOf") and isinstance(value, list):
+            out[key] = [split_type_lists(sub) for sub in value]
+        elif key in ("items", "additionalProperties"):
+            out[key] = split_type_lists(value)
+        else:
+            out[key] = value
+    kinds = out.get("type")
+    if not isinstance(kinds, list) or not kinds or not all(k in _BY_TYPE for k in kinds):
+        return out
+    typed = set().union(*_BY_TYPE.values())
+    branches = [{"type": k, **{n: v for n, v in out.items() if n in _BY_TYPE[k]}} for k in kinds]
+    rest = {n: v for n, v in out.items() if n != "type" and n not in typed}
+    return {**rest, "anyOf": branches}
+
+
 def strip_annotations(schema: object) -> object:
     """A copy of `schema` without the annotation keywords, at schema positions only (a property named
     `format` stays)."""
@@ -244,6 +272,7 @@ class ModelBook:
 
     def add(self, owner: str, schema: object) -> str | None:
         """The model name for `schema`, or None when it must be interpreted (see `faithful`)."""
+        schema = split_type_lists(schema)
         if not faithful(schema):
             return None
         name = self.book.add(owner, strip_annotations(schema))
