@@ -191,6 +191,10 @@ class RouteEndpoint:
 # -- routing ---------------------------------------------------------------------------------------------
 
 
+_EVERY: tuple[Match, Scope] = (Match.FULL, {})  # no child scope: the table looks the path up itself
+_NONE: tuple[Match, Scope] = (Match.NONE, {})
+
+
 class RouteTable(BaseRoute):
     """Every path of the app as one Starlette route: static paths in a dict, the rest by pattern. It
     takes every HTTP request and answers 404 and 405 itself."""
@@ -214,7 +218,7 @@ class RouteTable(BaseRoute):
         methods[method.upper()] = endpoint
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return (Match.FULL, {}) if scope["type"] == "http" else (Match.NONE, {})
+        return _EVERY if scope["type"] == "http" else _NONE
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = scope["method"]
