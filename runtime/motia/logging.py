@@ -62,8 +62,14 @@ class Logger:
         self._bound = dict(bound or {})
 
     def bind(self, **fields: Any) -> Logger:
-        """A logger that adds `fields` (the runtime binds `step`, `trace_id` and `flows`) to every line."""
-        return Logger(self._logger.name, {**self._bound, **fields})
+        """A logger that adds `fields` (the runtime binds `step`, `trace_id` and `flows`) to every line.
+
+        Called for every request and delivery, so it shares this logger's stdlib logger instead of looking
+        it up again (`logging.getLogger` takes a lock)."""
+        bound = Logger.__new__(Logger)
+        bound._logger = self._logger
+        bound._bound = {**self._bound, **fields}
+        return bound
 
     def debug(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
         self._log(logging.DEBUG, message, fields)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
 
 from motia import _convert
 from motia._convert import JsonSchema, SchemaInput
 
-TItem = TypeVar("TItem")
+TItem = TypeVar("TItem", default=Any)  # `Stream("name")` with no schema holds any JSON item
 
 StreamCallback = Callable[..., Any]
 """`on_join` / `on_leave` / `can_access`: called with the subscription, the context and the auth data."""

@@ -1,6 +1,4 @@
-from typing import Any
-
 from motia import Stream
 
 # Who is online per room; items are free-form JSON (no schema).
-presence: Stream[Any] = Stream("presence")
+presence = Stream("presence")
