@@ -19,13 +19,22 @@ from types import ModuleType
 def app_root(module_file: str, relative: str, source_roots: Sequence[str] = (".",)) -> Path:
     """The app root of a built dispatch module: `relative` (a POSIX path the compiler computed) from the
     folder holding `module_file` (the module's `__file__`). Each source root under it is put first on
-    `sys.path`, so step modules import by their names. No directory is listed or scanned."""
+    `sys.path`, so step modules import by their names. No directory is listed or scanned.
+
+    The types package the same build wrote (`types/` next to the module) goes before them: step files
+    that import their generated types get the ones this build checked, even when the app's own copy is
+    stale."""
     here = os.path.dirname(os.path.abspath(module_file))
     root = os.path.normpath(os.path.join(here, *relative.split("/")))
     for source in reversed(source_roots):
         entry = os.path.normpath(os.path.join(root, *source.split("/")))
         if entry not in sys.path:
             sys.path.insert(0, entry)
+    types = os.path.join(here, "types")
+    if os.path.isdir(types):
+        if types in sys.path:
+            sys.path.remove(types)
+        sys.path.insert(0, types)
     return Path(root)
 
 
