@@ -17,7 +17,8 @@ import typer
 
 from motia_gen.cli_build import build_command
 from motia_gen.cli_generate import generate_app
-from motia_gen.cli_ops import dlq_app, emit, start
+from motia_gen.cli_ops import dlq_app, emit
+from motia_gen.cli_start import start
 from motia_gen.diagnostics import has_errors
 from motia_gen.pipeline import FrontEnd, Overrides, validate_app
 from motia_gen.render import Summary, render_report

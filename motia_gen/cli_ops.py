@@ -1,6 +1,5 @@
-"""Operating an app: `motia start`, `motia emit` and `motia dlq list|replay`.
+"""Operating an app: `motia emit` and `motia dlq list|replay` (`motia start` is in `cli_start`).
 
-`start` serves the built app in the out folder of `motia build` (building it first when there is none).
 `emit` posts to the running app's `POST /emit` endpoint. The `dlq` commands work on the app's SQLite
 file directly (`.motia/motia.sqlite3` under the app root), so dead letters can be inspected and replayed
 whether the app is running or not: a running app picks replayed messages up within its idle poll.
@@ -11,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
-import os
 import urllib.error
 import urllib.request
 from enum import StrEnum
@@ -22,49 +20,17 @@ import typer
 from motia.backend import DeadLetter
 from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
 
+from motia_gen.cli_start import AppPath
+
 dlq_app = typer.Typer(
     help="Inspect and replay dead letters (messages that ran out of retries or failed validation).",
     no_args_is_help=True,
 )
 
-AppPath = Annotated[
-    Path,
-    typer.Argument(
-        exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."
-    ),
-]
-
 
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def start(
-    path: AppPath = Path("."),
-    build_dir: Annotated[
-        Path, typer.Option("--build", "-b", help="The built app: relative to the app root unless absolute.")
-    ] = Path("dist"),
-    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 3000,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
-) -> None:
-    """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
-    from motia.logging import configure_logging  # noqa: PLC0415 (the runtime is only needed here)
-    from motia.serve import DISPATCH_FILE, serve  # noqa: PLC0415
-
-    root = path.resolve()
-    dist = build_dir if build_dir.is_absolute() else root / build_dir
-    if not (dist / DISPATCH_FILE).is_file():
-        typer.echo(f"{dist} holds no built app: building it first", err=True)
-        _build(root, dist)
-    configure_logging()
-    serve(dist, host, port, root=root, log_level=os.environ.get("UVICORN_LOG_LEVEL", "warning"))
-
-
-def _build(root: Path, dist: Path) -> None:
-    from motia_gen.cli_build import build_command  # noqa: PLC0415 (a cycle through the cli module)
-
-    build_command(root, dist)
 
 
 def emit(

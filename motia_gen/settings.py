@@ -30,6 +30,7 @@ class Runtime:
 
     timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
     body_limit: int = 1_048_576  # bytes: larger request bodies get 413
+    http_timeout: float = 30.0  # seconds an HTTP handler (with its middleware) may take: later is 504
     # origins allowed by CORS; "*" or nothing allows any (Motia's default); False turns CORS off
     cors_origins: tuple[str, ...] | Literal[False] = ()
     # serve POST /emit (publish to a topic over HTTP); unset: on, except where MOTIA_ENV=production
@@ -38,6 +39,7 @@ class Runtime:
     def table(self) -> dict[str, object]:
         return {
             "body_limit": self.body_limit,
+            "http_timeout": self.http_timeout,
             "cors_origins": False if self.cors_origins is False else list(self.cors_origins),
             "emit_endpoint": self.emit_endpoint,
             "timezone": self.timezone,
@@ -58,7 +60,7 @@ class Settings:
 
 _LISTS = ("dirs", "include", "exclude", "source_roots", "external_topics")
 _STRINGS = ("types_package",)
-_RUNTIME = ("timezone", "body_limit", "cors_origins", "emit_endpoint")
+_RUNTIME = ("timezone", "body_limit", "http_timeout", "cors_origins", "emit_endpoint")
 _KEYS = {
     **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
     **{name: name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
@@ -135,6 +137,12 @@ def _runtime(
         if value < 1:
             return runtime, diag("MG113", span, f"[tool.motia] {key} must be at least 1 byte, not {value}")
         return replace(runtime, body_limit=value), None
+    if name == "http_timeout":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return runtime, diag("MG111", span, f"[tool.motia] {key} must be a number (seconds)")
+        if not 0 < value <= 86_400:
+            return runtime, diag("MG113", span, f"[tool.motia] {key} must be between 0 and 86400 seconds")
+        return replace(runtime, http_timeout=float(value)), None
     if name == "cors_origins":
         if value is False:
             return replace(runtime, cors_origins=False), None

@@ -133,6 +133,7 @@ def test_messaging_builds_and_its_dispatch_module_imports(
         "body_limit": 4096,
         "cors_origins": ["https://example.com"],
         "emit_endpoint": None,  # unset: the runtime decides (on, except under MOTIA_ENV=production)
+        "http_timeout": 30.0,
         "timezone": "Europe/Paris",
     }
     (route,) = spec.routes
@@ -282,12 +283,25 @@ def _settings(tmp_path: Path, body: str) -> tuple[dict[str, object], list[tuple[
 
 def test_runtime_settings_become_the_app_settings_table(tmp_path: Path) -> None:
     assert _settings(tmp_path, "") == (
-        {"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
+        {
+            "body_limit": 1048576,
+            "cors_origins": [],
+            "emit_endpoint": None,
+            "http_timeout": 30.0,
+            "timezone": "UTC",
+        },
         [],
     )
     body = 'timezone = "America/New_York"\nbody_limit = 10\ncors-origins = false\nemit-endpoint = true\n'
+    body += "http-timeout = 2.5\n"
     assert _settings(tmp_path, body) == (
-        {"body_limit": 10, "cors_origins": False, "emit_endpoint": True, "timezone": "America/New_York"},
+        {
+            "body_limit": 10,
+            "cors_origins": False,
+            "emit_endpoint": True,
+            "http_timeout": 2.5,
+            "timezone": "America/New_York",
+        },
         [],
     )
     origins = 'cors-origins = ["*", "http://localhost:3000", "https://a.example.com"]\n'
@@ -305,6 +319,8 @@ def test_runtime_settings_become_the_app_settings_table(tmp_path: Path) -> None:
         ("timezone = 3", "MG111", "must be a string"),
         ("body-limit = -5", "MG113", "at least 1 byte, not -5"),
         ("body-limit = true", "MG111", "must be an integer"),
+        ("http-timeout = 0", "MG113", "between 0 and 86400 seconds"),
+        ('http-timeout = "30s"', "MG111", "must be a number"),
         ('body-limit = "1mb"', "MG111", "must be an integer"),
         ('cors-origins = ["https://a.example.com/"]', "MG113", "'https://a.example.com/' is not an origin"),
         ('cors-origins = "*"', "MG111", "must be a list of strings"),
@@ -318,4 +334,10 @@ def test_bad_runtime_settings_are_reported_and_left_at_their_defaults(
     assert len(problems) == 1
     assert problems[0][0] == code
     assert words in problems[0][1]
-    assert table == {"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"}
+    assert table == {
+        "body_limit": 1048576,
+        "cors_origins": [],
+        "emit_endpoint": None,
+        "http_timeout": 30.0,
+        "timezone": "UTC",
+    }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -148,3 +150,14 @@ def test_emit_rejects_bad_json_and_explains_a_missing_server(tmp_path: Path) -> 
     missing = motia("emit", "-t", "t", "-m", "{}", "--port", free_port, "--host", "127.0.0.1")
     assert missing.returncode == 2
     assert "is `motia start` running?" in missing.stderr
+
+
+def test_start_loads_no_compiler_module() -> None:
+    """`motia start` (the console script's fast path) serves without the compiler in memory."""
+    probe = (
+        "import sys, motia_gen.entry, motia_gen.cli_start; "
+        "print(sorted(m for m in ('libcst', 'motia_gen.pipeline', 'motia_gen.cli', 'mypy', 'jinja2') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

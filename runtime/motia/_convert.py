@@ -9,7 +9,7 @@ snake_case keyword arguments of the matching constructor.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,10 +21,39 @@ SchemaInput = JsonSchema | type[BaseModel]
 """What a config may give as a schema: a JSON Schema or a pydantic model class."""
 
 
+class ModelSchema(Mapping[str, Any]):
+    """The JSON Schema of a pydantic model, computed when first read. Step files are imported at
+    start-up and most of their schemas are never read at run time (a built app's validators are
+    compiled), while generating one costs milliseconds: a thousand steps would wait seconds for them."""
+
+    __slots__ = ("_model", "_schema")
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self._model = model
+        self._schema: dict[str, Any] | None = None
+
+    def _value(self) -> dict[str, Any]:
+        if self._schema is None:
+            self._schema = self._model.model_json_schema()
+        return self._schema
+
+    def __getitem__(self, key: str) -> Any:
+        return self._value()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._value())
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def __repr__(self) -> str:
+        return f"ModelSchema({self._model.__qualname__})"
+
+
 def json_schema(value: object, what: str) -> JsonSchema:
     """A JSON Schema from a dict or a pydantic model class, so runtime and compiler see the same schema."""
     if isinstance(value, type) and issubclass(value, BaseModel):
-        return value.model_json_schema()
+        return ModelSchema(value)
     if isinstance(value, Mapping):
         return value
     raise TypeError(

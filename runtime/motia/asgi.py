@@ -36,7 +36,10 @@ the handler. Handlers return `{"status", "body", "headers"}` or an `ApiResponse`
 given): a str body is sent raw as text/plain, bytes as application/octet-stream (unless the headers name a
 content type), None as an empty body, anything else as JSON. Anything else returned is a bug in the
 handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
-the stack in the log, never in the response.
+the stack in the log, never in the response. Condition, middleware and handler together get
+`settings["http_timeout"]` seconds (default 30); past that they are cancelled and the answer is 504
+`{"error": "Handler timed out", "traceId", "timeoutSeconds"}` (a sync handler's thread cannot be stopped:
+it finishes in the background, its answer discarded).
 
 Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`, through Starlette's
 `CORSMiddleware`): absent, empty (what `motia build` writes when the project sets nothing), `"*"` or a
@@ -52,6 +55,7 @@ setting is not True. An app route with the same method and path takes precedence
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -125,13 +129,42 @@ def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
 Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
 
 
+DEFAULT_HTTP_TIMEOUT = 30.0
+
+
+class HandlerTimeout(Exception):
+    """An HTTP handler (with its condition and middleware) ran past `http_timeout`: it is cancelled and
+    the client gets 504, so a stuck handler never leaves a request hanging."""
+
+    def __init__(self, step: str, seconds: float) -> None:
+        super().__init__(f"step {step!r} took longer than {seconds:g} s and was cancelled")
+        self.seconds = seconds
+
+
+def parse_timeout(value: object) -> float:
+    if value is None:
+        return DEFAULT_HTTP_TIMEOUT
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"http_timeout must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
 class RouteEndpoint:
     """One http trigger of a step: reads the request, runs condition, middleware, body check, handler."""
 
-    __slots__ = ("body_limit", "condition", "json_only", "middleware", "runner", "trigger", "validate")
+    __slots__ = (
+        "body_limit",
+        "condition",
+        "json_only",
+        "middleware",
+        "runner",
+        "timeout",
+        "trigger",
+        "validate",
+    )
 
-    def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int) -> None:
-        self.runner, self.body_limit = runner, body_limit
+    def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, timeout: float) -> None:
+        self.runner, self.body_limit, self.timeout = runner, body_limit, timeout
         self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
         self.validate = route.body
         self.json_only = route.body is not None
@@ -158,13 +191,19 @@ class RouteEndpoint:
         )
         ctx = self.runner.context(trace, self.trigger)
         token = current_enqueuer.set(ctx._enqueuer)
+        deadline = asyncio.timeout(self.timeout)
         try:
-            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
-                return error_response(422, "Request condition not met", skipped=True)
-            if self.middleware:
-                result = await self._through(0, api_request, ctx)
-            else:
-                result = await self._handle(api_request, ctx)
+            async with deadline:
+                if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
+                    return error_response(422, "Request condition not met", skipped=True)
+                if self.middleware:
+                    result = await self._through(0, api_request, ctx)
+                else:
+                    result = await self._handle(api_request, ctx)
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # the handler's own timeout: an error like any other
+            raise HandlerTimeout(self.runner.step.name, self.timeout) from None
         finally:
             current_enqueuer.reset(token)
         return render(result)
@@ -247,6 +286,9 @@ class RouteTable(BaseRoute):
         except InvalidResponse as error:
             log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
             response = error_response(500, "Internal Server Error", traceId=trace)
+        except HandlerTimeout as error:
+            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
+            response = error_response(504, "Handler timed out", traceId=trace, timeoutSeconds=error.seconds)
         except Exception as error:
             log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
             response = error_response(500, "Internal Server Error", traceId=trace)
@@ -309,6 +351,7 @@ class HttpApp(Router):
         self.runtime = runtime
         settings = runtime.spec.settings
         self.body_limit = parse_size(settings.get("body_limit"))
+        self.timeout = parse_timeout(settings.get("http_timeout"))
         cors = cors_middleware(settings.get("cors_origins"))
         table = self.table = RouteTable()
         table.add(HEALTH_PATH, "GET", self._health)
@@ -318,7 +361,7 @@ class HttpApp(Router):
         elif emit_setting not in (None, False):
             raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
         for route in runtime.spec.routes:
-            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit)
+            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, self.timeout)
             table.add(route.path, route.method, endpoint, route.pattern)
         super().__init__(
             routes=[table],

@@ -11,7 +11,10 @@ worker processes).
 
 from __future__ import annotations
 
+import argparse
+import gc
 import importlib.util
+import logging
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +27,8 @@ from motia.runtime import Runtime
 from motia.spec import AppSpec
 
 __all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
+
+log = logging.getLogger("motia.serve")
 
 DISPATCH_FILE = "dispatch.py"
 DISPATCH_MODULE = "motia_dispatch"
@@ -89,5 +94,29 @@ def serve(
 
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
-    app = create_app(load_dispatch(dist_dir, root=app_root), root=app_root)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on")
+    spec = load_dispatch(dist_dir, root=app_root)
+    app = create_app(spec, root=app_root)
+    # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
+    # would otherwise walk every step module and model on each full collection.
+    gc.collect()
+    gc.freeze()
+    log.info(
+        "serving %s on http://%s:%d: %d routes, %d subscriptions, %d cron jobs, %d streams",
+        app_root.name or app_root, host, port, len(spec.routes), len(spec.subscriptions),
+        len(spec.crons), len(spec.streams),
+    )  # fmt: skip
+    uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on", access_log=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m motia serve DIST [--host H] [--port P] [--root APP]`: serve a built app from a process
+    that loads only the runtime (`motia start` hands over to it once the app is built)."""
+    parser = argparse.ArgumentParser(prog="python -m motia", description=main.__doc__)
+    parser.add_argument("command", choices=["serve"])
+    parser.add_argument("dist", help="the folder `motia build` wrote")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--root", default=None, help="the app's folder (default: the parent of DIST)")
+    parser.add_argument("--log-level", default="warning", help="uvicorn's own log level")
+    args = parser.parse_args(argv)
+    serve(args.dist, args.host, args.port, root=args.root, log_level=args.log_level)

@@ -49,18 +49,22 @@ def model_validator(model: Any, schema: Mapping[str, Any] | None = None, what: s
 
     Only when a value fails does `schema` (the JSON Schema the model came from) come into play: its
     problems are reported at JSON Pointer paths, where pydantic's locations carry union tags and model
-    names. pydantic's own messages are the fallback.
+    names. pydantic's own messages are the fallback. That explaining validator is built on the first
+    failure, not up front: an app with a thousand schemas would otherwise spend seconds of its start-up
+    meta-validating schemas the compiler already checked.
     """
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     validate = adapter.validate_python
-    explain = schema_validator(schema, what) if schema is not None else None
+    explainers: list[Validator] = []
 
     def check(value: Any) -> Any:
         try:
             validate(value)
         except ValidationError as error:
-            if explain is not None:
-                explain(value)  # raises InvalidData with JSON Schema's view of the problems
+            if schema is not None:
+                if not explainers:
+                    explainers.append(schema_validator(schema, what))
+                explainers[0](value)  # raises InvalidData with JSON Schema's view of the problems
             raise InvalidData(_pydantic_issues(error), what) from None
         return value
 

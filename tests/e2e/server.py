@@ -87,7 +87,9 @@ def start(app: Path, port: int | None = None, *, env: dict[str, str] | None = No
     port = port or free_port()
     log = app / f"server-{port}-{time.monotonic_ns()}.log"
     environment = {**os.environ, "MOTIA_LOG_FORMAT": "json", "LOG_LEVEL": "info", **(env or {})}
-    command = [sys.executable, "-m", "motia_gen.cli", "start", str(app), "--host", "127.0.0.1"]
+    script = Path(sys.executable).with_name("motia")  # the console script, as users run it
+    launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "motia_gen.cli"]
+    command = [*launcher, "start", str(app), "--host", "127.0.0.1"]
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [*command, "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment

@@ -3,6 +3,7 @@ checks and limits, CORS and the system routes. Every response carries X-Trace-Id
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
@@ -786,3 +787,44 @@ def test_the_lifespan_starts_and_stops_the_runtime_and_reports_a_failed_start(
         assert "no database" in replies[0]["message"]
 
     run(scenario)
+
+
+def test_a_handler_past_the_http_timeout_is_504_and_the_app_keeps_serving() -> None:
+    started = asyncio.Event()
+
+    async def stuck(req: Any, ctx: Any) -> dict[str, Any]:
+        started.set()
+        await asyncio.sleep(3600)
+        return {"status": 200, "body": None}
+
+    async def own_timeout(req: Any, ctx: Any) -> dict[str, Any]:
+        raise TimeoutError("the upstream service did not answer")
+
+    spec = app(
+        routes=(
+            route(step(stuck, "Stuck"), "GET", "/stuck"),
+            route(step(own_timeout, "Upstream"), "GET", "/upstream"),
+            route(step(ok, "Fine"), "GET", "/fine"),
+        ),
+        settings={"http_timeout": 0.2},
+    )
+
+    async def scenario() -> None:
+        async with TestApp(spec) as client:
+            timed_out = await client.get("/stuck")
+            assert started.is_set()
+            assert timed_out.status_code == 504
+            assert timed_out.json() == {
+                "error": "Handler timed out",
+                "traceId": traced(timed_out),
+                "timeoutSeconds": 0.2,
+            }
+            assert (await client.get("/upstream")).status_code == 500  # its own TimeoutError is an error
+            assert (await client.get("/fine")).status_code == 200
+
+    run(scenario)
+
+
+def test_http_timeout_setting_is_checked() -> None:
+    with pytest.raises(ValueError, match="http_timeout must be a positive number"):
+        HttpApp(Runtime(app(settings={"http_timeout": 0}), MemoryBackend()))

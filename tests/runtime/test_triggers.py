@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic
 import pytest
 from motia import (
     CronTrigger,
@@ -198,3 +199,30 @@ def test_as_trigger_passes_triggers_through_and_rejects_others() -> None:
     assert as_trigger(trigger) is trigger
     with pytest.raises(TypeError, match="a trigger must be http"):
         as_trigger("GET /x")
+
+
+def test_model_schemas_are_generated_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing a step file must not pay for JSON Schemas nobody reads: a built app's validators are
+    compiled, so at start-up the schemas stay pydantic classes until something asks for them."""
+
+    class Order(pydantic.BaseModel):
+        id: str
+        qty: int
+
+    expected = Order.model_json_schema()
+    calls: list[str] = []
+    original = Order.model_json_schema.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[pydantic.BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append(cls.__name__)
+        return original(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Order, "model_json_schema", classmethod(counting))
+    trigger = queue("order.placed", input=Order)
+    route = http("POST", "/orders", body_schema=Order, response_schema={201: Order})
+    assert calls == []
+    assert trigger.input == expected
+    assert dict(route.response_schema or {})[201]["properties"]["qty"] == {"title": "Qty", "type": "integer"}
+    assert calls == ["Order", "Order"]
+    assert trigger.input == expected  # computed once per trigger
+    assert calls == ["Order", "Order"]

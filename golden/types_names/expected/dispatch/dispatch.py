@@ -225,7 +225,13 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
+    settings={
+        "body_limit": 1048576,
+        "http_timeout": 30.0,
+        "cors_origins": [],
+        "emit_endpoint": None,
+        "timezone": "UTC",
+    },
 )
 
 __all__ = ["APP", "ROOT"]

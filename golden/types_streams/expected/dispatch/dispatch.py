@@ -141,7 +141,13 @@ APP = AppSpec(
             schema=ITEM_MESSAGES,
         ),
     ),
-    settings={"body_limit": 1048576, "cors_origins": [], "emit_endpoint": None, "timezone": "UTC"},
+    settings={
+        "body_limit": 1048576,
+        "http_timeout": 30.0,
+        "cors_origins": [],
+        "emit_endpoint": None,
+        "timezone": "UTC",
+    },
 )
 
 __all__ = ["APP", "ROOT"]
