@@ -1,8 +1,8 @@
 """`motia start`: serve the built app, building it first when there is none.
 
 Kept apart from the other commands and light to import: `motia` runs this module without loading the
-compiler (see `motia_gen.entry`), and once the app is built the process hands over to a fresh interpreter
-that loads only the runtime.
+compiler (see `motia_gen.entry`) and serves a built app in the same process; when it has to build first,
+it hands over to a fresh interpreter that loads only the runtime.
 """
 
 from __future__ import annotations
@@ -33,14 +33,18 @@ def start(
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
     root = path.resolve()
     dist = build_dir if build_dir.is_absolute() else root / build_dir
-    if not (dist / "dispatch.py").is_file():
-        typer.echo(f"{dist} holds no built app: building it first", err=True)
-        _build(root, dist)
-    # The server gets a process of its own that loads only the runtime: none of the compiler's modules
-    # stay in memory (or in the garbage collector's way) while it serves.
+    log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
+    if (dist / "dispatch.py").is_file():
+        from motia.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
+
+        serve(dist, host, port, root=root, log_level=log_level)
+        return
+    typer.echo(f"{dist} holds no built app: building it first", err=True)
+    _build(root, dist)
+    # Building loaded the compiler: the server gets a fresh process that loads only the runtime, so none
+    # of the compiler's modules stay in memory (or in the garbage collector's way) while it serves.
     command = [sys.executable, "-m", "motia", "serve", str(dist), "--root", str(root)]
-    command += ["--host", host, "--port", str(port)]
-    command += ["--log-level", os.environ.get("UVICORN_LOG_LEVEL", "warning")]
+    command += ["--host", host, "--port", str(port), "--log-level", log_level]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

@@ -29,7 +29,7 @@ _RESERVED = (
     "annotations",
     "app_root",
     "load_path",
-    "model_validator",
+    "compiled_validator",
     "re",
     "schema_validator",
 )
@@ -184,7 +184,7 @@ class Planner:
         models_constant = (
             Constant(
                 "_models",
-                f'load_path(Path(__file__).parent, "_models.py", "motia_models_{digest}")',
+                f'load_path(Path(__file__).parent, "_models.py", "motia_models_{digest}", lazy=True)',
             )
             if models.compiled
             else None
@@ -224,9 +224,9 @@ class Planner:
             kind = key[2]
             compiled = model_name is not None and model_name in models.compiled
             schema_text = literal(schema if isinstance(schema, dict) else {"not": {}}, 4)
-            args = [f"_models.{model_name}"] if compiled else []
+            args = ["_models", python_literal(model_name)] if compiled else []
             args += [schema_text, python_literal(what[kind])]
-            func = "model_validator" if compiled else "schema_validator"
+            func = "compiled_validator" if compiled else "schema_validator"
             value = f"{func}(\n" + "".join(f"    {a},\n" for a in args) + ")"
             known = by_content.get(value)
             if known is None:

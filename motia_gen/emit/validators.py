@@ -359,6 +359,7 @@ def _run_generator(text: str) -> str:
             strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
             enum_field_as_literal=LiteralType.All,
             use_missing_sentinel=True,
+            base_class="motia.validation.CompiledModel",
             custom_file_header=HEADER,
         )
     if not isinstance(code, str):  # one input document always gives one module

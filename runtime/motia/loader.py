@@ -38,8 +38,10 @@ def app_root(module_file: str, relative: str, source_roots: Sequence[str] = ("."
     return Path(root)
 
 
-def load_path(root: str | Path, relative: str, module_name: str) -> ModuleType:
-    """The module in file `relative` (to the app root `root`), imported as `module_name`."""
+def load_path(root: str | Path, relative: str, module_name: str, *, lazy: bool = False) -> ModuleType:
+    """The module in file `relative` (to the app root `root`), imported as `module_name`. With `lazy`,
+    its body runs when one of its attributes is first read (the build's compiled models: no request
+    needs them before the first validation)."""
     existing = sys.modules.get(module_name)
     if existing is not None:
         return existing
@@ -47,6 +49,8 @@ def load_path(root: str | Path, relative: str, module_name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load step file {relative} (looked for {path})")
+    if lazy:
+        spec.loader = importlib.util.LazyLoader(spec.loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:

@@ -17,16 +17,25 @@ Problems are reported as a list of `{"path", "message"}` objects. `path` is a JS
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType
 from typing import Any
 
 import jsonschema
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from motia.spec import Validator
 
 MAX_ISSUES = 50
 """A body with thousands of wrong items gets the first 50 problems, not a megabyte of errors."""
+
+
+class CompiledModel(BaseModel):
+    """The base of the models `motia build` generates (`dist/_models.py`). Each is compiled by
+    pydantic-core when first used rather than when its module is imported: an app with hundreds of
+    schemas would otherwise compile them all before serving its first request."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class InvalidData(ValueError):
@@ -53,13 +62,14 @@ def model_validator(model: Any, schema: Mapping[str, Any] | None = None, what: s
     failure, not up front: an app with a thousand schemas would otherwise spend seconds of its start-up
     meta-validating schemas the compiler already checked.
     """
-    adapter: TypeAdapter[Any] = TypeAdapter(model)
-    validate = adapter.validate_python
     explainers: list[Validator] = []
+    validators: list[Callable[[Any], Any]] = []
 
     def check(value: Any) -> Any:
+        if not validators:  # compiled on first use, like the model itself (see `CompiledModel`)
+            validators.append(TypeAdapter(model).validate_python)
         try:
-            validate(value)
+            validators[0](value)
         except ValidationError as error:
             if schema is not None:
                 if not explainers:
@@ -67,6 +77,21 @@ def model_validator(model: Any, schema: Mapping[str, Any] | None = None, what: s
                 explainers[0](value)  # raises InvalidData with JSON Schema's view of the problems
             raise InvalidData(_pydantic_issues(error), what) from None
         return value
+
+    return check
+
+
+def compiled_validator(
+    models: ModuleType, name: str, schema: Mapping[str, Any] | None = None, what: str = "value"
+) -> Validator:
+    """`model_validator` for the model `name` of the build's models module, looked up on first use: the
+    dispatch module names every validator without loading a single model (see `CompiledModel`)."""
+    validators: list[Validator] = []
+
+    def check(value: Any) -> Any:
+        if not validators:
+            validators.append(model_validator(getattr(models, name), schema, what))
+        return validators[0](value)
 
     return check
 

@@ -6,22 +6,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, BaseModel, Field, RootModel, StrictFloat, StrictStr
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictFloat, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class CreateOrderBody(BaseModel):
+class CreateOrderBody(CompiledModel):
     id: StrictStr
     note: StrictStr | None | MISSING = MISSING
     total: Annotated[StrictFloat, Field(ge=0.0)]
 
 
-class MultiTriggerInput(BaseModel):
+class MultiTriggerInput(CompiledModel):
     message: StrictStr
 
 
-class ProcessOrderInput(BaseModel):
+class ProcessOrderInput(CompiledModel):
     id: StrictStr

@@ -23,7 +23,7 @@ from motia.spec import (
     SubscriptionSpec,
 )
 from motia.types import QueueConfig
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -35,10 +35,11 @@ import steps.classic.process_order_step as process_order_step  # noqa: E402
 
 v_1_streams_stream = load_path(ROOT, "src/v1_streams.stream.py", "src.v1_streams_stream")
 nightly_step = load_path(ROOT, "steps/classic/nightly.step.py", "steps.classic.nightly_step")
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_3b9b55e86f86")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_26eae25142ca", lazy=True)
 
-INPUT_MULTI_TRIGGER = model_validator(
-    _models.MultiTriggerInput,
+INPUT_MULTI_TRIGGER = compiled_validator(
+    _models,
+    "MultiTriggerInput",
     {
         "type": "object",
         "properties": {"message": {"type": "string", "title": "Message"}},
@@ -48,8 +49,9 @@ INPUT_MULTI_TRIGGER = model_validator(
     "input",
 )
 
-BODY_CREATE_ORDER = model_validator(
-    _models.CreateOrderBody,
+BODY_CREATE_ORDER = compiled_validator(
+    _models,
+    "CreateOrderBody",
     {
         "type": "object",
         "properties": {
@@ -73,8 +75,9 @@ BODY_CREATE_ORDER = model_validator(
     "request body",
 )
 
-INPUT_PROCESS_ORDER = model_validator(
-    _models.ProcessOrderInput,
+INPUT_PROCESS_ORDER = compiled_validator(
+    _models,
+    "ProcessOrderInput",
     {
         "type": "object",
         "properties": {"id": {"type": "string", "title": "Id"}},
@@ -84,8 +87,9 @@ INPUT_PROCESS_ORDER = model_validator(
     "input",
 )
 
-ITEM_ORDERS = model_validator(
-    _models.ProcessOrderInput,
+ITEM_ORDERS = compiled_validator(
+    _models,
+    "ProcessOrderInput",
     {
         "type": "object",
         "properties": {"id": {"type": "string", "title": "Id"}},

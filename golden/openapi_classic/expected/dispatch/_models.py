@@ -6,24 +6,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import MISSING, BaseModel, Field, RootModel, StrictInt, StrictStr
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class CreateUserBodyAddress(BaseModel):
+class CreateUserBodyAddress(CompiledModel):
     city: StrictStr
     postcode: StrictStr | None | MISSING = MISSING
     street: StrictStr
 
 
-class SendWelcomeInput(BaseModel):
+class SendWelcomeInput(CompiledModel):
     email: StrictStr
 
 
-class CreateUserBody(BaseModel):
+class CreateUserBody(CompiledModel):
     address: CreateUserBodyAddress | None | MISSING = MISSING
     age: Annotated[StrictInt, Field(gt=0, le=150)]
     email: Annotated[StrictStr, Field(min_length=3)]

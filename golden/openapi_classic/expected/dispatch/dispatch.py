@@ -13,7 +13,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, SubscriptionSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -23,10 +23,11 @@ import steps.users.get_user_step as get_user_step  # noqa: E402
 import steps.users.list_users_step as list_users_step  # noqa: E402
 import steps.users.welcome_step as welcome_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_d589030b2028")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_e1622213c1fe", lazy=True)
 
-BODY_CREATE_USER = model_validator(
-    _models.CreateUserBody,
+BODY_CREATE_USER = compiled_validator(
+    _models,
+    "CreateUserBody",
     {
         "type": "object",
         "properties": {
@@ -74,8 +75,9 @@ BODY_CREATE_USER = model_validator(
     "request body",
 )
 
-INPUT_SEND_WELCOME = model_validator(
-    _models.SendWelcomeInput,
+INPUT_SEND_WELCOME = compiled_validator(
+    _models,
+    "SendWelcomeInput",
     {"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]},
     "input",
 )

@@ -6,52 +6,45 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    MISSING,
-    BaseModel,
-    Field,
-    RootModel,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-)
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictBool, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class CreateInvoiceBodyAddress(BaseModel):
+class CreateInvoiceBodyAddress(CompiledModel):
     country: StrictStr | MISSING = MISSING
     line1: StrictStr
 
 
-class CreateInvoiceBodyLine(BaseModel):
+class CreateInvoiceBodyLine(CompiledModel):
     quantity: Annotated[StrictInt, Field(gt=0)]
     sku: StrictStr
 
 
-class CreateInvoiceBodyOrder(BaseModel):
+class CreateInvoiceBodyOrder(CompiledModel):
     amount_cents: StrictInt
     invoice: StrictStr
 
 
-class PlaceOrderBodyAddress(BaseModel):
+class PlaceOrderBodyAddress(CompiledModel):
     city: StrictStr
     street: StrictStr
 
 
-class PlaceOrderBodyCustomer(BaseModel):
+class PlaceOrderBodyCustomer(CompiledModel):
     address: PlaceOrderBodyAddress
     name: StrictStr
 
 
-class PlaceOrderBodyLine(BaseModel):
+class PlaceOrderBodyLine(CompiledModel):
     quantity: Annotated[StrictInt, Field(gt=0)]
     sku: StrictStr
 
 
-class RefundBodyMoney(BaseModel):
+class RefundBodyMoney(CompiledModel):
     cents: StrictInt
 
 
@@ -59,18 +52,18 @@ class RefundBodyReason(RootModel[Literal["damaged", "late", "other"]]):
     root: Annotated[Literal["damaged", "late", "other"], Field(title="RefundBodyReason")]
 
 
-class CreateInvoiceBody(BaseModel):
+class CreateInvoiceBody(CompiledModel):
     billing_address: CreateInvoiceBodyAddress
     lines: list[CreateInvoiceBodyLine]
     order: CreateInvoiceBodyOrder
 
 
-class PlaceOrderBody(BaseModel):
+class PlaceOrderBody(CompiledModel):
     customer: PlaceOrderBodyCustomer
     gift: StrictBool | MISSING = MISSING
     lines: Annotated[list[PlaceOrderBodyLine], Field(min_length=1)]
 
 
-class RefundBody(BaseModel):
+class RefundBody(CompiledModel):
     amounts: list[RefundBodyMoney] | MISSING = MISSING
     reason: RefundBodyReason

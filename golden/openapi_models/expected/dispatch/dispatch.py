@@ -12,7 +12,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -21,10 +21,11 @@ import steps.billing.refund_step as refund_step  # noqa: E402
 import steps.shop.categories_step as categories_step  # noqa: E402
 import steps.shop.place_order_step as place_order_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_fdfff608389a")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_5fad9a655873", lazy=True)
 
-BODY_CREATE_INVOICE = model_validator(
-    _models.CreateInvoiceBody,
+BODY_CREATE_INVOICE = compiled_validator(
+    _models,
+    "CreateInvoiceBody",
     {
         "type": "object",
         "properties": {
@@ -69,8 +70,9 @@ BODY_CREATE_INVOICE = model_validator(
     "request body",
 )
 
-BODY_REFUND = model_validator(
-    _models.RefundBody,
+BODY_REFUND = compiled_validator(
+    _models,
+    "RefundBody",
     {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -91,8 +93,9 @@ BODY_REFUND = model_validator(
     "request body",
 )
 
-BODY_PLACE_ORDER = model_validator(
-    _models.PlaceOrderBody,
+BODY_PLACE_ORDER = compiled_validator(
+    _models,
+    "PlaceOrderBody",
     {
         "type": "object",
         "properties": {

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, BaseModel, Field, RootModel, StrictInt, StrictStr
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class ItemsBody2(BaseModel):
+class ItemsBody2(CompiledModel):
     quantity: Annotated[StrictInt, Field(ge=0)]
     sku: Annotated[StrictStr, Field(pattern="^[A-Z]{3}-\\d+$")]
     tags: list[StrictStr] | MISSING = MISSING

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, SubscriptionSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -21,10 +21,11 @@ import src.changes_step as changes_step  # noqa: E402
 import src.items_step as items_step  # noqa: E402
 import src.restock_step as restock_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_6b3e7e4aa1bb")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_900ff0ca81b1", lazy=True)
 
-BODY_ITEMS2 = model_validator(
-    _models.ItemsBody2,
+BODY_ITEMS2 = compiled_validator(
+    _models,
+    "ItemsBody2",
     {
         "type": "object",
         "properties": {
@@ -38,8 +39,9 @@ BODY_ITEMS2 = model_validator(
     "request body",
 )
 
-INPUT_ITEMS = model_validator(
-    _models.ItemsBody2,
+INPUT_ITEMS = compiled_validator(
+    _models,
+    "ItemsBody2",
     {
         "type": "object",
         "properties": {

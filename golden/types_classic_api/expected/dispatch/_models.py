@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, RootModel, StrictInt, StrictStr
+from motia.validation import CompiledModel
+from pydantic import Field, RootModel, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class CreatePetBody(BaseModel):
+class CreatePetBody(CompiledModel):
     age: StrictInt
     name: StrictStr
 
 
-class OnPetCreatedInput(BaseModel):
+class OnPetCreatedInput(CompiledModel):
     age: StrictInt
     id: StrictStr
     name: StrictStr

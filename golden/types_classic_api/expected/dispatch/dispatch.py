@@ -14,7 +14,7 @@ from pathlib import Path
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, StreamSpec, SubscriptionSpec
 from motia.types import QueueConfig
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -22,10 +22,11 @@ import steps.create_pet_step as create_pet_step  # noqa: E402
 import steps.on_pet_step as on_pet_step  # noqa: E402
 import steps.pets_stream  # noqa: E402, F401
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_93020bcbdefb")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_e6c9ef64df07", lazy=True)
 
-BODY_CREATE_PET = model_validator(
-    _models.CreatePetBody,
+BODY_CREATE_PET = compiled_validator(
+    _models,
+    "CreatePetBody",
     {
         "type": "object",
         "properties": {
@@ -38,8 +39,9 @@ BODY_CREATE_PET = model_validator(
     "request body",
 )
 
-INPUT_ON_PET_CREATED = model_validator(
-    _models.OnPetCreatedInput,
+INPUT_ON_PET_CREATED = compiled_validator(
+    _models,
+    "OnPetCreatedInput",
     {
         "type": "object",
         "properties": {
@@ -53,8 +55,9 @@ INPUT_ON_PET_CREATED = model_validator(
     "input",
 )
 
-ITEM_PETS = model_validator(
-    _models.OnPetCreatedInput,
+ITEM_PETS = compiled_validator(
+    _models,
+    "OnPetCreatedInput",
     {
         "type": "object",
         "properties": {

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, RootModel, StrictInt, StrictStr
+from motia.validation import CompiledModel
+from pydantic import Field, RootModel, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class PublishReportInput(BaseModel):
+class PublishReportInput(CompiledModel):
     day: StrictStr
     rows: Annotated[StrictInt, Field(ge=0)]

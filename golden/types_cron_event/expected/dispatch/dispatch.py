@@ -13,7 +13,7 @@ from pathlib import Path
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, CronSpec, StepSpec, SubscriptionSpec
 from motia.types import QueueConfig
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -22,10 +22,11 @@ import steps.reports.build_report_step as build_report_step  # noqa: E402
 import steps.reports.nightly_step as nightly_step  # noqa: E402
 import steps.reports.publish_report_step as publish_report_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_a9eaeb4f1652")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_2cef2ee161e6", lazy=True)
 
-INPUT_PUBLISH_REPORT = model_validator(
-    _models.PublishReportInput,
+INPUT_PUBLISH_REPORT = compiled_validator(
+    _models,
+    "PublishReportInput",
     {
         "type": "object",
         "properties": {"day": {"type": "string"}, "rows": {"type": "integer", "minimum": 0}},

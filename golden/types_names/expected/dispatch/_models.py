@@ -6,39 +6,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, RootModel, StrictInt, StrictStr
+from motia.validation import CompiledModel
+from pydantic import Field, RootModel, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class BestellungUbermitteltInput(BaseModel):
+class BestellungUbermitteltInput(CompiledModel):
     bestellnummer: StrictStr
 
 
-class ClassInput(BaseModel):
+class ClassInput(CompiledModel):
     name: StrictStr
 
 
-class ImportInput(BaseModel):
+class ImportInput(CompiledModel):
     count: StrictInt
     source: StrictStr
 
 
-class MyStepBody(BaseModel):
+class MyStepBody(CompiledModel):
     owner: StrictStr
 
 
-class OrderCreatedInput(BaseModel):
+class OrderCreatedInput(CompiledModel):
     id: StrictStr
 
 
-class OrderCreatedInput2(BaseModel):
+class OrderCreatedInput2(CompiledModel):
     items: StrictInt
     orderId: StrictStr
 
 
-class T03SendEmailInput(BaseModel):
+class T03SendEmailInput(CompiledModel):
     owner: StrictStr
     petId: StrictStr

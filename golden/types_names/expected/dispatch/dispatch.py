@@ -13,7 +13,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, SubscriptionSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -26,10 +26,11 @@ import steps.order_created_dot_step as order_created_dot_step  # noqa: E402
 
 n03_send_email_step = load_path(ROOT, "steps/03-send-email_step.py", "steps._03_send_email_step")
 a_step = load_path(ROOT, "steps/a.step.py", "steps.a_step")
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_850f7d499922")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_686aa2ea3464", lazy=True)
 
-INPUT_N03_SEND_EMAIL = model_validator(
-    _models.T03SendEmailInput,
+INPUT_N03_SEND_EMAIL = compiled_validator(
+    _models,
+    "T03SendEmailInput",
     {
         "type": "object",
         "properties": {"petId": {"type": "string"}, "owner": {"type": "string"}},
@@ -38,14 +39,16 @@ INPUT_N03_SEND_EMAIL = model_validator(
     "input",
 )
 
-BODY_MY_STEP = model_validator(
-    _models.MyStepBody,
+BODY_MY_STEP = compiled_validator(
+    _models,
+    "MyStepBody",
     {"type": "object", "properties": {"owner": {"type": "string"}}, "required": ["owner"]},
     "request body",
 )
 
-INPUT_BESTELLUNG_UBERMITTELT = model_validator(
-    _models.BestellungUbermitteltInput,
+INPUT_BESTELLUNG_UBERMITTELT = compiled_validator(
+    _models,
+    "BestellungUbermitteltInput",
     {
         "type": "object",
         "properties": {"bestellnummer": {"type": "string"}},
@@ -54,14 +57,16 @@ INPUT_BESTELLUNG_UBERMITTELT = model_validator(
     "input",
 )
 
-INPUT_CLASS_ = model_validator(
-    _models.ClassInput,
+INPUT_CLASS_ = compiled_validator(
+    _models,
+    "ClassInput",
     {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
     "input",
 )
 
-INPUT_IMPORT_ = model_validator(
-    _models.ImportInput,
+INPUT_IMPORT_ = compiled_validator(
+    _models,
+    "ImportInput",
     {
         "type": "object",
         "properties": {"source": {"type": "string"}, "count": {"type": "integer"}},
@@ -70,14 +75,16 @@ INPUT_IMPORT_ = model_validator(
     "input",
 )
 
-INPUT_ORDER_CREATED = model_validator(
-    _models.OrderCreatedInput,
+INPUT_ORDER_CREATED = compiled_validator(
+    _models,
+    "OrderCreatedInput",
     {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
     "input",
 )
 
-INPUT_ORDER_CREATED2 = model_validator(
-    _models.OrderCreatedInput2,
+INPUT_ORDER_CREATED2 = compiled_validator(
+    _models,
+    "OrderCreatedInput2",
     {
         "type": "object",
         "properties": {"orderId": {"type": "string"}, "items": {"type": "integer"}},

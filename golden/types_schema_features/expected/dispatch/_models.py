@@ -6,27 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    MISSING,
-    BaseModel,
-    Field,
-    RootModel,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-)
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictFloat, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class IndexCategoryInputCategory(BaseModel):
+class IndexCategoryInputCategory(CompiledModel):
     children: list[IndexCategoryInputCategory] | MISSING = MISSING
     name: StrictStr
 
 
-class OnCustomerCreatedInputAddress(BaseModel):
+class OnCustomerCreatedInputAddress(CompiledModel):
     city: StrictStr
     postcode: StrictStr | None | MISSING = MISSING
     street: StrictStr
@@ -40,7 +33,7 @@ class IndexCategoryInput(RootModel[IndexCategoryInputCategory]):
     root: Annotated[IndexCategoryInputCategory, Field(title="IndexCategoryInput")]
 
 
-class OnCustomerCreatedInput(BaseModel):
+class OnCustomerCreatedInput(CompiledModel):
     address: OnCustomerCreatedInputAddress
     billing: OnCustomerCreatedInputAddress | None | MISSING = MISSING
     credit: StrictFloat

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, SubscriptionSpec
-from motia.validation import model_validator, schema_validator
+from motia.validation import compiled_validator, schema_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -20,10 +20,11 @@ import steps.catalog.index_category_step as index_category_step  # noqa: E402
 import steps.customers.create_customer_step as create_customer_step  # noqa: E402
 import steps.customers.on_customer_created_step as on_customer_created_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_b6453a112689")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_910488735732", lazy=True)
 
-INPUT_INDEX_CATEGORY = model_validator(
-    _models.IndexCategoryInput,
+INPUT_INDEX_CATEGORY = compiled_validator(
+    _models,
+    "IndexCategoryInput",
     {
         "$ref": "#/$defs/Category",
         "$defs": {
@@ -110,8 +111,9 @@ BODY_CREATE_CUSTOMER = schema_validator(
     "request body",
 )
 
-INPUT_ON_CUSTOMER_CREATED = model_validator(
-    _models.OnCustomerCreatedInput,
+INPUT_ON_CUSTOMER_CREATED = compiled_validator(
+    _models,
+    "OnCustomerCreatedInput",
     {
         "type": "object",
         "properties": {

@@ -6,39 +6,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import (
-    MISSING,
-    BaseModel,
-    Field,
-    RootModel,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-)
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictBool, StrictInt, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class CountReactionsInput(BaseModel):
+class CountReactionsInput(CompiledModel):
     messageId: StrictStr
     roomId: StrictStr
 
 
-class MessagesItem(BaseModel):
+class MessagesItem(CompiledModel):
     author: StrictStr
     id: StrictStr
     reactions: dict[str, StrictInt] | MISSING = MISSING
     text: StrictStr
 
 
-class PostMessageBody(BaseModel):
+class PostMessageBody(CompiledModel):
     author: StrictStr
     text: Annotated[StrictStr, Field(min_length=1)]
 
 
-class RoomsItem(BaseModel):
+class RoomsItem(CompiledModel):
     archived: StrictBool | MISSING = MISSING
     id: StrictStr
     members: list[StrictStr] | MISSING = MISSING

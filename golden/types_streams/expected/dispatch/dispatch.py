@@ -13,7 +13,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, RouteSpec, StepSpec, StreamSpec, SubscriptionSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -23,10 +23,11 @@ import steps.chat.messages_stream  # noqa: E402, F401
 import steps.chat.post_message_step as post_message_step  # noqa: E402
 
 presence_stream = load_path(ROOT, "src/presence.stream.py", "src.presence_stream")
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_25b0c11360e6")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_e8f79bd8298f", lazy=True)
 
-INPUT_COUNT_REACTIONS = model_validator(
-    _models.CountReactionsInput,
+INPUT_COUNT_REACTIONS = compiled_validator(
+    _models,
+    "CountReactionsInput",
     {
         "type": "object",
         "properties": {"roomId": {"type": "string"}, "messageId": {"type": "string"}},
@@ -35,8 +36,9 @@ INPUT_COUNT_REACTIONS = model_validator(
     "input",
 )
 
-BODY_POST_MESSAGE = model_validator(
-    _models.PostMessageBody,
+BODY_POST_MESSAGE = compiled_validator(
+    _models,
+    "PostMessageBody",
     {
         "type": "object",
         "properties": {"author": {"type": "string"}, "text": {"type": "string", "minLength": 1}},
@@ -45,8 +47,9 @@ BODY_POST_MESSAGE = model_validator(
     "request body",
 )
 
-ITEM_ROOMS = model_validator(
-    _models.RoomsItem,
+ITEM_ROOMS = compiled_validator(
+    _models,
+    "RoomsItem",
     {
         "type": "object",
         "properties": {
@@ -66,8 +69,9 @@ ITEM_ROOMS = model_validator(
     "stream item",
 )
 
-ITEM_MESSAGES = model_validator(
-    _models.MessagesItem,
+ITEM_MESSAGES = compiled_validator(
+    _models,
+    "MessagesItem",
     {
         "type": "object",
         "properties": {

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, RootModel, StrictFloat, StrictStr
+from motia.validation import CompiledModel
+from pydantic import Field, RootModel, StrictFloat, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class OrdersBody(BaseModel):
+class OrdersBody(CompiledModel):
     id: StrictStr
     total: StrictFloat
 
 
-class PlacedInput(BaseModel):
+class PlacedInput(CompiledModel):
     id: StrictStr
     total: StrictFloat

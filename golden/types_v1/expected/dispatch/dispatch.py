@@ -13,17 +13,18 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, CronSpec, RouteSpec, StepSpec, SubscriptionSpec
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
 
 import src.orders_step as orders_step  # noqa: E402
 import src.placed_step as placed_step  # noqa: E402
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_226786f1e9a2")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_e4d555276eb9", lazy=True)
 
-BODY_ORDERS = model_validator(
-    _models.OrdersBody,
+BODY_ORDERS = compiled_validator(
+    _models,
+    "OrdersBody",
     {
         "type": "object",
         "properties": {
@@ -36,8 +37,9 @@ BODY_ORDERS = model_validator(
     "request body",
 )
 
-INPUT_ORDERS = model_validator(
-    _models.OrdersBody,
+INPUT_ORDERS = compiled_validator(
+    _models,
+    "OrdersBody",
     {
         "type": "object",
         "properties": {
@@ -50,8 +52,9 @@ INPUT_ORDERS = model_validator(
     "input",
 )
 
-INPUT_PLACED = model_validator(
-    _models.PlacedInput,
+INPUT_PLACED = compiled_validator(
+    _models,
+    "PlacedInput",
     {
         "type": "object",
         "properties": {

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import MISSING, BaseModel, Field, RootModel, StrictStr
+from motia.validation import CompiledModel
+from pydantic import MISSING, Field, RootModel, StrictStr
 
 
 class MotiaSchemas(RootModel[Any]):
     root: Annotated[Any, Field(title="MotiaSchemas")]
 
 
-class NotifyAssigneeInput(BaseModel):
+class NotifyAssigneeInput(CompiledModel):
     assignee: StrictStr | None | MISSING = MISSING
     id: StrictStr
     status: Literal["open", "closed"]
     title: StrictStr
 
 
-class TicketHubBody(BaseModel):
+class TicketHubBody(CompiledModel):
     assignee: StrictStr | None | MISSING = MISSING
     status: Literal["open", "closed"] | None | MISSING = MISSING

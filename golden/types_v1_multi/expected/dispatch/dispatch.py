@@ -22,7 +22,7 @@ from motia.spec import (
     StreamTriggerSpec,
     SubscriptionSpec,
 )
-from motia.validation import model_validator
+from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".", "src"))
 
@@ -32,10 +32,11 @@ import tickets.ticket_hub_step as ticket_hub_step  # noqa: E402
 import tickets.ticket_stats_step as ticket_stats_step  # noqa: E402
 import tickets.tickets_stream  # noqa: E402, F401
 
-_models = load_path(Path(__file__).parent, "_models.py", "motia_models_7ea7e4f3e6fe")
+_models = load_path(Path(__file__).parent, "_models.py", "motia_models_ff52f444d590", lazy=True)
 
-INPUT_NOTIFY_ASSIGNEE = model_validator(
-    _models.NotifyAssigneeInput,
+INPUT_NOTIFY_ASSIGNEE = compiled_validator(
+    _models,
+    "NotifyAssigneeInput",
     {
         "type": "object",
         "properties": {
@@ -54,8 +55,9 @@ INPUT_NOTIFY_ASSIGNEE = model_validator(
     "input",
 )
 
-BODY_TICKET_HUB = model_validator(
-    _models.TicketHubBody,
+BODY_TICKET_HUB = compiled_validator(
+    _models,
+    "TicketHubBody",
     {
         "type": "object",
         "properties": {
@@ -75,8 +77,9 @@ BODY_TICKET_HUB = model_validator(
     "request body",
 )
 
-ITEM_TICKETS = model_validator(
-    _models.NotifyAssigneeInput,
+ITEM_TICKETS = compiled_validator(
+    _models,
+    "NotifyAssigneeInput",
     {
         "type": "object",
         "properties": {
