@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     counts = {k: v for k, v in parts.items() if k in ("routes", "subscriptions", "crons")}
     notes = [
-        f"- {rounds} rounds, after one untimed run of each that writes the bytecode caches; per round: ours {', '.join(f'{t:.2f}' for t in times['ours'])} s, baseline "
+        f"- {rounds} rounds, after one untimed run of each that writes the bytecode caches; per round: "
+        f"ours {', '.join(f'{t:.2f}' for t in times['ours'])} s, baseline "
         f"{', '.join(f'{t:.2f}' for t in times['baseline'])} s",
         f"- the built app: {counts['routes']} routes, {counts['subscriptions']} subscriptions, "
         f"{counts['crons']} cron jobs; `motia build` took {build_seconds:.1f} s (cold, not part of start-up)",
