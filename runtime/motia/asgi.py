@@ -37,7 +37,8 @@ given): a str body is sent raw as text/plain, bytes as application/octet-stream 
 content type), None as an empty body, anything else as JSON. Anything else returned is a bug in the
 handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
 the stack in the log, never in the response. Condition, middleware and handler together get
-`settings["http_timeout"]` seconds (default 30); past that they are cancelled and the answer is 504
+`settings["http_timeout"]` seconds (default 30, kept by one `motia.watchdog.Watchdog` per app); past
+that they are cancelled and the answer is 504
 `{"error": "Handler timed out", "traceId", "timeoutSeconds"}` (a sync handler's thread cannot be stopped:
 it finishes in the background, its answer discarded).
 
@@ -78,6 +79,7 @@ from motia.runtime import Runtime, StepRunner, resolve
 from motia.spec import Function, RouteSpec, call_args
 from motia.types import ApiRequest, TriggerInfo
 from motia.validation import InvalidData
+from motia.watchdog import HandlerTimeout, Watchdog, parse_timeout
 from motia.wire import (
     DEFAULT_BODY_LIMIT,
     HttpError,
@@ -129,26 +131,6 @@ def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
 Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
 
 
-DEFAULT_HTTP_TIMEOUT = 30.0
-
-
-class HandlerTimeout(Exception):
-    """An HTTP handler (with its condition and middleware) ran past `http_timeout`: it is cancelled and
-    the client gets 504, so a stuck handler never leaves a request hanging."""
-
-    def __init__(self, step: str, seconds: float) -> None:
-        super().__init__(f"step {step!r} took longer than {seconds:g} s and was cancelled")
-        self.seconds = seconds
-
-
-def parse_timeout(value: object) -> float:
-    if value is None:
-        return DEFAULT_HTTP_TIMEOUT
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"http_timeout must be a positive number of seconds, not {value!r}")
-    return float(value)
-
-
 class RouteEndpoint:
     """One http trigger of a step: reads the request, runs condition, middleware, body check, handler."""
 
@@ -158,13 +140,13 @@ class RouteEndpoint:
         "json_only",
         "middleware",
         "runner",
-        "timeout",
         "trigger",
         "validate",
+        "watchdog",
     )
 
-    def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, timeout: float) -> None:
-        self.runner, self.body_limit, self.timeout = runner, body_limit, timeout
+    def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, watchdog: Watchdog) -> None:
+        self.runner, self.body_limit, self.watchdog = runner, body_limit, watchdog
         self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
         self.validate = route.body
         self.json_only = route.body is not None
@@ -191,20 +173,22 @@ class RouteEndpoint:
         )
         ctx = self.runner.context(trace, self.trigger)
         token = current_enqueuer.set(ctx._enqueuer)
-        deadline = asyncio.timeout(self.timeout)
+        watchdog = self.watchdog
+        task = watchdog.enter()
         try:
-            async with deadline:
-                if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
-                    return error_response(422, "Request condition not met", skipped=True)
-                if self.middleware:
-                    result = await self._through(0, api_request, ctx)
-                else:
-                    result = await self._handle(api_request, ctx)
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # the handler's own timeout: an error like any other
-            raise HandlerTimeout(self.runner.step.name, self.timeout) from None
+            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
+                return error_response(422, "Request condition not met", skipped=True)
+            if self.middleware:
+                result = await self._through(0, api_request, ctx)
+            else:
+                result = await self._handle(api_request, ctx)
+        except asyncio.CancelledError:
+            if task not in watchdog.expired:
+                raise  # the server is stopping or the client went away
+            task.uncancel()
+            raise HandlerTimeout(self.runner.step.name, watchdog.seconds) from None
         finally:
+            watchdog.leave(task)
             current_enqueuer.reset(token)
         return render(result)
 
@@ -351,7 +335,7 @@ class HttpApp(Router):
         self.runtime = runtime
         settings = runtime.spec.settings
         self.body_limit = parse_size(settings.get("body_limit"))
-        self.timeout = parse_timeout(settings.get("http_timeout"))
+        watchdog = Watchdog(parse_timeout(settings.get("http_timeout")))
         cors = cors_middleware(settings.get("cors_origins"))
         table = self.table = RouteTable()
         table.add(HEALTH_PATH, "GET", self._health)
@@ -361,7 +345,7 @@ class HttpApp(Router):
         elif emit_setting not in (None, False):
             raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
         for route in runtime.spec.routes:
-            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, self.timeout)
+            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)
         super().__init__(
             routes=[table],

@@ -821,6 +821,9 @@ def test_a_handler_past_the_http_timeout_is_504_and_the_app_keeps_serving() -> N
             }
             assert (await client.get("/upstream")).status_code == 500  # its own TimeoutError is an error
             assert (await client.get("/fine")).status_code == 200
+            # The watchdog re-arms: a later request, and two at once, are timed out too.
+            both = await asyncio.gather(client.get("/stuck"), client.get("/stuck"), client.get("/fine"))
+            assert [r.status_code for r in both] == [504, 504, 200]
 
     run(scenario)
 
