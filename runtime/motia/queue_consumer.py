@@ -131,14 +131,19 @@ class Consumer:
             self.wake.set()
 
     # -- the claim loop
-    def start(self) -> None:
+    def start(self, *, idle: bool = False) -> None:
+        """Start the claim loop. `idle`: the backend held no message at all, so the loop waits to be woken
+        (or for its idle poll) instead of asking the backend at once: an app with a thousand
+        subscriptions would otherwise send two thousand queries while it starts serving."""
         self.stopping = False
         self.loop = asyncio.get_running_loop()
-        self.loop_task = asyncio.create_task(self.run(), name=f"motia queue {self.topic} → {self.name}")
+        self.loop_task = asyncio.create_task(self.run(idle), name=f"motia queue {self.topic} → {self.name}")
 
-    async def run(self) -> None:
+    async def run(self, idle: bool = False) -> None:
         """The claim loop, restarted after a pause when the backend fails (a locked or unreachable store
         should delay delivery, not end it)."""
+        if idle:
+            await self.sleep(self.clock.now() + IDLE_POLL_SECONDS)
         while not self.stopping:
             try:
                 await self.claim_loop()

@@ -93,8 +93,9 @@ class QueueEngine:
         if self._started:
             raise RuntimeError("the queue engine is already running")
         self._started = True
+        idle = bool(self._consumers) and await self.backend.pending() == 0
         for consumer in self._consumers:
-            consumer.start()
+            consumer.start(idle=idle)
 
     async def stop(self, *, grace: float = 5.0, release: bool = True) -> None:
         """Stop claiming and wait up to `grace` seconds for running handlers; see the class docstring."""

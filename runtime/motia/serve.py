@@ -97,8 +97,8 @@ def serve(
     spec = load_dispatch(dist_dir, root=app_root)
     app = create_app(spec, root=app_root)
     # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
-    # would otherwise walk every step module and model on each full collection.
-    gc.collect()
+    # would otherwise walk every step module and model on each full collection. (No collection first:
+    # the little garbage the imports left is not worth a full pass before the first request.)
     gc.freeze()
     log.info(
         "serving %s on http://%s:%d: %d routes, %d subscriptions, %d cron jobs, %d streams",

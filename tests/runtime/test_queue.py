@@ -626,3 +626,33 @@ def test_idle_subscription_finds_messages_another_process_added(
             assert recorder.payloads == [{"n": 1}]
 
     run(make_backend, scenario)
+
+
+def test_an_engine_starting_on_an_empty_backend_asks_nothing_until_told() -> None:
+    """Starting a thousand subscriptions on an empty store must not cost two thousand queries; the first
+    event still goes through at once."""
+
+    class Counting(MemoryBackend):
+        claims = 0
+
+        async def claim(self, *args: Any, **kwargs: Any) -> Any:
+            Counting.claims += 1
+            return await super().claim(*args, **kwargs)
+
+    async def scenario() -> None:
+        clock = ManualClock(T0)
+        recorders = [Recorder(clock) for _ in range(50)]
+        backend = Counting()
+        registry = {f"t{i}": [Subscriber("s", recorder)] for i, recorder in enumerate(recorders)}
+        async with engine(backend, clock, registry) as queue:
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert Counting.claims == 0
+            await queue.enqueue("t7", {"n": 1})
+            async with asyncio.timeout(5):
+                while not recorders[7].payloads:
+                    await asyncio.sleep(0)
+            assert recorders[7].payloads == [{"n": 1}]
+            assert Counting.claims <= 3  # only t7's subscription looked
+
+    asyncio.run(scenario())
