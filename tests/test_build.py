@@ -11,7 +11,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -48,23 +47,6 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
-
-
-@pytest.fixture
-def isolated_imports(tmp_path: Path) -> Iterator[None]:
-    """The app's modules (under tmp_path) and the sys.path entries an imported app adds are taken out
-    again: two apps both have a `steps` package."""
-    modules, path = set(sys.modules), list(sys.path)
-    yield
-    app_modules = [name for name in set(sys.modules) - modules if _under(sys.modules[name], tmp_path)]
-    for name in app_modules:
-        del sys.modules[name]
-    sys.path[:] = path
-
-
-def _under(module: ModuleType, folder: Path) -> bool:
-    places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", []))]
-    return any(str(place).startswith(str(folder)) for place in places)
 
 
 def _refuse(*args: object, **kwargs: object) -> Any:

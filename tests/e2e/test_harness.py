@@ -11,7 +11,7 @@ from motia.testing import TestApp
 
 from tests.e2e.server import build, copy_example
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_imports")]
 
 
 def test_placing_an_order_reserves_stock_in_process(tmp_path: Path) -> None:
