@@ -57,7 +57,7 @@ class StreamStore(Protocol[TItem]):
 class FlowContext(Generic[TEnqueue, TStreams]):
     """What a handler gets as `context` / `ctx`: emit, state, streams, logger, trace id, trigger."""
 
-    __slots__ = ("_enqueuer", "input", "logger", "state", "streams", "trace_id", "trigger")
+    __slots__ = ("_enqueuer", "_logger", "_traced", "input", "state", "streams", "trace_id", "trigger")
 
     def __init__(
         self,
@@ -72,10 +72,20 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         self.trace_id = trace_id
         self.state = state
         self.streams = streams
-        self.logger = logger
+        self._logger = logger
+        self._traced = False
         self.trigger = trigger
         self.input: Any = None  # what the trigger delivered; the runtime sets it for `match`
         self._enqueuer = enqueuer
+
+    @property
+    def logger(self) -> Logger:
+        """The step's logger, with this call's trace id on every line (bound when first used: most
+        handlers never log, and every request builds a context)."""
+        if not self._traced:
+            self._logger = self._logger.bind(trace_id=self.trace_id)
+            self._traced = True
+        return self._logger
 
     async def enqueue(self, message: TEnqueue) -> None:
         """Send `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to the topic's subscribers."""

@@ -100,7 +100,7 @@ class StepRunner:
             enqueuer=self.enqueuer(trace_id),
             state=runtime.state,
             streams=runtime.streams,
-            logger=self.logger.bind(trace_id=trace_id),
+            logger=self.logger,
             trigger=trigger,
         )
 

@@ -33,19 +33,22 @@ def parse_timeout(value: object) -> float:
 class Watchdog:
     """Cancels the tasks that stay between `enter` and `leave` longer than `seconds`."""
 
-    __slots__ = ("_running", "_timer", "expired", "seconds")
+    __slots__ = ("_loop", "_running", "_timer", "expired", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self._loop: asyncio.AbstractEventLoop | None = None  # the server's, once the first request came
         self._running: dict[asyncio.Task[object], float] = {}
         self._timer: asyncio.TimerHandle | None = None
         self.expired: set[asyncio.Task[object]] = set()  # cancelled by this watchdog, not yet left
 
     def enter(self) -> asyncio.Task[object]:
-        task = asyncio.current_task()
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            loop = self._loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
         if task is None:
             raise RuntimeError("an HTTP handler runs in a task")
-        loop = asyncio.get_running_loop()
         deadline = loop.time() + self.seconds
         self._running[task] = deadline
         if self._timer is None:
