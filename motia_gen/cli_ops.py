@@ -14,13 +14,15 @@ import urllib.error
 import urllib.request
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from motia.backend import DeadLetter
-from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
 
 from motia_gen.cli_start import AppPath
+
+if TYPE_CHECKING:  # the runtime is imported only by the commands that use it
+    from motia.backend import DeadLetter
+    from motia.backends.sqlite import SqliteBackend
 
 dlq_app = typer.Typer(
     help="Inspect and replay dead letters (messages that ran out of retries or failed validation).",
@@ -111,6 +113,8 @@ async def _replay(backend: SqliteBackend, ids: list[str], replay_all: bool) -> l
 
 
 async def _with_backend(root: Path, action: Any) -> Any:
+    from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend  # noqa: PLC0415
+
     database = root / DEFAULT_PATH
     if not database.is_file():
         typer.echo(f"error: {database} does not exist; the app has not run here yet", err=True)

@@ -161,3 +161,10 @@ def test_start_loads_no_compiler_module() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_compiler_cli_loads_no_runtime_module() -> None:
+    """`motia validate` and friends start without the runtime package (and its HTTP stack)."""
+    probe = "import sys, motia_gen.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'motia'))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
