@@ -49,6 +49,9 @@ off. A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) i
 middleware, before any route: 200 when the origin is allowed, 400 when it is not. Any other `OPTIONS`
 request is routed like every other method.
 
+WebSocket connections at `/` speak Motia's stream protocol (`motia.stream_socket`); at any other path they
+are refused.
+
 `POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
 is on unless `settings["emit_endpoint"]` is False, or the environment has `MOTIA_ENV=production` and the
 setting is not True. An app route with the same method and path takes precedence over these system routes.
@@ -77,6 +80,7 @@ from motia.logging import extra
 from motia.queue_engine import new_trace_id
 from motia.runtime import Runtime, StepRunner, resolve
 from motia.spec import Function, RouteSpec, call_args
+from motia.stream_socket import StreamHub, StreamSocketRoute
 from motia.types import ApiRequest, TriggerInfo
 from motia.validation import InvalidData
 from motia.watchdog import HandlerTimeout, Watchdog, parse_timeout
@@ -327,9 +331,10 @@ def _normal_path(path: str) -> str:
 
 
 class HttpApp(Router):
-    """The ASGI app of a `Runtime`: a Starlette `Router` holding one `RouteTable`, behind the CORS
-    middleware. With `lifespan=True` (the default) the server's lifespan events start and stop the
-    runtime; the test harness starts it itself."""
+    """The ASGI app of a `Runtime`: a Starlette `Router` holding one `RouteTable` and, for WebSocket
+    connections at `/`, the stream socket route (`motia.stream_socket`), behind the CORS middleware.
+    With `lifespan=True` (the default) the server's lifespan events start and stop the runtime; the test
+    harness starts it itself."""
 
     def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
         self.runtime = runtime
@@ -347,8 +352,9 @@ class HttpApp(Router):
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)
+        self.streams = StreamHub(runtime)
         super().__init__(
-            routes=[table],
+            routes=[table, StreamSocketRoute(self.streams)],  # the table takes every HTTP request first
             redirect_slashes=False,
             lifespan=self._run if lifespan else None,
             middleware=[cors] if cors is not None else None,
