@@ -19,8 +19,8 @@ made: a join's `sync` first (its place is taken when the subscription starts, be
 so no change is lost between the read and the subscription), then each change as it happened. A socket
 that falls more than `MAX_BACKLOG` messages behind is closed with 1013 rather than buffering without end.
 
-Authentication: when the app has an `authenticate` hook (`AppSpec.authenticate`, what
-`Motia.set_authenticate` sets), it runs before the handshake is answered with a `StreamAuthInput`
+Authentication: when the app spec has an `authenticate` hook (`AppSpec.authenticate`: the function
+`Motia.set_authenticate` takes), it runs before the handshake is answered with a `StreamAuthInput`
 (`headers`, `path`, `query_params`, `addr`, and `url` for classic hooks) and, when it takes two
 parameters, a context. It returns `True`, an auth context (any other value: a dict, say) or an object
 with `authorized` and `context` (Motia 1.x's `StreamAuthResult`); `False` or `None`, an unauthorized
