@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from motia_gen.build import UnsafeOutput, build, check_target, stale, write
 from motia_gen.pipeline import Overrides
 from motia_gen.render import Summary, render_report
 from motia_gen.version import __version__
@@ -31,6 +30,9 @@ def build_command(
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse results in .motia/.")] = True,
 ) -> None:
     """Check the app and write dispatch.py, _models.py, openapi.json, flows.mmd, types/ and manifest.json."""
+    # The generators are imported here, not with the CLI: `motia validate` has no use for them.
+    from motia_gen.build import UnsafeOutput, build, check_target, stale, write  # noqa: PLC0415
+
     root = path.resolve()
     target = out if out.is_absolute() else root / out
     try:
