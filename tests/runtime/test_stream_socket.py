@@ -14,11 +14,18 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from motia import stream_socket
 from motia.asgi import HttpApp
 from motia.backends.memory import MemoryBackend
 from motia.runtime import Runtime
 from motia.spec import AppSpec, StreamSpec
-from motia.stream_socket import AUTH_FAILED, StreamAuthInput, StreamSubscription, parse_message
+from motia.stream_socket import (
+    AUTH_FAILED,
+    StreamAuthInput,
+    StreamSubscription,
+    auth_outcome,
+    parse_message,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -379,3 +386,70 @@ def test_parse_message() -> None:
     assert (kind, sub) == ("leave", StreamSubscription("s", "g", "i", "x"))
     assert sub["streamName"] == "s"
     assert sub.get("missing", 1) == 1
+
+
+@dataclass
+class AuthResult:
+    authorized: bool
+    context: Any = None
+
+
+def test_auth_outcome_reads_every_shape_authenticate_may_return() -> None:
+    assert auth_outcome(True) == (True, None)
+    assert auth_outcome({"user": "ana"}) == (True, {"user": "ana"})
+    assert auth_outcome({"authorized": False}) == (True, {"authorized": False})  # a dict is a context
+    assert auth_outcome(AuthResult(True, {"user": "ana"})) == (True, {"user": "ana"})
+    assert auth_outcome(AuthResult(False, {"user": "ana"})) == (False, {"user": "ana"})
+    assert auth_outcome(False) == (False, None)
+    assert auth_outcome(None) == (False, None)
+
+
+def test_a_two_parameter_authenticate_gets_a_context_and_its_result_reaches_the_hooks() -> None:
+    seen: list[Any] = []
+
+    async def authenticate(request: StreamAuthInput, ctx: Any) -> AuthResult:
+        seen.append((request["path"], request.query_params, request.url, await ctx.state.get("x", "y")))
+        return AuthResult(authorized=True, context={"user": request.query_params["user"]})
+
+    def on_leave(sub: StreamSubscription, ctx: Any, auth: Any) -> None:
+        seen.append(auth)
+
+    spec = AppSpec(
+        streams=(StreamSpec("messages", "streams/messages_stream.py", on_leave=on_leave),),
+        authenticate=authenticate,
+    )
+
+    @scenario(spec)
+    async def _(server: Server) -> None:
+        async with connect(f"{server.url}/?user=ana&tag=a&tag=b") as ws:
+            await join(ws, "messages", "g")
+            assert (await receive(ws))["event"]["type"] == "sync"
+            await join(ws, "messages", "g", kind="leave")
+            await join(ws, "messages", "h")
+            assert (await receive(ws))["groupId"] == "h"  # so the leave of g is done
+            assert seen == [
+                ("/", {"user": "ana", "tag": ["a", "b"]}, "/?user=ana&tag=a&tag=b", None),
+                {"user": "ana"},
+            ]
+
+
+def test_a_socket_too_far_behind_is_closed_instead_of_buffering_without_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stream_socket, "MAX_BACKLOG", 3)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def main() -> None:
+        hub = stream_socket.StreamHub(Runtime(app(streams=(MESSAGES,)), MemoryBackend()))
+        client = stream_socket.StreamClient(hub, None)
+        for index in range(5):
+            client.push(f"m{index}")
+        assert client.overflowed
+        await asyncio.wait_for(stream_socket._write(client, send), WAIT)
+
+    run(main)
+    assert sent[-1] == {"type": "websocket.close", "code": 1013, "reason": "too far behind"}
+    assert len(sent) == 1  # nothing of the backlog: the client has to join again anyway
