@@ -340,8 +340,10 @@ async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any
         try:
             value = spec.validator(value)
         except Exception as error:
-            # Retrying cannot make a payload valid: straight to the dead letters.
-            await _dead(consumer, message, f"invalid input: {error}")
+            # Retrying cannot make a payload valid: straight to the dead letters. (A schema validator's
+            # error, with its list of issues, already says it is about the input.)
+            problem = str(error) if hasattr(error, "issues") else f"invalid input: {error}"
+            await _dead(consumer, message, problem)
             return
     consumer.handler_started(worker)
     try:

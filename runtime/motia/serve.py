@@ -100,12 +100,21 @@ def serve(
     # would otherwise walk every step module and model on each full collection. (No collection first:
     # the little garbage the imports left is not worth a full pass before the first request.)
     gc.freeze()
-    log.info(
-        "serving %s on http://%s:%d: %d routes, %d subscriptions, %d cron jobs, %d streams",
-        app_root.name or app_root, host, port, len(spec.routes), len(spec.subscriptions),
-        len(spec.crons), len(spec.streams),
-    )  # fmt: skip
+    counts = ", ".join(
+        _count(len(items), noun)
+        for items, noun in (
+            (spec.routes, "route"),
+            (spec.subscriptions, "subscription"),
+            (spec.crons, "cron job"),
+            (spec.streams, "stream"),
+        )
+    )
+    log.info("serving %s on http://%s:%d: %s", app_root.name or app_root, host, port, counts)
     uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on", access_log=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -182,7 +182,7 @@ def test_invalid_input_goes_to_the_dead_letters_without_running_the_handler() ->
         assert len(dead) == 1
         assert dead[0].payload == {"id": 7}
         assert dead[0].attempts == 1
-        assert dead[0].reason.startswith("invalid input: invalid input: /id: 7 is not of type 'string'")
+        assert dead[0].reason.startswith("invalid input: /id: 7 is not of type 'string'")
 
     run(scenario)
 
