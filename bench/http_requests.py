@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append("- over loopback: not measured (`wrk` is not installed: `apt-get install wrk`)")
         else:
             loop_rows, loop_ok = verdicts(
-                over_loopback(dist, workdir, max(rounds // 2, 1), seconds), "loopback"
+                over_loopback(dist, workdir, rounds, seconds), "loopback"
             )
             rows += loop_rows
             ok = ok and loop_ok
