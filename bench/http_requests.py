@@ -420,9 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_network or shutil.which("wrk") is None:
             notes.append("- over loopback: not measured (`wrk` is not installed: `apt-get install wrk`)")
         else:
-            loop_rows, loop_ok = verdicts(
-                over_loopback(dist, workdir, rounds, seconds), "loopback"
-            )
+            loop_rows, loop_ok = verdicts(over_loopback(dist, workdir, rounds, seconds), "loopback")
             rows += loop_rows
             ok = ok and loop_ok
             notes.append(
