@@ -3,10 +3,11 @@
 Two ways to build one, both giving a `Validator` (`value -> value`, raising `InvalidData`):
 
 * `model_validator(Model)`: from a pydantic model or TypedDict the compiler generated from the JSON Schema
-  (strict scalar types, so `"3"` is not an integer). pydantic-core runs it: this is the compiled path the
-  generated dispatch module uses, tens of times faster than interpreting the schema.
-* `schema_validator(schema)`: interprets a JSON Schema with `jsonschema`, for steps registered in code
-  (`Motia.add_step`) where nothing was compiled.
+  (strict scalar types, so `"3"` is not an integer). pydantic-core runs it, tens of times faster than
+  interpreting the schema. The generated dispatch module names its models with
+  `compiled_validator(models_module, "Name", ...)`, which looks the model up on first use.
+* `schema_validator(schema)`: interprets a JSON Schema with `jsonschema`, for the schemas a model cannot
+  express exactly and for steps registered in code (`Motia.add_step`), where nothing was compiled.
 
 Either way the handler receives the JSON value it was sent, not a converted model: what the compiler
 typed the handler with is the JSON shape.
