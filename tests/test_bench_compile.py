@@ -24,11 +24,14 @@ def _bench() -> ModuleType:
 
 
 @pytest.mark.slow
-def test_generated_app_validates_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "typecheck"])
+def test_generated_app_is_clean(command: str, tmp_path: Path) -> None:
+    """The benchmark times `motia validate` and `motia typecheck` on these apps: both must find nothing
+    (a typed app declares its topic constants `Final`)."""
     app = tmp_path / "app"
     _bench().generate_app(app, 12, seed=0)
     result = subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", "validate", str(app)],
+        [sys.executable, "-m", "motia_gen.cli", command, str(app)],
         capture_output=True,
         text=True,
         check=False,
@@ -59,18 +62,3 @@ def test_graph_app_exercises_every_graph_rule() -> None:
     assert len(dangling) == 4  # one in ten steps emits a near miss
     assert all(d.help and "did you mean" in d.help for d in dangling)
     assert bench.graph_time(40, 1) > 0
-
-
-@pytest.mark.slow
-def test_generated_app_passes_typecheck(tmp_path: Path) -> None:
-    """The benchmark times `motia typecheck` on these apps, so they must be well typed."""
-    app = tmp_path / "app"
-    _bench().generate_app(app, 12, seed=0)
-    result = subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", "typecheck", str(app)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no problems found" in result.stdout, result.stdout
