@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from motia_gen import model
 from motia_gen.check.base import CheckInput, path_params, queue_triggers
 from motia_gen.check.suggest import TopicIndex
@@ -137,6 +135,8 @@ def _payload_problems(data: ir.DictExpr, schema: dict[str, Any]) -> Iterator[tup
         if not ok:
             continue
         property_schema = {**properties[name], "$defs": schema.get("$defs", {})}
+        from jsonschema import Draft202012Validator  # noqa: PLC0415 (slow to import; rarely needed)
+
         error = next(iter(Draft202012Validator(property_schema).iter_errors(value)), None)
         if error is not None:
             yield entry.value, f"'{name}': {error.message}"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache, lru_cache
-
-from jsonschema import validators
-from jsonschema.exceptions import best_match
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING
 
 from motia_gen import model
 from motia_gen.check.base import CheckInput
 from motia_gen.diagnostics import Diagnostic, diag
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 
 def _schemas(app: model.App) -> Iterator[tuple[str, model.Schema]]:
@@ -43,6 +43,9 @@ def schema_problem(schema: object) -> str | None:
 @lru_cache(maxsize=4096)
 def _problem(text: str) -> str | None:
     schema = json.loads(text)
+    from jsonschema import validators  # noqa: PLC0415 (slow to import; only when a schema is checked)
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
+
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
     error = best_match(_meta_validator(cls).iter_errors(schema))
     if error is None:
@@ -53,6 +56,8 @@ def _problem(text: str) -> str | None:
 
 @cache
 def _meta_validator(cls: type[Validator]) -> Validator:
+    from jsonschema import validators  # noqa: PLC0415
+
     """What `check_schema` builds on every call, built once per draft."""
     return validators.validator_for(cls.META_SCHEMA)(cls.META_SCHEMA)
 
