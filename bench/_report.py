@@ -1,13 +1,29 @@
-"""What every benchmark writes the same way: the machine line and its section of `docs/benchmarks.md`."""
+"""What every benchmark does the same way: the machine line, the results table, its section of
+`docs/benchmarks.md`, the project's tools and a free loopback port."""
 
 from __future__ import annotations
 
 import datetime
 import os
 import platform
+import socket
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs" / "benchmarks.md"
+VENV_BIN = REPO / ".venv" / "bin"
+
+
+def tool(name: str) -> str:
+    """A command from the project's virtualenv when it has one (`motia`, `python`, `uvicorn`)."""
+    found = VENV_BIN / name
+    return str(found) if found.exists() else name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def machine() -> str:

@@ -11,10 +11,8 @@ so the verdicts do not depend on how fast the machine is. Exits 1 when a target 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -31,6 +29,7 @@ from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark modules, when loaded by path
 
+from _report import DOCS, REPO, VENV_BIN, measured_line, table, write_section
 from types_cost import TypeCosts, measure_types
 
 from motia_gen import model
@@ -38,11 +37,6 @@ from motia_gen.check import graph
 from motia_gen.check.base import CheckInput
 from motia_gen.diagnostics import Span
 from motia_gen.settings import Settings
-
-REPO = Path(__file__).resolve().parents[1]
-VENV_BIN = REPO / ".venv" / "bin"
-DOCS = REPO / "docs" / "benchmarks.md"
-START, END = "<!-- compile:start -->", "<!-- compile:end -->"
 
 Form = Literal["classic", "dict", "builder"]
 Trigger = Literal["http", "cron", "queue"]
@@ -777,41 +771,12 @@ def raw_lines(r: Results) -> list[str]:
     ]
 
 
-def table(r: Results) -> str:
-    lines = ["| Measure | Value | Target | Result |", "|---|---:|---|---|"]
-    lines += [f"| {row.measure} | {row.value} | {row.target} | {row.verdict} |" for row in rows(r)]
-    return "\n".join(lines)
-
-
-def machine() -> str:
-    return (
-        f"{platform.platform()}, {platform.machine() or 'unknown machine'}, {os.cpu_count()} CPUs, "
-        f"{platform.python_implementation()} {platform.python_version()}"
-    )
-
-
 def section(r: Results, command: str) -> str:
-    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
-        [
-            START,
-            f"Measured {today} on {machine()}, with `{command}`.",
-            "",
-            table(r),
-            "",
-            *raw_lines(r),
-            END,
-        ]
-    )
+    rows_ = [(row.measure, row.value, row.target, row.verdict) for row in rows(r)]
+    return "\n".join([measured_line(command), "", *table(rows_), "", *raw_lines(r)])
 
 
-_INTRO = """# Benchmarks
-
-Every target here is a ratio against a reference measured in the same run on the same machine (the same
-app at another size, the same compiler with a warm cache, or Motia's own way of reading configs), so a
-verdict does not depend on how fast the machine is. Absolute times are shown for context only.
-
-## Compile (`motia validate`)
+_INTRO = """## Compile (`motia validate`)
 
 `bench/compile.py` generates deterministic synthetic apps of 100 and 1,000 steps (classic dict configs,
 Motia 1.x dict configs and `step(StepConfig(...), handler)` builders in roughly equal parts, importing
@@ -824,14 +789,7 @@ it and prints its config.
 
 
 def write_docs(r: Results, command: str) -> None:
-    block = section(r, command)
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else _INTRO + START + "\n" + END + "\n"
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + "\n\n" + START + "\n" + END + "\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(head + block + tail, encoding="utf-8")
+    write_section("compile", section(r, command), _INTRO)
 
 
 def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
@@ -916,8 +874,7 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join([".venv/bin/python", "bench/compile.py", *(sys.argv[1:] if argv is None else argv)])
     with _workdir(options.workdir) as workdir:
         results = measure(workdir, options.quick, options.seed, options.sample)
-    print(table(results))
-    print("\n".join(raw_lines(results)))
+    print(section(results, command))
     if options.write_docs:
         write_docs(results, command)
         print(f"wrote {DOCS.relative_to(REPO)}")

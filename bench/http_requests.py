@@ -41,12 +41,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import measured_line, table, write_section
+from _report import free_port, measured_line, table, tool, write_section
 from motia.backends.memory import MemoryBackend
 from motia.serve import create_app, load_dispatch
 
-REPO = Path(__file__).resolve().parents[1]
-VENV_BIN = REPO / ".venv" / "bin"
 TARGET_STARLETTE = 0.85
 TARGET_VALIDATED = 0.7
 
@@ -179,16 +177,11 @@ def build_app(workdir: Path) -> Path:
         (app / relative).parent.mkdir(parents=True, exist_ok=True)
         (app / relative).write_text(text, encoding="utf-8")
     (app / "pyproject.toml").write_text('[project]\nname = "bench"\nversion = "0"\n', encoding="utf-8")
-    result = subprocess.run([_tool("motia"), "build", str(app)], capture_output=True, text=True, check=False)
+    result = subprocess.run([tool("motia"), "build", str(app)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"motia build failed:\n{result.stdout}\n{result.stderr}")
     (workdir / "reference_apps.py").write_text(REFERENCE_APPS, encoding="utf-8")
     return app / "dist"
-
-
-def _tool(name: str) -> str:
-    found = VENV_BIN / name
-    return str(found) if found.exists() else name
 
 
 # -- in process --------------------------------------------------------------------------------------------
@@ -287,12 +280,6 @@ async def in_process(dist: Path, workdir: Path, rounds: int, n: int) -> dict[str
 WRK_POST = 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{body}]]\n'
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -310,9 +297,9 @@ def _server(app: str, dist: Path, workdir: Path, port: int) -> subprocess.Popen[
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     common = ["--host", "127.0.0.1", "--port", str(port)]
     if app == "ours":
-        command = [_tool("motia"), "start", str(dist.parent), "--build", str(dist), *common]
+        command = [tool("motia"), "start", str(dist.parent), "--build", str(dist), *common]
     else:
-        command = [_tool("uvicorn"), f"reference_apps:{app}_app", *common, "--no-access-log"]
+        command = [tool("uvicorn"), f"reference_apps:{app}_app", *common, "--no-access-log"]
         command += ["--log-level", "warning", "--loop", "uvloop", "--http", "httptools"]
     env = {**os.environ, "LOG_LEVEL": "warning"}
     return subprocess.Popen([*pin, *command], cwd=workdir, env=env, stdout=subprocess.DEVNULL)
@@ -339,7 +326,7 @@ def over_loopback(dist: Path, workdir: Path, rounds: int, seconds: int) -> dict[
     for round_index in range(rounds):
         apps = ["starlette", "fastapi", "ours"]
         for app in apps if round_index % 2 == 0 else reversed(apps):
-            port = _free_port()
+            port = free_port()
             server = _server(app, dist, workdir, port)
             try:
                 _wait_listening(port, server)

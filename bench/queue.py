@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
 import gc
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -31,14 +29,14 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, when run by path
+
+from _report import measured_line, table, write_section
 from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
 from motia.queue_engine import MessageInfo, QueueEngine, Subscriber
 
-REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "docs" / "benchmarks.md"
-START, END = "<!-- queue:start -->", "<!-- queue:end -->"
 MEMORY_RATIO_TARGET = 0.4
 SQLITE_RATE_TARGET = 5_000.0
 
@@ -149,16 +147,11 @@ def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command:
             _verdict(sqlite_ok),
         ),
     ]
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs"
-    machine += f", CPython {platform.python_version()}"
     load = os.getloadavg()[0]
     lines = [
-        f"Measured {now} on {machine}, with `{command}`.",
+        measured_line(command),
         "",
-        "| Measure | Value | Target | Result |",
-        "|---|---:|---|---|",
-        *(f"| {name} | {value} | {target} | {verdict} |" for name, value, target, verdict in rows),
+        *table(rows),
         "",
         f"- {n_memory:,} events per reference and in-memory run, {n_sqlite:,} per SQLite run; medians of"
         f" {len(rates['reference'])} rounds; in each round the reference and the in-memory engine run twice,"
@@ -183,17 +176,6 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + SECTION_INTRO + "\n" + block + "\n"
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer events and rounds (a smoke run)")
@@ -205,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     section, ok = report(rates, n_memory, n_sqlite, command)
     print(section)
     if args.write_docs:
-        write_docs(section)
+        write_section("queue", section, SECTION_INTRO)
     return 0 if ok else 1
 
 

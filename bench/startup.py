@@ -33,9 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from _report import measured_line, table, write_section
+from _report import free_port, measured_line, table, tool, write_section
 from compile import generate_app
-from http_requests import _free_port, _tool
 
 STEPS = 1_000
 
@@ -129,21 +128,21 @@ def _time_to_first_request(command: list[str], port: int) -> float:
 
 
 def ours(app: Path) -> float:
-    port = _free_port()
+    port = free_port()
     shutil.rmtree(app / ".motia", ignore_errors=True)  # a fresh SQLite file each time
-    command = [_tool("motia"), "start", str(app), "--host", "127.0.0.1", "--port", str(port)]
+    command = [tool("motia"), "start", str(app), "--host", "127.0.0.1", "--port", str(port)]
     return _time_to_first_request(command, port)
 
 
 def baseline(app: Path) -> float:
-    port = _free_port()
-    python = _tool("python")
+    port = free_port()
+    python = tool("python")
     return _time_to_first_request([python, "-c", BASELINE, str(app), str(port)], port)
 
 
 def breakdown(app: Path) -> dict[str, float]:
     result = subprocess.run(
-        [_tool("python"), "-c", BREAKDOWN, str(app / "dist")], capture_output=True, text=True, check=False
+        [tool("python"), "-c", BREAKDOWN, str(app / "dist")], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         raise SystemExit(f"the breakdown run failed:\n{result.stderr}")
@@ -177,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         generate_app(app, STEPS, seed=1)
         started = time.perf_counter()
         built = subprocess.run(
-            [_tool("motia"), "build", str(app)], capture_output=True, text=True, check=False
+            [tool("motia"), "build", str(app)], capture_output=True, text=True, check=False
         )
         build_seconds = time.perf_counter() - started
         if built.returncode != 0:
