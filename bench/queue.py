@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rounds, n_memory, n_sqlite = (2, 5_000, 2_000) if args.quick else (7, 50_000, 20_000)
     rates = measure(rounds, n_memory, n_sqlite)
-    command = ".venv/bin/python bench/queue.py" + (" --quick" if args.quick else "") + " --write-docs"
+    flags = [flag for flag, on in (("--quick", args.quick), ("--write-docs", args.write_docs)) if on]
+    command = " ".join([".venv/bin/python bench/queue.py", *flags])
     section, ok = report(rates, n_memory, n_sqlite, command)
     print(section)
     if args.write_docs:
