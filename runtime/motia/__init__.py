@@ -12,6 +12,7 @@ from motia.step import StepBuilder, StepDefinition, StepHandler, step
 from motia.stream_store import StreamEvent
 from motia.streams import Stream, StreamConfig
 from motia.testing import TestApp
+from motia.trigger_inputs import StateTriggerInput, StreamChange, StreamTriggerInput
 from motia.triggers import (
     ApiMiddleware,
     CronTrigger,
@@ -60,15 +61,18 @@ __all__ = [
     "Runtime",
     "StateStore",
     "StateTrigger",
+    "StateTriggerInput",
     "StepBuilder",
     "StepConfig",
     "StepDefinition",
     "StepHandler",
     "Stream",
+    "StreamChange",
     "StreamConfig",
     "StreamEvent",
     "StreamStore",
     "StreamTrigger",
+    "StreamTriggerInput",
     "TestApp",
     "Trigger",
     "TriggerCondition",

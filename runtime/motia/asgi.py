@@ -73,7 +73,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import Receive, Scope, Send
 
-from motia.context import current_enqueuer
+from motia.change_triggers import RESERVED_PREFIX
+from motia.context import current_context
 from motia.cors import VARY_ORIGIN, cors_middleware, vary_origin
 from motia.flow import FlowContext
 from motia.logging import extra
@@ -176,7 +177,7 @@ class RouteEndpoint:
             headers=headers,
         )
         ctx = self.runner.context(trace, self.trigger)
-        token = current_enqueuer.set(ctx._enqueuer)
+        token = current_context.set(ctx)
         watchdog = self.watchdog
         task = watchdog.enter()
         try:
@@ -193,7 +194,7 @@ class RouteEndpoint:
             raise HandlerTimeout(self.runner.step.name, watchdog.seconds) from None
         finally:
             watchdog.leave(task)
-            current_enqueuer.reset(token)
+            current_context.reset(token)
         return render(result)
 
     async def _through(self, index: int, request: Any, ctx: FlowContext[Any, Any]) -> Any:
@@ -385,5 +386,7 @@ class HttpApp(Router):
             return error_response(400, f"'topic' must be a non-empty string; {expected}")
         if group_id is not None and not isinstance(group_id, str):
             return error_response(400, f"'messageGroupId' must be a string; {expected}")
+        if topic.startswith(RESERVED_PREFIX):
+            return error_response(400, f"topics starting with {RESERVED_PREFIX!r} are the runtime's own")
         await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id)
         return json_response({"success": True, "emitted": {"topic": topic, "data": data}})

@@ -31,7 +31,7 @@ groups for the queue) can implement them without blocking the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -175,9 +175,18 @@ class Backend(Protocol):
 
     async def clear(self, namespace: str, group: str) -> None: ...
 
-    async def update(self, namespace: str, group: str, key: str, ops: Sequence[UpdateOp]) -> UpdateResult:
+    async def update(
+        self,
+        namespace: str,
+        group: str,
+        key: str,
+        ops: Sequence[UpdateOp],
+        finish: Callable[[JsonData], JsonData] | None = None,
+    ) -> UpdateResult:
         """Apply `ops` in order as one atomic step (see `motia.backends.update.apply_ops`); when an op does
-        not fit the stored value it raises `TypeError` and nothing changes."""
+        not fit the stored value it raises `TypeError` and nothing changes. `finish`, when given, gets the
+        new value before it is written and returns what is written (a stream's schema check and id stamp);
+        an exception from it also leaves the stored value as it was."""
         ...
 
     # -- the queue

@@ -33,8 +33,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from motia.backend import Backend, DeadLetter
+from motia.change_triggers import RESERVED_PREFIX, ChangeTriggers
 from motia.clock import Clock
-from motia.context import Enqueuer, current_enqueuer
+from motia.context import Enqueuer, current_context, release_default_streams, set_default_streams
 from motia.flow import FlowContext
 from motia.logging import extra
 from motia.logging import logger as root_logger
@@ -126,11 +127,11 @@ class StepRunner:
     async def call(self, kind: str, value: Any, ctx: FlowContext[Any, Any]) -> Any:
         """Call the handler for a trigger of `kind` with `motia.enqueue` bound to this call."""
         ctx.input = value
-        token = current_enqueuer.set(ctx._enqueuer)
+        token = current_context.set(ctx)
         try:
             return await self.invoke(call_args(self.step, kind, value, ctx))
         finally:
-            current_enqueuer.reset(token)
+            current_context.reset(token)
 
     async def invoke(self, args: tuple[Any, ...]) -> Any:
         """Call the handler with `args`: awaited when async, in a worker thread when sync (the context
@@ -161,10 +162,13 @@ class Runtime:
     ) -> None:
         self.spec = spec
         self.backend = backend
-        self.state = StateManager(backend)
-        self.streams = Streams(spec.streams, backend)
         self._runners: dict[int, StepRunner] = {}
-        self.queue = QueueEngine(backend, self._registry(spec), clock=clock)
+        changes = ChangeTriggers(self)
+        self.state = StateManager(backend, on_change=changes.state_changed if changes.has_state else None)
+        self.streams = Streams(spec.streams, backend)
+        if changes.streams:
+            self.streams.listeners.append(changes.stream_changed)
+        self.queue = QueueEngine(backend, {**self._registry(spec), **changes.registry()}, clock=clock)
         self._cron_enabled = cron
         self._close_backend = close_backend
         self._stop_grace = stop_grace
@@ -181,6 +185,7 @@ class Runtime:
         if self._started:
             return
         self._started = True
+        set_default_streams(self.streams)
         await self.queue.start()
         if self._cron_enabled and self.spec.crons:
             self._scheduler = self._start_cron()
@@ -192,6 +197,7 @@ class Runtime:
         if not self._started:
             return
         self._started = False
+        release_default_streams(self.streams)
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             await scheduler.stop(grace=self._stop_grace)
@@ -273,6 +279,8 @@ class Runtime:
         the stored message ids, one per subscriber (none when nobody subscribes)."""
         if not isinstance(topic, str) or not topic:
             raise TypeError("emit: the topic must be a non-empty string")
+        if topic.startswith(RESERVED_PREFIX):
+            raise ValueError(f"emit: topics starting with {RESERVED_PREFIX!r} are the runtime's own")
         return await self.queue.enqueue(topic, data, group_id=group_id, trace_id=trace_id or new_trace_id())
 
     async def wait_idle(self, timeout: float | None = None) -> None:

@@ -15,7 +15,7 @@ submodule of that name would replace it on the package once imported.)
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from motia.backend import (
@@ -31,6 +31,9 @@ from motia.backend import (
 from motia.backends.jsonvalue import require_json
 from motia.flow import StateUpdate
 
+StateListener = Callable[[str, str, JsonData, JsonData], Awaitable[None]]
+"""Told `(group, key, old value, new value)` after each change; None stands for "no value"."""
+
 _OP_KEYS = {
     "set": {"path", "value"},
     "merge": {"path", "value"},
@@ -41,12 +44,25 @@ _OP_KEYS = {
 
 
 class StateManager:
-    """State over a backend namespace (`"state"` by default; a stream's item namespace works the same)."""
+    """State over a backend namespace (`"state"` by default; a stream's item namespace works the same).
 
-    def __init__(self, backend: Backend, *, namespace: str = STATE_NAMESPACE, label: str = "state") -> None:
+    `on_change`, when given, hears of every change after it is written: a set (even to an equal value), an
+    update, a delete or clear of a value that existed. It is how state triggers fire; without one, `set`
+    and `clear` do not read the old values first.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        namespace: str = STATE_NAMESPACE,
+        label: str = "state",
+        on_change: StateListener | None = None,
+    ) -> None:
         self._backend = backend
         self._namespace = namespace
         self._label = label
+        self._on_change = on_change
 
     async def get(self, group: str, key: str) -> JsonData:
         """The value stored under `group`/`key`, or None."""
@@ -56,12 +72,21 @@ class StateManager:
         """Store `value` (a JSON value) and return it, as Motia does."""
         group, key = self._address(group, key)
         require_json(value, f"{self._label} value for {group!r}/{key!r}")
+        if self._on_change is None:
+            await self._backend.set(self._namespace, group, key, value)
+            return value
+        old = await self._backend.get(self._namespace, group, key)
         await self._backend.set(self._namespace, group, key, value)
+        await self._on_change(group, key, old, value)
         return value
 
     async def delete(self, group: str, key: str) -> JsonData:
         """Remove the value and return what it was (None if there was none)."""
-        return await self._backend.delete(self._namespace, *self._address(group, key))
+        group, key = self._address(group, key)
+        old = await self._backend.delete(self._namespace, group, key)
+        if old is not None and self._on_change is not None:
+            await self._on_change(group, key, old, None)
+        return old
 
     async def get_group(self, group: str) -> builtins.list[JsonData]:
         """Every value of the group, ordered by key."""
@@ -74,7 +99,14 @@ class StateManager:
 
     async def clear(self, group: str) -> None:
         """Remove every value of the group."""
-        await self._backend.clear(self._namespace, self._group(group))
+        group = self._group(group)
+        if self._on_change is None:
+            await self._backend.clear(self._namespace, group)
+            return
+        records = await self._backend.get_group(self._namespace, group)
+        await self._backend.clear(self._namespace, group)
+        for key, old in records:
+            await self._on_change(group, key, old, None)
 
     async def update(self, group: str, key: str, ops: Sequence[Mapping[str, Any] | UpdateOp]) -> StateUpdate:
         """Apply `ops` in order as one atomic step; returns `{"old_value": ..., "new_value": ...}` like
@@ -86,6 +118,8 @@ class StateManager:
             result = await self._backend.update(self._namespace, group, key, parsed)
         except TypeError as error:
             raise TypeError(f"{what} failed: {error}") from error
+        if self._on_change is not None:
+            await self._on_change(group, key, result.old_value, result.new_value)
         return {"old_value": result.old_value, "new_value": result.new_value}
 
     # Classic Motia's camelCase spelling and Motia 1.x's name for the same call.

@@ -13,13 +13,15 @@ Stream names need not be identifiers: `ctx.streams["live-scores"]` works as well
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from motia.backend import Backend, JsonData, stream_namespace
+from motia.backend import Backend, JsonData, UpdateOp, stream_namespace
 from motia.backends.jsonvalue import require_json
+from motia.flow import StateUpdate
 from motia.spec import StreamSpec
+from motia.state_manager import parse_ops
 
 StreamEventType = Literal["create", "update", "delete", "event"]
 
@@ -57,15 +59,12 @@ class StreamItems:
 
     async def set(self, group_id: str, item_id: str, data: Any) -> JsonData:
         """Validate `data` (a JSON object, or a pydantic model of one), store it with `"id": item_id` and
-        return the stored item."""
+        return the stored item. Nothing is stored when it does not match the stream's schema."""
         group_id, item_id = self._address(group_id, item_id)
         dump = getattr(data, "model_dump", None)
         if callable(dump):  # a pydantic model of the item: stored as its JSON form
             data = dump(mode="json")
-        if self._validate is not None:
-            self._validate(data)
-        item = {**data, "id": item_id} if isinstance(data, Mapping) else data
-        require_json(item, f"stream {self.name!r} item {group_id!r}/{item_id!r}")
+        item = self._finish(group_id, item_id, data)
         if self._listeners:
             old = await self._backend.get(self._namespace, group_id, item_id)
             await self._backend.set(self._namespace, group_id, item_id, item)
@@ -73,6 +72,35 @@ class StreamItems:
             await self._publish(StreamEvent(self.name, group_id, item_id, kind, item))
         else:
             await self._backend.set(self._namespace, group_id, item_id, item)
+        return item
+
+    async def update(
+        self, group_id: str, item_id: str, ops: Sequence[Mapping[str, Any] | UpdateOp]
+    ) -> StateUpdate:
+        """Apply Motia 1.x update ops (`{"type": "increment", "path": "votes", "by": 1}`, see
+        `motia.state_manager.parse_ops`) to the item as one atomic step; returns `{"old_value",
+        "new_value"}`. The result is checked against the stream's schema before it is written (nothing
+        changes when it does not match) and keeps its `id`; clients get `create` or `update`."""
+        group_id, item_id = self._address(group_id, item_id)
+        what = f"stream {self.name!r} update of {group_id!r}/{item_id!r}"
+        parsed = parse_ops(ops, what)
+        try:
+            result = await self._backend.update(
+                self._namespace, group_id, item_id, parsed, lambda new: self._finish(group_id, item_id, new)
+            )
+        except TypeError as error:
+            raise TypeError(f"{what} failed: {error}") from error
+        if self._listeners:
+            kind: StreamEventType = "create" if result.old_value is None else "update"
+            await self._publish(StreamEvent(self.name, group_id, item_id, kind, result.new_value))
+        return {"old_value": result.old_value, "new_value": result.new_value}
+
+    def _finish(self, group_id: str, item_id: str, data: Any) -> JsonData:
+        """The item as stored: checked by the schema, with its id."""
+        if self._validate is not None:
+            self._validate(data)
+        item = {**data, "id": item_id} if isinstance(data, Mapping) else data
+        require_json(item, f"stream {self.name!r} item {group_id!r}/{item_id!r}")
         return item
 
     async def delete(self, group_id: str, item_id: str) -> JsonData:
@@ -92,6 +120,7 @@ class StreamItems:
     list = get_group  # Motia 1.x's name
 
     async def list_groups(self) -> builtins.list[str]:
+        """Names of the groups holding at least one item, sorted."""
         return await self._backend.list_groups(self._namespace)
 
     async def send(self, channel: Mapping[str, str], event: Mapping[str, Any]) -> None:

@@ -1,19 +1,27 @@
 """Streams: named, grouped collections of items that clients can subscribe to.
 
-This module defines what a stream *is* (`StreamConfig`) and the handle step files hold (`Stream`). Item
-operations (get/set/delete/list) need a running store and arrive with the runtime.
+This module defines what a stream *is* (`StreamConfig`) and the handle step files hold (`Stream`), as
+Motia 1.x step files do: `todos = Stream("todos")` at module level, then `await todos.set(group, id, item)`
+in a handler. The handle's item operations are those of `ctx.streams.<name>` (`motia.stream_store`), on
+the store of the running app: the handler call's, or outside a handler (an access hook, say) the app's
+that started last in the process. Unlike Motia 1.x's they are awaitable, like every store operation here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import builtins
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
 from motia import _convert
 from motia._convert import JsonSchema, SchemaInput
+from motia.context import active_streams
+
+if TYPE_CHECKING:
+    from motia.flow import StateUpdate
 
 TItem = TypeVar("TItem", default=Any)  # `Stream("name")` with no schema holds any JSON item
 
@@ -99,6 +107,53 @@ class Stream(Generic[TItem]):
 
     def __repr__(self) -> str:
         return f"Stream({self.name!r})"
+
+    # -- item operations, on the running app's store
+    async def get(self, group_id: str, item_id: str) -> TItem | None:
+        """The item, or None."""
+        item: Any = await self._store().get(group_id, item_id)
+        return item  # type: ignore[no-any-return]
+
+    async def set(self, group_id: str, item_id: str, data: TItem) -> TItem:
+        """Check `data` against the stream's schema, store it with its `id`, return the stored item."""
+        item: Any = await self._store().set(group_id, item_id, data)
+        return item  # type: ignore[no-any-return]
+
+    async def delete(self, group_id: str, item_id: str) -> TItem | None:
+        """Remove the item; returns it (None when there was none)."""
+        item: Any = await self._store().delete(group_id, item_id)
+        return item  # type: ignore[no-any-return]
+
+    async def get_group(self, group_id: str) -> builtins.list[TItem]:
+        """Every item of the group, ordered by id."""
+        items: Any = await self._store().get_group(group_id)
+        return items  # type: ignore[no-any-return]
+
+    getGroup = get_group  # the seeds' spelling
+    list = get_group  # Motia 1.x's name
+
+    async def list_groups(self) -> builtins.list[str]:
+        """Names of the groups holding at least one item, sorted."""
+        groups: builtins.list[str] = await self._store().list_groups()
+        return groups
+
+    async def update(self, group_id: str, item_id: str, ops: Sequence[Mapping[str, Any]]) -> StateUpdate:
+        """Apply Motia 1.x update ops to the item atomically (the result must match the schema)."""
+        result: StateUpdate = await self._store().update(group_id, item_id, ops)
+        return result
+
+    async def send(self, channel: Mapping[str, str], event: Mapping[str, Any]) -> None:
+        """An ephemeral `{"type", "data"}` message to the clients of `channel` (`{"groupId", "id"?}`)."""
+        await self._store().send(channel, event)
+
+    def _store(self) -> Any:
+        streams = active_streams()
+        if streams is None:
+            raise RuntimeError(
+                f"{self!r} was used outside a running app; its items live in the app's store, which "
+                f"exists once the app runs (motia start, motia.testing.TestApp)"
+            )
+        return streams[self.name]
 
 
 def _stream_config(value: object) -> StreamConfig:

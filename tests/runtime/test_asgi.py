@@ -686,7 +686,8 @@ def test_the_emit_endpoint_enqueues_with_the_request_trace_id() -> None:
             }
             await client.wait_idle()
             assert received == [({"id": "o-1"}, traced(response))]
-            for bad in ({"data": {}}, {"topic": ""}, [1], {"topic": "t", "messageGroupId": 5}):
+            reserved = {"topic": "__motia.state", "data": {}}  # the runtime's own change topic
+            for bad in ({"data": {}}, {"topic": ""}, [1], {"topic": "t", "messageGroupId": 5}, reserved):
                 response = await client.post("/emit", json=bad)
                 assert response.status_code == 400, bad
                 traced(response)

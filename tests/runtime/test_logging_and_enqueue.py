@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from motia import enqueue, logger
-from motia.context import current_enqueuer
+from motia.context import current_context, current_trace_id
+from motia.flow import FlowContext
 from motia.logging import LOGGER_NAME, JsonFormatter, format_line
 
 
@@ -67,18 +68,28 @@ def test_enqueue_checks_the_message() -> None:
         asyncio.run(enqueue({"data": {}}))
 
 
-def test_enqueue_sends_through_the_current_enqueuer() -> None:
+def test_enqueue_sends_through_the_current_handler_call() -> None:
     sent: list[Mapping[str, Any]] = []
 
     async def send(message: Mapping[str, Any]) -> None:
         sent.append(message)
 
+    ctx: FlowContext[Any, Any] = FlowContext(
+        trace_id="trace-1",
+        enqueuer=send,
+        state=None,
+        streams=None,
+        logger=logger,  # type: ignore[arg-type]
+    )
+
     async def run() -> None:
-        token = current_enqueuer.set(send)
+        assert current_trace_id() is None
+        token = current_context.set(ctx)
         try:
+            assert current_trace_id() == "trace-1"
             await enqueue({"topic": "order.created", "data": {"id": 1}})
         finally:
-            current_enqueuer.reset(token)
+            current_context.reset(token)
 
     asyncio.run(run())
     assert sent == [{"topic": "order.created", "data": {"id": 1}}]

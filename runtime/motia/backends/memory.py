@@ -16,7 +16,7 @@ import dataclasses
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from motia.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
@@ -77,9 +77,18 @@ class MemoryBackend:
     async def clear(self, namespace: str, group: str) -> None:
         self._records.pop((namespace, group), None)
 
-    async def update(self, namespace: str, group: str, key: str, ops: Sequence[UpdateOp]) -> UpdateResult:
+    async def update(
+        self,
+        namespace: str,
+        group: str,
+        key: str,
+        ops: Sequence[UpdateOp],
+        finish: Callable[[JsonData], JsonData] | None = None,
+    ) -> UpdateResult:
         old = await self.get(namespace, group, key)
         new = apply_ops(old, ops)
+        if finish is not None:
+            new = finish(new)
         await self.set(namespace, group, key, new)
         return UpdateResult(old_value=old, new_value=new)
 

@@ -16,7 +16,7 @@ using the same file wait for the lock instead of failing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -182,11 +182,20 @@ class SqliteBackend:
     async def clear(self, namespace: str, group: str) -> None:
         self._db.execute("DELETE FROM records WHERE namespace = ? AND grp = ?", (namespace, group))
 
-    async def update(self, namespace: str, group: str, key: str, ops: Sequence[UpdateOp]) -> UpdateResult:
+    async def update(
+        self,
+        namespace: str,
+        group: str,
+        key: str,
+        ops: Sequence[UpdateOp],
+        finish: Callable[[JsonData], JsonData] | None = None,
+    ) -> UpdateResult:
         # IMMEDIATE takes the write lock before reading, so no other connection can write in between.
         with self._transaction():
             old = self._get(namespace, group, key)
             new = apply_ops(old, ops)
+            if finish is not None:
+                new = finish(new)
             self._set(namespace, group, key, new)
         return UpdateResult(old_value=old, new_value=new)
 
