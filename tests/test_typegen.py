@@ -100,7 +100,7 @@ def test_an_undescribed_trigger_input_does_not_swallow_the_described_ones(tmp_pa
         '        http("POST", "/hub", body_schema={"type": "object"}),\n'
         '        queue("hub.poked", input={"type": "object", "properties": {"b": {"type": "integer"}}}),\n'
         '        cron("0 * * * *"),\n'
-        "        state(),\n"
+        '        queue("hub.raw"),\n'
         "    ],\n"
         "}\n\n\n"
         "async def handler(input, ctx):\n"
@@ -110,3 +110,23 @@ def test_an_undescribed_trigger_input_does_not_swallow_the_described_ones(tmp_pa
     app = validate_app(tmp_path, Overrides(use_cache=False)).app
     module = types_files(app, "motia_types", cache_dir=None)["motia_types/steps/hub.py"]
     assert "Input: TypeAlias = Request | _models.HubPoked | None | Any\n" in module
+
+
+def test_state_and_stream_trigger_inputs_are_typed_by_the_stream_items(tmp_path: Path) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "todos_stream.py").write_text(
+        'config = {"name": "todos", "schema": {"type": "object", "properties": {"t": {"type": "string"}}}}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "steps" / "watch_step.py").write_text(
+        "from motia import state, stream\n\n"
+        'config = {"name": "Watch", "triggers": [state(), stream("todos"), stream("elsewhere")]}\n\n\n'
+        "async def handler(input, ctx):\n"
+        "    return None\n",
+        encoding="utf-8",
+    )
+    app = validate_app(tmp_path, Overrides(use_cache=False)).app
+    module = types_files(app, "motia_types", cache_dir=None)["motia_types/steps/watch.py"]
+    expected = "StateTriggerInput | StreamTriggerInput[streams.Todos] | StreamTriggerInput\n"
+    assert f"Input: TypeAlias = {expected}" in module
+    assert "from motia import FlowContext, StateTriggerInput, StreamStore, StreamTriggerInput\n" in module

@@ -158,7 +158,7 @@ def _step(
     if len(https) > 1:
         out.append(Declaration("alias", "Request", " | ".join(inputs)))
         out.append(Declaration("alias", "Response", " | ".join(responses)))
-    inputs.extend(_other_inputs(step, owner, book))
+    inputs.extend(_other_inputs(step, owner, book, streams))
     out.extend(_emits(step, topics))
     out.append(Declaration("streams", "Streams", fields=_stream_fields(streams)))
     out.append(Declaration("alias", "Context", "FlowContext[Emit, Streams]"))
@@ -246,8 +246,12 @@ def _response(
 _HEADERS = Field("headers", "Mapping[str, str]", False)
 
 
-def _other_inputs(step: model.Step, owner: str, book: SchemaBook) -> list[str]:
-    """What the handler receives from its queue, cron, state and stream triggers."""
+def _other_inputs(
+    step: model.Step, owner: str, book: SchemaBook, streams: tuple[StreamType, ...]
+) -> list[str]:
+    """What the handler receives from its queue, cron, state and stream triggers (a stream trigger's
+    input typed by the stream's items when the app defines the stream)."""
+    aliases = {s.name: s.alias for s in streams}
     found: list[str] = []
     queue_index = 0
     for trigger in step.triggers:
@@ -260,8 +264,11 @@ def _other_inputs(step: model.Step, owner: str, book: SchemaBook) -> list[str]:
                 found.append(f"_models.{book.add(name, trigger.input.json)}")
         elif isinstance(trigger, model.CronTrigger):
             found.append("None")
-        elif isinstance(trigger, model.StateTrigger | model.StreamTrigger):
-            found.append("Any")
+        elif isinstance(trigger, model.StateTrigger):
+            found.append("StateTriggerInput")
+        elif isinstance(trigger, model.StreamTrigger):
+            alias = aliases.get(trigger.stream)
+            found.append(f"StreamTriggerInput[streams.{alias}]" if alias else "StreamTriggerInput")
     return found
 
 

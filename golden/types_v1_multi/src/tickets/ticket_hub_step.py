@@ -1,4 +1,14 @@
-from motia import ApiRequest, ApiResponse, cron, http, queue, state, stream
+from motia import (
+    ApiRequest,
+    ApiResponse,
+    StateTriggerInput,
+    StreamTriggerInput,
+    cron,
+    http,
+    queue,
+    state,
+    stream,
+)
 
 from tickets.models import NotFound, Ticket, TicketPatch
 
@@ -32,6 +42,9 @@ async def handler(input, ctx):
         return ApiResponse(status=200, body=ticket)
     if input is None:
         ctx.logger.info("sweep", {"trigger": ctx.trigger.expression if ctx.trigger else None})
+        return None
+    if isinstance(input, StateTriggerInput | StreamTriggerInput):
+        ctx.logger.info("changed", {"kind": input.type, "group": input.group_id})
         return None
     if ctx.trigger is not None and ctx.trigger.type == "queue":
         ctx.logger.info("reopened", {"ticket": input["id"]})

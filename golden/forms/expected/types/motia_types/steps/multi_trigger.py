@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 from typing import Any, Literal, NotRequired, Protocol, TypeAlias
 
-from motia import ApiRequest, ApiResponse, FlowContext, StreamStore
+from motia import (
+    ApiRequest,
+    ApiResponse,
+    FlowContext,
+    StateTriggerInput,
+    StreamStore,
+    StreamTriggerInput,
+)
 from typing_extensions import TypedDict
 
 from motia_types import _models, streams, topics
@@ -60,7 +67,13 @@ class Streams(Protocol):
 Context: TypeAlias = FlowContext[Emit, Streams]
 
 
-Input: TypeAlias = Request | _models.OrderArchived | None | Any
+Input: TypeAlias = (
+    Request
+    | _models.OrderArchived
+    | None
+    | StateTriggerInput
+    | StreamTriggerInput[streams.Orders]
+)
 
 
 class Handler(Protocol):

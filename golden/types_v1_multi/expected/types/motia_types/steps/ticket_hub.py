@@ -5,9 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import Any, Literal, NotRequired, Protocol, TypeAlias
+from typing import Literal, NotRequired, Protocol, TypeAlias
 
-from motia import ApiRequest, ApiResponse, FlowContext, StreamStore
+from motia import (
+    ApiRequest,
+    ApiResponse,
+    FlowContext,
+    StateTriggerInput,
+    StreamStore,
+    StreamTriggerInput,
+)
 from typing_extensions import TypedDict
 
 from motia_types import _models, streams, topics
@@ -64,7 +71,13 @@ class Streams(Protocol):
 Context: TypeAlias = FlowContext[Emit, Streams]
 
 
-Input: TypeAlias = Request | _models.TicketReopened | None | Any
+Input: TypeAlias = (
+    Request
+    | _models.TicketReopened
+    | None
+    | StateTriggerInput
+    | StreamTriggerInput[streams.Tickets]
+)
 
 
 class Handler(Protocol):
