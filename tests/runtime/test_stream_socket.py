@@ -9,6 +9,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +17,9 @@ import pytest
 import uvicorn
 from motia import stream_socket
 from motia.asgi import HttpApp
+from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
+from motia.backends.sqlite import SqliteBackend
 from motia.runtime import Runtime
 from motia.spec import AppSpec, StreamSpec
 from motia.stream_socket import (
@@ -46,12 +49,12 @@ class Server:
 
 
 @asynccontextmanager
-async def serving(spec: AppSpec) -> AsyncIterator[Server]:
+async def serving(spec: AppSpec, backend: Backend | None = None) -> AsyncIterator[Server]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     port = listener.getsockname()[1]
-    runtime = Runtime(spec, MemoryBackend())
+    runtime = Runtime(spec, backend or MemoryBackend(), close_backend=backend is not None)
     http = HttpApp(runtime)
     server = uvicorn.Server(uvicorn.Config(http, lifespan="on", log_level="critical"))
     task = asyncio.create_task(server.serve(sockets=[listener]))
@@ -141,6 +144,31 @@ def test_join_gets_sync_then_every_change_of_the_group_in_order() -> None:
             assert await receive(ws) == event(
                 "messages", "room-1", {"type": "delete", "data": {"text": "hi!", "id": "m1"}}, "m1"
             )
+
+
+def test_items_survive_a_restart_and_a_join_after_it_syncs_them(tmp_path: Path) -> None:
+    spec = app(streams=(MESSAGES,))
+    path = tmp_path / "motia.sqlite3"
+
+    async def before() -> None:
+        async with serving(spec, SqliteBackend(path)) as server:
+            items = server.runtime.streams["messages"]
+            await items.set("room-1", "m1", {"text": "hi"})
+            await items.set("room-1", "m2", {"text": "there"})
+            await items.set("room-2", "m9", {"text": "elsewhere"})
+            await items.delete("room-1", "m2")
+
+    async def after() -> None:
+        async with serving(spec, SqliteBackend(path)) as server, connect(server.url) as ws:
+            await join(ws, "messages", "room-1")
+            synced = {"type": "sync", "data": [{"text": "hi", "id": "m1"}]}
+            assert await receive(ws) == event("messages", "room-1", synced)
+            await join(ws, "messages", "room-2", "m9", sub="s2")
+            synced = {"type": "sync", "data": {"text": "elsewhere", "id": "m9"}}
+            assert await receive(ws) == event("messages", "room-2", synced, "m9")
+
+    run(before)
+    run(after)
 
 
 def test_an_item_subscription_gets_that_item_and_its_events_only() -> None:
