@@ -9,6 +9,7 @@ from motia.logging import Logger, logger
 from motia.runtime import Runtime, UndeclaredTopicError
 from motia.serve import create_app, load_dispatch
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
+from motia.stream_socket import StreamAuthInput, StreamAuthResult, StreamSubscription
 from motia.stream_store import StreamEvent
 from motia.streams import Stream, StreamConfig
 from motia.testing import TestApp
@@ -67,10 +68,13 @@ __all__ = [
     "StepDefinition",
     "StepHandler",
     "Stream",
+    "StreamAuthInput",
+    "StreamAuthResult",
     "StreamChange",
     "StreamConfig",
     "StreamEvent",
     "StreamStore",
+    "StreamSubscription",
     "StreamTrigger",
     "StreamTriggerInput",
     "TestApp",

@@ -22,9 +22,10 @@ that falls more than `MAX_BACKLOG` messages behind is closed with 1013 rather th
 Authentication: when the app spec has an `authenticate` hook (`AppSpec.authenticate`: the function
 `Motia.set_authenticate` takes), it runs before the handshake is answered with a `StreamAuthInput`
 (`headers`, `path`, `query_params`, `addr`, and `url` for classic hooks) and, when it takes two
-parameters, a context. It returns `True`, an auth context (any other value: a dict, say) or an object
-with `authorized` and `context` (Motia 1.x's `StreamAuthResult`); `False` or `None`, an unauthorized
-result, or an exception refuses the connection: the handshake is accepted and the socket closed at once
+parameters, a context. It returns `True`, a `StreamAuthResult(authorized, context)` (Motia 1.x's), a dict
+`{"authorized": ..., "context": ...}` meaning the same (as in Motia's docs), or any other value, which is
+the auth context itself. `False` or `None`, a result whose `authorized` is not `True`, or an exception
+refuses the connection: the handshake is accepted and the socket closed at once
 with code 4401 and reason "Authentication failed", before any data. (A close code rather than an HTTP 401
 on the handshake, because a browser's WebSocket shows scripts the close code but never the handshake's
 status.)
@@ -70,6 +71,7 @@ __all__ = [
     "AUTH_FAILED",
     "MAX_BACKLOG",
     "StreamAuthInput",
+    "StreamAuthResult",
     "StreamHub",
     "StreamSocketRoute",
     "StreamSubscription",
@@ -175,9 +177,22 @@ def auth_outcome(result: Any) -> tuple[bool, Any]:
         return False, None
     if result is True:
         return True, None
-    if not isinstance(result, Mapping) and hasattr(result, "authorized"):
-        return bool(result.authorized), getattr(result, "context", None)
+    if isinstance(result, Mapping):
+        if "authorized" in result:  # the seeds' `{"authorized": ..., "context": ...}`
+            return result["authorized"] is True, result.get("context")
+        return True, result
+    if hasattr(result, "authorized"):
+        return result.authorized is True, getattr(result, "context", None)
     return True, result
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAuthResult:
+    """What `authenticate` may return (Motia 1.x's model): whether the connection is let in and the auth
+    context the access hooks get. A dict `{"authorized": ..., "context": ...}` means the same."""
+
+    authorized: bool
+    context: Any = None
 
 
 class StreamHub:

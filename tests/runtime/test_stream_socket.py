@@ -25,6 +25,7 @@ from motia.spec import AppSpec, StreamSpec
 from motia.stream_socket import (
     AUTH_FAILED,
     StreamAuthInput,
+    StreamAuthResult,
     StreamSubscription,
     auth_outcome,
     parse_message,
@@ -425,7 +426,11 @@ class AuthResult:
 def test_auth_outcome_reads_every_shape_authenticate_may_return() -> None:
     assert auth_outcome(True) == (True, None)
     assert auth_outcome({"user": "ana"}) == (True, {"user": "ana"})
-    assert auth_outcome({"authorized": False}) == (True, {"authorized": False})  # a dict is a context
+    # A dict with "authorized" is a result, as in the seeds; any other dict is the auth context.
+    assert auth_outcome({"authorized": False}) == (False, None)
+    assert auth_outcome({"authorized": True, "context": {"user": "ana"}}) == (True, {"user": "ana"})
+    assert auth_outcome({"authorized": "yes"}) == (False, None)  # only True lets a connection in
+    assert auth_outcome(StreamAuthResult(authorized=True, context=7)) == (True, 7)
     assert auth_outcome(AuthResult(True, {"user": "ana"})) == (True, {"user": "ana"})
     assert auth_outcome(AuthResult(False, {"user": "ana"})) == (False, {"user": "ana"})
     assert auth_outcome(False) == (False, None)
