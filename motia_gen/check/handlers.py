@@ -182,6 +182,15 @@ def unused_emits(check: CheckInput) -> Iterator[Diagnostic]:
 # -- streams, path parameters, statuses ---------------------------------------------------------------------
 def unknown_streams(check: CheckInput) -> Iterator[Diagnostic]:
     names = sorted({s.name for s in check.app.streams})
+    for step in check.app.steps:
+        for trigger in step.triggers:
+            if isinstance(trigger, model.StreamTrigger) and trigger.stream not in names:
+                yield diag(
+                    "MG252",
+                    trigger.span,
+                    f"{step.name} has a trigger on stream '{trigger.stream}', which no stream file defines",
+                    help=suggestion(trigger.stream, names),
+                )
     for _step, facts in _handled(check):
         for use in facts.streams:
             if use.name in names:
