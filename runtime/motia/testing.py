@@ -26,7 +26,10 @@ retries without waiting.
 * `app.state` and `app.streams` are what handlers see as `ctx.state` and `ctx.streams`;
 * `app.logs` is every log line written since the app started, each a dict (`{"level", "msg", ...}` plus
   the bound `step`, `trace_id` and `flows`);
-* `await app.dead_letters()` lists messages that failed for good, with their reasons.
+* `await app.dead_letters()` lists messages that failed for good, with their reasons;
+* `async with app.stream_client(query={"token": ...}) as client:` connects a stream client to the app's
+  WebSocket endpoint in process (`client.join(stream, group)` returns the `sync`, `client.receive()` the
+  next message; see `motia.testing_streams`).
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ from motia.runtime import Runtime
 from motia.spec import AppSpec
 from motia.state_manager import StateManager
 from motia.stream_store import Streams
+from motia.testing_streams import StreamClient, StreamClosed, open_stream_client
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["TestApp"]
+__all__ = ["StreamClient", "StreamClosed", "TestApp"]
 
 BASE_URL = "http://testserver"
 _FIELDS = "motia_fields"
@@ -201,6 +205,14 @@ class TestApp:
         self, *, topic: str | None = None, subscriber: str | None = None
     ) -> list[DeadLetter]:
         return await self.runtime.dead_letters(topic=topic, subscriber=subscriber)
+
+    def stream_client(
+        self, *, query: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
+    ) -> contextlib.AbstractAsyncContextManager[StreamClient]:
+        """A stream client connected to the app's WebSocket endpoint (`query` and `headers` reach the
+        app's authenticate hook); raises `StreamClosed` when the app refuses the connection."""
+        self.runtime  # noqa: B018 (raises when the app is not running)
+        return open_stream_client(self.http, query=query, headers=headers)
 
     @property
     def state(self) -> StateManager:
