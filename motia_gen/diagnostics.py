@@ -178,6 +178,16 @@ CODES: tuple[Code, ...] = (
         "1 byte, or a `cors-origins` entry that is not an origin (`https://host[:port]`, or `*`).",
     ),
     Code(
+        "MG114",
+        "invalid-stream-auth-setting",
+        Severity.ERROR,
+        "`[tool.motia] stream-auth` does not name the app's stream authentication hook: the value is not "
+        "of the form `path/to/file.py:function`, the file is outside the project or does not exist, or it "
+        "defines no module-level function of that name (a name it imports from another app module counts). "
+        "The path is relative to the project root; the file is read statically, never imported by the "
+        "compiler.",
+    ),
+    Code(
         "MG200",
         "undeclared-emit",
         Severity.ERROR,
@@ -378,6 +388,32 @@ CODES: tuple[Code, ...] = (
         "empty-step-name",
         Severity.ERROR,
         "A step name is empty or only whitespace.",
+    ),
+    Code(
+        "MG229",
+        "invalid-authenticate-hook",
+        Severity.ERROR,
+        "A module-level `set_authenticate(...)` call cannot be wired into the dispatch module: its "
+        "argument is not a module-level function of the app (a lambda, a call, an unknown name, a class, a "
+        "library function), it does not take exactly one argument, or it is not called on a `Motia()` "
+        "instance the compiler can see (`motia = Motia()` in the same file, or imported from an app "
+        "module). The compiler wires the hook by reference and never runs code to find it.",
+    ),
+    Code(
+        "MG230",
+        "authenticate-signature",
+        Severity.ERROR,
+        "The stream authentication hook cannot be called the way the runtime calls it on every WebSocket "
+        "connection: with `(input)` when it takes one positional parameter, else with `(input, ctx)`. It "
+        "takes no positional parameter, or requires more than two.",
+    ),
+    Code(
+        "MG231",
+        "duplicate-authenticate-hook",
+        Severity.ERROR,
+        "The app declares its stream authentication hook more than once: two `set_authenticate(...)` "
+        "calls, or a call and the `[tool.motia] stream-auth` setting. An app has one hook; the diagnostic "
+        "names both places, and the first declaration is the one wired.",
     ),
     Code(
         "MG250",

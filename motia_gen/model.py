@@ -239,3 +239,6 @@ class App:
     steps: tuple[Step, ...]
     streams: tuple[Stream, ...]
     files: tuple[str, ...]
+    # the stream `authenticate` hook run on every WebSocket connect (`Motia.set_authenticate(fn)` in a
+    # step or stream file, or `[tool.motia] stream-auth`); None when the app declares none
+    authenticate: FunctionRef | None = None

@@ -56,9 +56,10 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         stale = tuple(f for f in files if f.path not in reused)
         _parse_all(project, stale, overrides.workers)
         units = {**reused, **_read_units(project, stale, settings)}
+        authenticate, found = _authenticate(project, files, settings)  # before saving: it may parse a file
         cache.save(project.contents(), units.keys())  # before the GC is back: it would walk every unit
     records = [units[f.path] for f in files]
-    diagnostics = [*problems, *(d for r in records for d in r.diagnostics)]
+    diagnostics = [*problems, *(d for r in records for d in r.diagnostics), *found]
     if not files:
         where = ", ".join(f"{d}/" for d in settings.dirs) or "the configured globs"
         diagnostics.append(
@@ -68,6 +69,7 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         steps=tuple(sorted((s for r in records for s in r.steps), key=lambda s: s.span)),
         streams=tuple(sorted((s for r in records for s in r.streams), key=lambda s: s.span)),
         files=tuple(f.path for f in files),
+        authenticate=authenticate,
     )
     return FrontEnd(app, settings, sort_diagnostics(diagnostics))
 
@@ -185,6 +187,27 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
         project.cache.store_unit(record)
         units[source.path] = record
     return units
+
+
+def _authenticate(
+    project: Project, files: tuple[SourceFile, ...], settings: Settings
+) -> tuple[model.FunctionRef | None, list[Diagnostic]]:
+    """The app's stream `authenticate` hook: the `stream-auth` setting, then every `set_authenticate(...)`
+    call in the step and stream files, in discovery order. Read on every run rather than cached with the
+    units: only files that mention `set_authenticate` are looked at, and only the setting's file may need
+    parsing."""
+    reader = DefinitionReader(Evaluator(Symbols(project)))
+    declarations = []
+    if settings.stream_auth is not None:
+        module = project.load(settings.stream_auth.file, bodies=False)
+        reader.sink.extend(module.diagnostics)
+        declarations.append(reader.authenticate_setting(module, settings.stream_auth))
+    for source in files:
+        data = project.read(source.path)
+        if data is not None and b"set_authenticate" in data:
+            module = project.load(source.path, bodies=source.kind == "step")
+            declarations.extend(reader.authenticate_calls(module))
+    return reader.authenticate(declarations), reader.sink
 
 
 def _unit(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+import posixpath
 import re
 import tomllib
 import zoneinfo
@@ -47,6 +49,18 @@ class Runtime:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamAuth:
+    """`[tool.motia] stream-auth = "path/to/file.py:function"`: the app's stream `authenticate` hook,
+    named project-wide (classic Motia's `streamAuth.authenticate`). `file` is a POSIX path inside the app
+    root, checked to exist; whether it defines `function` is checked when the file is parsed. `span` is
+    the setting's place in pyproject.toml."""
+
+    file: str
+    function: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     dirs: tuple[str, ...] = ("steps", "src")
     include: tuple[str, ...] = ()
@@ -56,14 +70,15 @@ class Settings:
     types_package: str = "motia_types"  # where `motia generate-types` writes, as a dotted module name
     lint: Lint = field(default_factory=Lint)
     runtime: Runtime = field(default_factory=Runtime)
+    stream_auth: StreamAuth | None = None
 
 
 _LISTS = ("dirs", "include", "exclude", "source_roots", "external_topics")
 _STRINGS = ("types_package",)
 _RUNTIME = ("timezone", "body_limit", "http_timeout", "cors_origins", "emit_endpoint")
 _KEYS = {
-    **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
-    **{name: name for name in (*_LISTS, *_STRINGS, *_RUNTIME)},
+    **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS, *_RUNTIME, "stream_auth")},
+    **{name: name for name in (*_LISTS, *_STRINGS, *_RUNTIME, "stream_auth")},
     "lint": "lint",
 }
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -98,6 +113,10 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             lint, found = _lint(text, value)
             problems.extend(found)
             settings = replace(settings, lint=lint)
+        elif name == "stream_auth":
+            auth, problem = _stream_auth(root, text, key, value)
+            settings = replace(settings, stream_auth=auth)
+            problems.extend(() if problem is None else (problem,))
         elif name in _RUNTIME:
             runtime, problem = _runtime(text, key, name, value, settings.runtime)
             settings = replace(settings, runtime=runtime)
@@ -158,6 +177,41 @@ def _runtime(
     if not isinstance(value, bool):
         return runtime, diag("MG111", span, f"[tool.motia] {key} must be true or false")
     return replace(runtime, emit_endpoint=value), None
+
+
+def _stream_auth(
+    root: Path, text: str, key: str, value: object
+) -> tuple[StreamAuth | None, Diagnostic | None]:
+    """`stream-auth`: a wrong type is MG111 like every other key; a value that is not
+    `file.py:function`, or names a file outside the app or missing, MG114."""
+    span = _key_span(text, key)
+    if not isinstance(value, str):
+        return None, diag(
+            "MG111", span, f"[tool.motia] {key} must be a string such as 'auth.py:authenticate'"
+        )
+    file, colon, function = value.rpartition(":")
+    if not colon or not file.endswith(".py") or not function.isidentifier() or keyword.iskeyword(function):
+        return None, diag(
+            "MG114", span, f"[tool.motia] {key}: {value!r} is not of the form 'path/to/file.py:function'",
+            help="name a Python file relative to the project root and a function it defines, "
+            "such as 'streams/auth.py:authenticate'",
+        )  # fmt: skip
+    relative = posixpath.normpath(file.replace("\\", "/"))
+    target = root / relative
+    if posixpath.isabs(relative) or relative.split("/")[0] == ".." or not _inside(root, target):
+        message = f"[tool.motia] {key}: {file!r} is outside the project"
+        return None, diag("MG114", span, message, help="name a file relative to the project root")
+    if not target.is_file():
+        return None, diag("MG114", span, f"[tool.motia] {key}: file {file!r} does not exist")
+    return StreamAuth(relative, function, span), None
+
+
+def _inside(root: Path, target: Path) -> bool:
+    try:
+        target.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _known_timezone(name: str) -> bool:

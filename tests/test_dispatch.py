@@ -240,9 +240,17 @@ def test_generated_dispatch_passes_mypy_strict_and_ruff(
     out.mkdir()
     for name, text in dispatch_files(result.app, result.settings, "..", cache_dir=None).items():
         (out / name).write_text(text, encoding="utf-8")
-    config = tmp_path / "mypy.ini"
+    assert_typed_and_clean(out, [case / s for s in result.settings.source_roots], monkeypatch, mypy_cache)
+
+
+def assert_typed_and_clean(
+    out: Path, source_roots: list[Path], monkeypatch: pytest.MonkeyPatch, mypy_cache: Path
+) -> None:
+    """`out/dispatch.py` and `out/_models.py` pass `mypy --strict` (the app's modules found on
+    `source_roots`, followed silently) and ruff."""
+    config = out.parent / "mypy.ini"
     config.write_text("[mypy]\n", encoding="utf-8")
-    paths = [str(case / s) for s in result.settings.source_roots] + [str(ROOT / "runtime")]
+    paths = [str(p) for p in source_roots] + [str(ROOT / "runtime")]
     monkeypatch.setenv("MYPYPATH", os.pathsep.join(paths))
     stdout, _, status = mypy_api.run(
         [

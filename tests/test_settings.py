@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from motia_gen.diagnostics import Severity
-from motia_gen.settings import Settings, load_settings
+from motia_gen.settings import Settings, StreamAuth, load_settings
 
 
 def test_defaults_without_pyproject(tmp_path: Path) -> None:
@@ -55,3 +55,32 @@ def test_types_package_is_a_dotted_module_name(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
     assert settings.types_package == "motia_types"
     assert [(p.code, p.span.line) for p in problems] == [("MG111", 2)]
+
+
+def test_settings_read_the_stream_auth_key(tmp_path: Path) -> None:
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "auth.py").write_text(
+        "def authenticate(input):\n    return True\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.motia]\nstream_auth = "./hooks//auth.py:authenticate"\n', encoding="utf-8"
+    )
+    settings, problems = load_settings(tmp_path)
+    assert problems == ()
+    assert settings.stream_auth is not None
+    assert settings.stream_auth == StreamAuth("hooks/auth.py", "authenticate", settings.stream_auth.span)
+    assert settings.stream_auth.span.label() == "pyproject.toml:2:1"
+
+
+def test_stream_auth_problems_point_at_the_setting(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    for value, code in (
+        ("1", "MG111"),
+        ('"auth.py"', "MG114"),
+        ('"../a.py:f"', "MG114"),
+        ('"a.py:f"', "MG114"),
+    ):
+        pyproject.write_text(f"[tool.motia]\ndirs = []\nstream-auth = {value}\n", encoding="utf-8")
+        settings, problems = load_settings(tmp_path)
+        assert settings.stream_auth is None
+        assert [(p.code, p.span.label()) for p in problems] == [(code, "pyproject.toml:3:1")]

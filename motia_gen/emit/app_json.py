@@ -14,7 +14,10 @@ _OMITTED = frozenset({"payload", "locals", "loops"})
 
 
 def app_document(app: model.App) -> dict[str, Any]:
-    return {"steps": [_plain(s) for s in app.steps], "streams": [_plain(s) for s in app.streams]}
+    document = {"steps": [_plain(s) for s in app.steps], "streams": [_plain(s) for s in app.streams]}
+    if app.authenticate is not None:  # listed only when declared, like the streams' own hooks
+        document["authenticate"] = _plain(app.authenticate)
+    return document
 
 
 def render_app_json(app: model.App) -> dict[str, str]:

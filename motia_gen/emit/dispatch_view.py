@@ -79,6 +79,7 @@ class DispatchView:
     validators: tuple[Constant, ...]
     steps: tuple[tuple[str, Call], ...]
     tables: tuple[Table, ...]
+    authenticate: str | None  # the stream authenticate hook, `alias.function`
     settings: str
     step_count: int
     route_count: int
@@ -167,6 +168,8 @@ class Planner:
         )
         step_calls = tuple((step_names[s.name], _step_call(s, modules)) for s in steps)
         tables = _tables(self.app, steps, step_names, modules, by_key)
+        hook = self.app.authenticate
+        authenticate = _function(hook, modules) if hook is not None else None
         used = _used_specs(tables)
         loader = ["app_root", *(["load_path"] if modules.chosen or models.compiled else [])]
         motia_imports = [from_import("motia.loader", loader), from_import("motia.spec", used)]
@@ -209,6 +212,7 @@ class Planner:
             validators=validators,
             steps=step_calls,
             tables=tables,
+            authenticate=authenticate,
             settings=literal(runtime, 4),
             step_count=len(steps),
             route_count=sum(1 for t in tables if t.name == "routes" for _ in t.rows),
@@ -287,6 +291,8 @@ def _refs(app: model.App) -> list[model.FunctionRef]:
                 refs.append(trigger.condition)
     for stream in app.streams:
         refs.extend(r for r in (stream.can_access, stream.on_join, stream.on_leave) if r is not None)
+    if app.authenticate is not None:
+        refs.append(app.authenticate)
     return refs
 
 
