@@ -140,6 +140,7 @@ async def open_stream_client(
         "extensions": {"websocket.http.response": {}},
     }
     await client._incoming.put({"type": "websocket.connect"})
+
     async def serve() -> None:
         await app(scope, client._receive, client._send)
 
