@@ -434,8 +434,8 @@ CODES: tuple[Code, ...] = (
         "MG252",
         "unknown-stream",
         Severity.ERROR,
-        'A handler uses a stream (`context.streams.<name>` or `Stream("name")`) that no stream file '
-        "defines. The help suggests the closest stream name.",
+        'A handler uses a stream (`context.streams.<name>` or `Stream("name")`), or a stream trigger '
+        "names one, that no stream file defines. The help suggests the closest stream name.",
     ),
     Code(
         "MG253",
