@@ -19,6 +19,7 @@ from motia_gen.evaluate import Evaluator
 from motia_gen.parse import ir
 from motia_gen.project import Dependencies, Project, parse_bytes
 from motia_gen.settings import Settings, load_settings
+from motia_gen.stream_auth import AuthHookReader
 from motia_gen.symbols import Symbols
 
 # Below this many files to parse, a process pool costs more to start than it saves.
@@ -196,7 +197,7 @@ def _authenticate(
     call in the step and stream files, in discovery order. Read on every run rather than cached with the
     units: only files that mention `set_authenticate` are looked at, and only the setting's file may need
     parsing."""
-    reader = DefinitionReader(Evaluator(Symbols(project)))
+    reader = AuthHookReader(Evaluator(Symbols(project)))
     declarations = []
     if settings.stream_auth is not None:
         module = project.load(settings.stream_auth.file, bodies=False)
