@@ -66,7 +66,10 @@ client checks that it gets its own group's `create` events in the order written 
 reference is a minimal Starlette WebSocket fan-out server run the same way: same message shape, a queue and
 a writer task per socket, the POST handler putting each message on the queue of every socket of its group.
 The server is pinned to one CPU and the client process to the other, and the runs alternate within each
-round.
+round. On two CPUs the 200 clients, one Python process, are usually what sets the pace (see the client CPU
+note): messages/s then says how fast the clients can take the messages, and the two servers come out close
+with a scatter that is the clients' own; the server CPU time per delivered message is what compares the
+servers.
 """
 
 
@@ -619,7 +622,7 @@ def report(outcomes: dict[str, list[Outcome]], scenario: Scenario, command: str)
             (
                 f"{NAMES[server]}: every client got its group's {scenario.per_group} items in order, none"
                 " of another group, none dropped",
-                f"{sum(o.complete for o in runs)}/{scenario.clients * len(runs)} clients",
+                f"{min(o.complete for o in runs)}/{scenario.clients} clients (worst of {len(runs)} runs)",
                 "all",
                 "PASS" if good else "FAIL",
             )
