@@ -5,9 +5,10 @@
     await runtime.emit("order.created", {"id": "o-1"})
     await runtime.stop()
 
-It turns every topic subscription into a queue subscriber, gives each handler call its context and calls
-handlers the way their step's form expects (`motia.spec.call_args`). The HTTP side (`motia.asgi`) and the
-cron scheduler call in through `StepRunner`, so every trigger gets the same context:
+It turns every topic subscription into a queue subscriber (and every state and stream trigger into a
+subscriber of the runtime's own change topics, `motia.change_triggers`), gives each handler call its
+context and calls handlers the way their step's form expects (`motia.spec.call_args`). The HTTP side
+(`motia.asgi`) and the cron scheduler call in through `StepRunner`, so every trigger gets the same context:
 
 * `trace_id`: the message's for a queue delivery (so a whole flow shares one), new for an HTTP request and
   for each cron run;
