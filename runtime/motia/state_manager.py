@@ -48,7 +48,8 @@ class StateManager:
 
     `on_change`, when given, hears of every change after it is written: a set (even to an equal value), an
     update, a delete or clear of a value that existed. It is how state triggers fire; without one, `set`
-    and `clear` do not read the old values first.
+    and `clear` do not read the old values first. (`clear` reads the group, then clears it: a value
+    written in between is cleared without being reported.)
     """
 
     def __init__(
@@ -75,9 +76,9 @@ class StateManager:
         if self._on_change is None:
             await self._backend.set(self._namespace, group, key, value)
             return value
-        old = await self._backend.get(self._namespace, group, key)
-        await self._backend.set(self._namespace, group, key, value)
-        await self._on_change(group, key, old, value)
+        # One atomic step, so the old value reported is exactly the one this write replaced.
+        result = await self._backend.update(self._namespace, group, key, [SetOp((), value)])
+        await self._on_change(group, key, result.old_value, value)
         return value
 
     async def delete(self, group: str, key: str) -> JsonData:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from motia.backend import Backend, JsonData, UpdateOp, stream_namespace
+from motia.backend import Backend, JsonData, SetOp, UpdateOp, stream_namespace
 from motia.backends.jsonvalue import require_json
 from motia.flow import StateUpdate
 from motia.spec import StreamSpec
@@ -66,9 +66,9 @@ class StreamItems:
             data = dump(mode="json")
         item = self._finish(group_id, item_id, data)
         if self._listeners:
-            old = await self._backend.get(self._namespace, group_id, item_id)
-            await self._backend.set(self._namespace, group_id, item_id, item)
-            kind: StreamEventType = "create" if old is None else "update"
+            # One atomic step, so `create` vs `update` is right even when two handlers write one item.
+            result = await self._backend.update(self._namespace, group_id, item_id, [SetOp((), item)])
+            kind: StreamEventType = "create" if result.old_value is None else "update"
             await self._publish(StreamEvent(self.name, group_id, item_id, kind, item))
         else:
             await self._backend.set(self._namespace, group_id, item_id, item)
