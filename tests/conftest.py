@@ -9,14 +9,22 @@ from types import ModuleType
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
 def isolated_imports(tmp_path: Path) -> Iterator[None]:
-    """The app's modules (under tmp_path) and the sys.path entries an imported app adds are taken out
-    again: two apps both have a `steps` package and a `motia_types` package."""
+    """The app's modules (under tmp_path, or a golden case or example of the repo) and the sys.path entries
+    an imported app adds are taken out again: two apps both have a `steps` package and a `motia_types`
+    package (and some a top-level `streams` one)."""
     modules, path = set(sys.modules), list(sys.path)
     yield
-    app_modules = [name for name in set(sys.modules) - modules if _under(sys.modules[name], tmp_path)]
+    folders = (tmp_path, REPO / "golden", REPO / "examples")
+    app_modules = [
+        name
+        for name in set(sys.modules) - modules
+        if any(_under(sys.modules[name], folder) for folder in folders)
+    ]
     for name in app_modules:
         del sys.modules[name]
     sys.path[:] = path
