@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import free_port, measured_line, table, tool, write_section
+from _report import free_port, measured_line, table, tool, verdict, wait_listening, write_section
 from motia.backends.memory import MemoryBackend
 from motia.serve import create_app, load_dispatch
 
@@ -280,19 +279,6 @@ async def in_process(dist: Path, workdir: Path, rounds: int, n: int) -> dict[str
 WRK_POST = 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{body}]]\n'
 
 
-def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"nothing listened on port {port}")
-
-
 def _server(app: str, dist: Path, workdir: Path, port: int) -> subprocess.Popen[bytes]:
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     common = ["--host", "127.0.0.1", "--port", str(port)]
@@ -329,7 +315,7 @@ def over_loopback(dist: Path, workdir: Path, rounds: int, seconds: int) -> dict[
             port = free_port()
             server = _server(app, dist, workdir, port)
             try:
-                _wait_listening(port, server)
+                wait_listening(port, server)
                 for name, (owner, _method, path, body) in CASES.items():
                     if owner == app:
                         _wrk(port, path, body, 1, workdir)  # warm-up
@@ -360,21 +346,17 @@ def verdicts(rates: dict[str, list[float]], where: str) -> tuple[list[tuple[str,
             f"{where}: trivial route, ours / Starlette",
             f"{vs_starlette:.2f}×",
             f"≥ {TARGET_STARLETTE}×",
-            _verdict(vs_starlette >= TARGET_STARLETTE),
+            verdict(vs_starlette >= TARGET_STARLETTE),
         ),
-        (f"{where}: trivial route, ours / FastAPI", f"{vs_fastapi:.2f}×", "> 1×", _verdict(vs_fastapi > 1)),
+        (f"{where}: trivial route, ours / FastAPI", f"{vs_fastapi:.2f}×", "> 1×", verdict(vs_fastapi > 1)),
         (
             f"{where}: validated 10-field body / same route unvalidated",
             f"{validated:.2f}×",
             f"≥ {TARGET_VALIDATED}×",
-            _verdict(validated >= TARGET_VALIDATED),
+            verdict(validated >= TARGET_VALIDATED),
         ),
     ]
     return rows, ok
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 INTRO = """## HTTP (requests/s against Starlette and FastAPI)

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, when run by path
 
-from _report import measured_line, table, write_section
+from _report import measured_line, table, verdict, write_section
 from motia.backend import Backend
 from motia.backends.memory import MemoryBackend
 from motia.backends.sqlite import SqliteBackend
@@ -138,13 +138,13 @@ def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command:
             "in-memory engine / reference (median of per-round ratios)",
             f"{ratio:.2f}×",
             f"≥ {MEMORY_RATIO_TARGET}×",
-            _verdict(memory_ok),
+            verdict(memory_ok),
         ),
         (
             "queue engine, SQLite backend, events/s",
             f"{sqlite:,.0f}",
             f"≥ {SQLITE_RATE_TARGET:,.0f}",
-            _verdict(sqlite_ok),
+            verdict(sqlite_ok),
         ),
     ]
     load = os.getloadavg()[0]
@@ -170,10 +170,6 @@ def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command:
 
 def _figure(name: str, value: float) -> str:
     return f"{value:.2f}" if name == "ratio" else f"{value:,.0f}"
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,10 +149,6 @@ def breakdown(app: Path) -> dict[str, float]:
     return json.loads(result.stdout)
 
 
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
 INTRO = """## Start-up (to the first served request)
 
 `bench/startup.py` serves the synthetic 1,000-step app of the compile benchmark two ways, each in a fresh

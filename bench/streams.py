@@ -50,7 +50,7 @@ from typing import IO, Any
 
 sys.path.append(str(Path(__file__).resolve().parent))  # the shared report helpers (appended: see _spawn)
 
-from _report import free_port, measured_line, table, write_section
+from _report import free_port, measured_line, table, wait_listening, write_section
 
 SCRIPT = Path(__file__).resolve()
 STREAM = "live"
@@ -423,21 +423,6 @@ def _spawn(
     )
 
 
-def _wait_listening(port: int, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
-    import socket  # noqa: PLC0415
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listened on port {port}")
-
-
 def _status_kib(pid: int, key: str) -> int:
     """`VmRSS`, `VmHWM`, ... of a process, in KiB (from /proc; 0 where there is none)."""
     with contextlib.suppress(OSError):
@@ -518,7 +503,7 @@ def run_scenario(
             )
             clients: subprocess.Popen[bytes] | None = None
             try:
-                _wait_listening(port, process)
+                wait_listening(port, process)
                 pid = process.pid
                 outcome.rss_kib["before"] = _status_kib(pid, "VmRSS")
                 arguments = [f"--{name}={value}" for name, value in asdict(scenario).items()]
