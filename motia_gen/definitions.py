@@ -64,7 +64,7 @@ class DefinitionReader:
         for call in module.calls:
             if isinstance(call.func, ir.Attribute) and call.func.attr == "add_step" and call.args:
                 definition = self.evaluator.evaluate(module, call.args[0])
-                handler_expr = call.args[2] if len(call.args) > 2 else _keyword(call, "handler")
+                handler_expr = call.args[2] if len(call.args) > 2 else call.keyword("handler")
                 handler = self.evaluator.evaluate(module, handler_expr) if handler_expr else None
                 yield definition, handler
 
@@ -241,7 +241,3 @@ class DefinitionReader:
 
 def _span_of(binding: ir.Binding) -> Span:
     return binding.span
-
-
-def _keyword(call: ir.Call, name: str) -> ir.Expr | None:
-    return next((k.value for k in call.keywords if k.name == name), None)

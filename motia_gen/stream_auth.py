@@ -126,7 +126,7 @@ class AuthHookReader:
         return qualname is not None and helper_name(qualname) == "Motia"
 
     def _authenticate_argument(self, module: ir.ModuleIR, call: ir.Call) -> model.FunctionRef | None:
-        handler = _keyword(call, "handler")
+        handler = call.keyword("handler")
         if len(call.args) + len(call.keywords) != 1 or (call.keywords and handler is None):
             self.sink.append(
                 diag("MG229", call.span, "set_authenticate() takes one argument: the hook function")
@@ -210,7 +210,3 @@ def _authenticate_signature(ref: model.FunctionRef) -> str | None:
     if ref.arity == 0:
         return "takes no positional parameter"
     return f"requires {ref.required} positional arguments"
-
-
-def _keyword(call: ir.Call, name: str) -> ir.Expr | None:
-    return next((k.value for k in call.keywords if k.name == name), None)

@@ -54,6 +54,10 @@ class Call:
     keywords: tuple[Keyword, ...]
     span: Span
 
+    def keyword(self, name: str) -> Expr | None:
+        """The value passed as `name=...`, or None."""
+        return next((k.value for k in self.keywords if k.name == name), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Starred:
