@@ -16,26 +16,21 @@ trigger, nor for a stream no stream trigger names.
 
 from __future__ import annotations
 
-import inspect
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from motia.backend import JsonData
 from motia.context import current_trace_id
-from motia.logging import extra
 from motia.queue_engine import MessageInfo, Subscriber, new_trace_id
 from motia.spec import StateTriggerSpec, StreamTriggerSpec
 from motia.stream_store import StreamEvent
-from motia.trigger_inputs import StateTriggerInput, StreamTriggerInput
+from motia.trigger_inputs import StateTriggerInput, StreamChange, StreamTriggerInput
 from motia.types import QueueConfig, TriggerInfo
 
 if TYPE_CHECKING:
-    from motia.flow import FlowContext
-    from motia.runtime import Runtime, StepRunner
+    from motia.runtime import Runtime
 
-log = logging.getLogger("motia.runtime")
 
 STATE_TOPIC = "__motia.state"
 STREAM_TOPIC_PREFIX = "__motia.stream:"
@@ -95,14 +90,14 @@ class ChangeTriggers:
         """A `Streams` listener: enqueue item changes of the streams that triggers name."""
         if event.type == "event" or event.stream not in self.streams or event.item_id is None:
             return
-        payload = {
-            "timestamp": int(time.time() * 1000),
-            "streamName": event.stream,
-            "groupId": event.group_id,
-            "id": event.item_id,
-            "event": {"type": event.type, "data": event.data},
-        }
-        await self._enqueue(stream_topic(event.stream), payload, f"{event.group_id}/{event.item_id}")
+        change = StreamTriggerInput(
+            int(time.time() * 1000),
+            event.stream,
+            event.group_id,
+            event.item_id,
+            StreamChange(event.type, event.data),
+        )
+        await self._enqueue(stream_topic(event.stream), change.to_json(), f"{event.group_id}/{event.item_id}")
 
     async def _enqueue(self, topic: str, payload: dict[str, JsonData], item: str) -> None:
         trace = current_trace_id() or new_trace_id()
@@ -115,8 +110,7 @@ class ChangeTriggers:
         condition = trigger.condition
 
         async def handle(value: Any, message: MessageInfo) -> None:
-            change = StateTriggerInput.from_json(value)
-            await _run(runner, "state", change, runner.context(message.trace_id, info), condition, message)
+            await runner.deliver(info, StateTriggerInput.from_json(value), message, condition)
 
         return handle
 
@@ -131,35 +125,6 @@ class ChangeTriggers:
                 item_id is not None and change.id != item_id
             ):
                 return
-            await _run(runner, "stream", change, runner.context(message.trace_id, info), condition, message)
+            await runner.deliver(info, change, message, condition)
 
         return handle
-
-
-async def _run(
-    runner: StepRunner,
-    kind: str,
-    change: Any,
-    ctx: FlowContext[Any, Any],
-    condition: Callable[..., Any] | None,
-    message: MessageInfo,
-) -> None:
-    """The condition, then the handler; an exception is logged with the step and rethrown for the queue
-    to retry."""
-    try:
-        if condition is not None:
-            holds = condition(change, ctx)
-            if not (await holds if inspect.isawaitable(holds) else holds):
-                return
-        await runner.call(kind, change, ctx)
-    except Exception:
-        step = runner.step.name
-        log.exception(
-            "step %s failed on a %s change (attempt %d of %d)",
-            step,
-            kind,
-            message.attempt,
-            message.max_attempts,
-            extra=extra(step=step, trace_id=message.trace_id, topic=message.topic),
-        )
-        raise

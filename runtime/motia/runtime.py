@@ -42,7 +42,7 @@ from motia.logging import extra
 from motia.logging import logger as root_logger
 from motia.queue_engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.scheduler import CronScheduler
-from motia.spec import AppSpec, CronSpec, StepSpec, SubscriptionSpec, call_args
+from motia.spec import AppSpec, CronSpec, Function, StepSpec, SubscriptionSpec, call_args
 from motia.state_manager import StateManager
 from motia.stream_store import Streams
 from motia.types import TriggerInfo
@@ -133,6 +133,28 @@ class StepRunner:
             return await self.invoke(call_args(self.step, kind, value, ctx))
         finally:
             current_context.reset(token)
+
+    async def deliver(
+        self, trigger: TriggerInfo, value: Any, message: MessageInfo, condition: Function | None
+    ) -> None:
+        """Handle one queued delivery (a queue trigger's message, or a state or stream change): a fresh
+        context with the message's trace id, the condition (false: done, the handler does not run), then
+        the handler. An exception is logged with the step and raised again for the queue to retry."""
+        ctx = self.context(message.trace_id, trigger)
+        try:
+            if condition is not None and not await resolve(condition(value, ctx)):
+                return
+            await self.call(trigger.type, value, ctx)
+        except Exception:
+            log.exception(
+                "step %s failed on topic %s (attempt %d of %d)",
+                self.step.name,
+                message.topic,
+                message.attempt,
+                message.max_attempts,
+                extra=extra(step=self.step.name, trace_id=message.trace_id, topic=message.topic),
+            )
+            raise
 
     async def invoke(self, args: tuple[Any, ...]) -> Any:
         """Call the handler with `args`: awaited when async, in a worker thread when sync (the context
@@ -254,22 +276,8 @@ class Runtime:
         trigger = TriggerInfo("queue", subscription.index, topic=subscription.topic)
         condition = subscription.condition
 
-        async def handle(value: Any, info: MessageInfo) -> None:
-            ctx = runner.context(info.trace_id, trigger)
-            try:
-                if condition is not None and not await resolve(condition(value, ctx)):
-                    return
-                await runner.call("queue", value, ctx)
-            except Exception:
-                log.exception(
-                    "step %s failed on topic %s (attempt %d of %d)",
-                    runner.step.name,
-                    info.topic,
-                    info.attempt,
-                    info.max_attempts,
-                    extra=extra(step=runner.step.name, trace_id=info.trace_id, topic=info.topic),
-                )
-                raise
+        async def handle(value: Any, message: MessageInfo) -> None:
+            await runner.deliver(trigger, value, message, condition)
 
         return Subscriber(name, handle, subscription.queue, subscription.input, subscription.timeout)
 
