@@ -223,17 +223,48 @@ def test_a_change_survives_a_restart_before_its_trigger_ran(tmp_path: Path) -> N
     assert [(c.item_id, c.new_value) for c, _ in seen] == [("u1", "ada")]
 
 
-def test_without_triggers_nothing_is_enqueued_for_changes() -> None:
-    spec = changes_app()
+class CountingBackend(MemoryBackend):
+    """Counts the calls a write might add: reading the old value, and enqueueing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    async def get(self, namespace: str, group: str, key: str) -> Any:
+        self.calls.append("get")
+        return await super().get(namespace, group, key)
+
+    async def update(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append("update")
+        return await super().update(*args, **kwargs)
+
+    async def enqueue(self, messages: Any) -> list[str]:
+        self.calls.append("enqueue")
+        return await super().enqueue(messages)
+
+
+@pytest.mark.parametrize("with_triggers", [False, True])
+def test_without_triggers_a_write_reads_nothing_and_enqueues_nothing(with_triggers: bool) -> None:
+    owner, _ = recorder()
+    spec = changes_app(
+        state_triggers=(StateTriggerSpec(owner, 0),) if with_triggers else (),
+        stream_triggers=(StreamTriggerSpec(owner, 0, "todos"),) if with_triggers else (),
+    )
+
+    backend = CountingBackend()
 
     async def scenario() -> None:
-        backend = MemoryBackend()
-        async with Runtime(spec, backend) as runtime:
-            await runtime.state.set("users", "u1", 1)
-            await runtime.streams.todos.set("g", "t1", {"a": 1})
-            assert await backend.pending() == 0
+        runtime = Runtime(spec, backend)  # not started: the writes alone are counted
+        await runtime.state.set("users", "u1", 1)
+        await runtime.streams.todos.set("g", "t1", {"a": 1})
 
     run(scenario)
+    calls = backend.calls
+    if with_triggers:  # the same writes with triggers: each reads its old value and enqueues the change
+        assert calls.count("update") == 2
+        assert calls.count("enqueue") == 2
+    else:
+        assert calls == []
 
 
 def test_the_runtimes_own_topics_cannot_be_emitted_to() -> None:
