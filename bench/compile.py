@@ -404,7 +404,7 @@ def definition_files(app: Path) -> list[Path]:
 # -- measuring ---------------------------------------------------------------------------------------------
 def _motia() -> list[str]:
     script = VENV_BIN / "motia"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "motia_gen.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "motia_gen.cli.main"]
 
 
 def _python() -> str:
@@ -553,7 +553,7 @@ def baseline(app: Path, workdir: Path, sample: int, seed: int) -> Baseline:
 _CHECK_SHARE = """
 import json, sys, time
 from pathlib import Path
-from motia_gen import pipeline
+from motia_gen import frontend
 from motia_gen.check import runner
 spent = [0.0]
 def timed(function):
@@ -564,10 +564,10 @@ def timed(function):
         finally:
             spent[0] += time.perf_counter() - start
     return wrapper
-pipeline.check_definitions = timed(runner.check_definitions)
-pipeline.check_app = timed(runner.check_app)
+frontend.check_definitions = timed(runner.check_definitions)
+frontend.check_app = timed(runner.check_app)
 start = time.perf_counter()
-result = pipeline.validate_app(Path(sys.argv[1]), pipeline.Overrides(use_cache=False))
+result = frontend.validate_app(Path(sys.argv[1]), frontend.Overrides(use_cache=False))
 total = time.perf_counter() - start
 print(json.dumps({"total": total, "checks": spent[0], "diagnostics": len(result.diagnostics)}))
 """

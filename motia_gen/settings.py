@@ -12,17 +12,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
-from motia_gen.fields import suggestion
-
-
-@dataclass(frozen=True, slots=True)
-class Lint:
-    """`[tool.motia.lint]`: codes to drop, and codes whose severity changes. Codes are checked against
-    the registry by the check runner, which reports unknown ones with their `spans`."""
-
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
-    spans: tuple[tuple[str, Span], ...] = ()  # each code as written → where
+from motia_gen.diagnostics.suggest import suggestion
+from motia_gen.diagnostics.suppress import Lint
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ def test_generated_app_is_clean(command: str, tmp_path: Path) -> None:
     app = tmp_path / "app"
     _bench().generate_app(app, 12, seed=0)
     result = subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", command, str(app)],
+        [sys.executable, "-m", "motia_gen.cli.main", command, str(app)],
         capture_output=True,
         text=True,
         check=False,

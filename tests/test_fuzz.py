@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motia_gen.pipeline import Overrides, validate_app
-from motia_gen.render import source_lines
+from motia_gen.diagnostics.render import source_lines
+from motia_gen.frontend import Overrides, validate_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "golden").rglob("*_step.py")) + sorted((ROOT / "examples").rglob("*_step.py"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from motia_gen.diagnostics import REGISTRY
-from motia_gen.pipeline import Overrides, validate_app
+from motia_gen.frontend import Overrides, validate_app
 from tests.golden_runner import BAD_HANDLERS, MARKER, cases, markers, outputs
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

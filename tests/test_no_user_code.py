@@ -42,7 +42,7 @@ def test_validate_imports_nothing_from_the_app(tmp_path: Path) -> None:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", "validate", str(tmp_path)],
+        [sys.executable, "-m", "motia_gen.cli.main", "validate", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,

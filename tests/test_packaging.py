@@ -32,7 +32,7 @@ def test_wheel_contains_compiler_runtime_and_templates(tmp_path: Path) -> None:
     )
     [wheel] = tmp_path.glob("motia_gen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "motia_gen/cli.py" in names
+    assert "motia_gen/cli/main.py" in names
     assert "motia/__init__.py" in names
     assert "motia_gen/templates/diagnostics.md.j2" in names
     assert not any(name.startswith(("tests/", "golden/", "examples/")) for name in names)

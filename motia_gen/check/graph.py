@@ -15,8 +15,8 @@ from typing import Any
 
 from motia_gen import model
 from motia_gen.check.base import CheckInput, label, queue_triggers
-from motia_gen.check.suggest import TopicIndex
 from motia_gen.diagnostics import Diagnostic, Related, diag
+from motia_gen.diagnostics.suggest import TopicIndex
 
 
 @dataclass(frozen=True)

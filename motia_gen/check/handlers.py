@@ -8,9 +8,8 @@ from typing import Any
 
 from motia_gen import model
 from motia_gen.check.base import CheckInput, path_params, queue_triggers
-from motia_gen.check.suggest import TopicIndex
 from motia_gen.diagnostics import Diagnostic, diag
-from motia_gen.fields import suggestion
+from motia_gen.diagnostics.suggest import TopicIndex, suggestion
 from motia_gen.parse import ir
 
 

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from motia_gen.check import config, cron, graph, handlers, routes, schemas, suppress
+from motia_gen.check import config, cron, graph, handlers, routes, schemas
 from motia_gen.check.base import CheckInput, Rule
-from motia_gen.diagnostics import Diagnostic, sort_diagnostics
+from motia_gen.diagnostics import Diagnostic, sort_diagnostics, suppress
 from motia_gen.model import App, Step, Stream
 from motia_gen.settings import Settings
 

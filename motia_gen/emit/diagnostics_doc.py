@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from motia_gen.diagnostics import CODES
-from motia_gen.jinja import render
+from motia_gen.emit.jinja import render
 
 
 def registry_markdown() -> str:

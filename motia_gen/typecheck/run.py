@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from motia_gen import model
+from motia_gen.cli.files import write_tree
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
-from motia_gen.outputs import write_tree
+from motia_gen.emit.types.plan import StepTypes
 from motia_gen.typecheck.shadow import (
     HandlerTie,
     ShadowFile,
@@ -24,7 +25,6 @@ from motia_gen.typecheck.shadow import (
     module_path,
     shadow_source,
 )
-from motia_gen.typegen.plan import StepTypes
 
 # path:line:col:end_line:end_col: severity: message  [code]
 _LINE = re.compile(

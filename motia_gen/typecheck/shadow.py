@@ -19,7 +19,7 @@ import libcst as cst
 
 from motia_gen import model
 from motia_gen.diagnostics import Span
-from motia_gen.typegen.plan import StepTypes
+from motia_gen.emit.types.plan import StepTypes
 
 _SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
 _STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")

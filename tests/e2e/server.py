@@ -27,7 +27,11 @@ T = TypeVar("T")
 
 def motia(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
+        [sys.executable, "-m", "motia_gen.cli.main", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
     )
 
 
@@ -88,7 +92,7 @@ def start(app: Path, port: int | None = None, *, env: dict[str, str] | None = No
     log = app / f"server-{port}-{time.monotonic_ns()}.log"
     environment = {**os.environ, "MOTIA_LOG_FORMAT": "json", "LOG_LEVEL": "info", **(env or {})}
     script = Path(sys.executable).with_name("motia")  # the console script, as users run it
-    launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "motia_gen.cli"]
+    launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "motia_gen.cli.main"]
     command = [*launcher, "start", str(app), "--host", "127.0.0.1"]
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(

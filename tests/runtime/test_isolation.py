@@ -44,7 +44,7 @@ def test_no_runtime_source_imports_the_compiler() -> None:
     "line",
     [
         "from motia_gen import model",
-        "import motia_gen.cli",
+        "import motia_gen.cli.main",
         "import os, motia_gen",
         "importlib.import_module('motia_gen')",
     ],

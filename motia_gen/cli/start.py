@@ -1,0 +1,60 @@
+"""`motia start`: serve the built app, building it first when there is none.
+
+Kept apart from the other commands and light to import: `motia` runs this module without loading the
+compiler (see `motia_gen.__main__`) and serves a built app in the same process; when it has to build first,
+it hands over to a fresh interpreter that loads only the runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+AppPath = Annotated[
+    Path,
+    typer.Argument(
+        exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."
+    ),
+]
+
+
+def start(
+    path: AppPath = Path("."),
+    build_dir: Annotated[
+        Path, typer.Option("--build", "-b", help="The built app: relative to the app root unless absolute.")
+    ] = Path("dist"),
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 3000,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
+) -> None:
+    """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
+    root = path.resolve()
+    dist = build_dir if build_dir.is_absolute() else root / build_dir
+    log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
+    if (dist / "dispatch.py").is_file():
+        from motia.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
+
+        serve(dist, host, port, root=root, log_level=log_level)
+        return
+    typer.echo(f"{dist} holds no built app: building it first", err=True)
+    _build(root, dist)
+    # Building loaded the compiler: the server gets a fresh process that loads only the runtime, so none
+    # of the compiler's modules stay in memory (or in the garbage collector's way) while it serves.
+    command = [sys.executable, "-m", "motia", "serve", str(dist), "--root", str(root)]
+    command += ["--host", host, "--port", str(port), "--log-level", log_level]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+
+
+def _build(root: Path, dist: Path) -> None:
+    from motia_gen.cli.build import build_command  # noqa: PLC0415 (the compiler, only when building)
+
+    build_command(root, dist)
+
+
+start_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+start_app.command()(start)  # the only command: `motia start ARGS` runs it with ARGS

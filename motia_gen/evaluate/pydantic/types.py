@@ -1,0 +1,383 @@
+"""Annotations → JSON Schema, the way pydantic 2's `GenerateJsonSchema` renders each supported type.
+
+`TypeSchema` keeps what the field level still needs besides the JSON: the kind (constraints apply per
+kind, and pydantic gives no title to a field whose type is a model or an enum) and, for `X | None`, the
+inner type (pydantic applies a field's constraints to the inner type of a nullable one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from motia_gen.diagnostics import Span
+from motia_gen.evaluate.pydantic.values import MAX_DEPTH, FieldOptions, Unsupported, Values, render
+from motia_gen.evaluate.symbols import ExternalSymbol, MissingSymbol, ModuleSymbol, ProjectSymbol, Symbols
+from motia_gen.parse import ir
+
+Json = dict[str, Any]
+RefMaker = Callable[[ir.ModuleIR, ir.ClassDef, Span], str]
+
+
+def _typing(*names: str) -> frozenset[str]:
+    return frozenset(f"{module}.{name}" for module in ("typing", "typing_extensions") for name in names)
+
+
+_OPTIONAL = _typing("Optional")
+_UNION = _typing("Union")
+_LITERAL = _typing("Literal")
+ANNOTATED = _typing("Annotated")
+_ANY = _typing("Any")
+CLASSVAR = _typing("ClassVar")
+FINAL = _typing("Final")
+_NONE = frozenset({"types.NoneType"})
+_LIST = _typing("List") | {"builtins.list"}
+_SET = _typing("Set", "FrozenSet") | {"builtins.set", "builtins.frozenset"}
+_TUPLE = _typing("Tuple") | {"builtins.tuple"}
+_DICT = _typing("Dict") | {"builtins.dict"}
+_PRIMITIVES = {
+    "builtins.str": ("str", "string"),
+    "builtins.int": ("int", "integer"),
+    "builtins.float": ("float", "number"),
+    "builtins.bool": ("bool", "boolean"),
+}
+_LITERAL_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+
+_KIND_NAMES = {
+    "str": "a str",
+    "int": "an int",
+    "float": "a float",
+    "bool": "a bool",
+    "null": "None",
+    "any": "Any",
+    "list": "a list",
+    "set": "a set",
+    "tuple": "a tuple",
+    "dict": "a dict",
+    "literal": "a Literal",
+    "ref": "a model or an enum",
+    "union": "a union",
+}
+# Field constraints → JSON Schema keys, per kind (pydantic's `ValidationsMapping`).
+_ITEMS = {"min_length": "minItems", "max_length": "maxItems"}
+_BOUNDS = {
+    "ge": "minimum",
+    "gt": "exclusiveMinimum",
+    "le": "maximum",
+    "lt": "exclusiveMaximum",
+    "multiple_of": "multipleOf",
+}
+_CONSTRAINT_KEYS: dict[str, dict[str, str]] = {
+    "str": {"min_length": "minLength", "max_length": "maxLength", "pattern": "pattern"},
+    "list": _ITEMS,
+    "set": _ITEMS,
+    "tuple": _ITEMS,
+    "dict": {"min_length": "minProperties", "max_length": "maxProperties"},
+    "int": _BOUNDS,
+    "float": _BOUNDS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSchema:
+    kind: str
+    base: Mapping[str, Any]
+    inner: TypeSchema | None = None  # the non-null type of kind "nullable"
+    updates: Mapping[str, Any] = field(default_factory=dict)  # title/description/... from Field(...)
+
+    def json(self) -> Json:
+        out = dict(self.base) if self.inner is None else nullable_json(self.inner.json())
+        out.update(self.updates)
+        return out
+
+    def updated(self, updates: Mapping[str, Any]) -> TypeSchema:
+        return replace(self, updates={**self.updates, **updates})
+
+    def title_wanted(self) -> bool:
+        """pydantic's `field_title_should_be_set`: no title for models and enums, even when nullable."""
+        if self.inner is not None:
+            return self.inner.title_wanted()
+        return self.kind != "ref"
+
+
+_NULL = TypeSchema("null", {"type": "null"})
+
+
+def nullable_json(inner: Json) -> Json:
+    null = {"type": "null"}
+    return null if inner == null else flattened_any_of([inner, null])
+
+
+def flattened_any_of(schemas: list[Json]) -> Json:
+    members: list[Json] = []
+    for schema in schemas:
+        members.extend(schema["anyOf"] if len(schema) == 1 and "anyOf" in schema else [schema])
+    unique = list({_hashable(member): member for member in members}.values())
+    return unique[0] if len(unique) == 1 else {"anyOf": unique}
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(item) for item in value)
+    return value
+
+
+def constrain(schema: TypeSchema, name: str, value: Any, span: Span) -> TypeSchema:
+    """Apply one Field constraint the way pydantic's known-metadata rules do, for the supported kinds."""
+    if schema.inner is not None:
+        return replace(schema, inner=constrain(schema.inner, name, value, span))
+    key = _CONSTRAINT_KEYS.get(schema.kind, {}).get(name)
+    if key is None:
+        raise Unsupported(span, f"the constraint '{name}' is not supported on {_KIND_NAMES[schema.kind]}")
+    if schema.kind == "int" and isinstance(value, float) and not value.is_integer():
+        raise Unsupported(span, f"the constraint {name}={value!r} on an int is rejected by pydantic")
+    return replace(schema, base={**schema.base, key: value})
+
+
+def json_updates(options: Mapping[str, Any]) -> Json:
+    """The keys a Field's attributes add to the schema, with `json_schema_extra` merged last."""
+    updates = {key: options[key] for key in ("title", "description", "examples") if key in options}
+    updates.update(options.get("json_schema_extra", {}))
+    return updates
+
+
+def literal_json(values: list[Any]) -> Json:
+    out: Json = {"const": values[0]} if len(values) == 1 else {"enum": values}
+    types = {type(value) for value in values}
+    if len(types) == 1 and (kind := _LITERAL_TYPES.get(types.pop())) is not None:
+        out["type"] = kind
+    return out
+
+
+class Translator:
+    def __init__(self, symbols: Symbols, values: Values, refs: RefMaker) -> None:
+        self.symbols = symbols
+        self.values = values
+        self.refs = refs
+
+    def translate(self, module: ir.ModuleIR, expr: ir.Expr, depth: int = 0) -> TypeSchema:
+        if depth > MAX_DEPTH:
+            raise Unsupported(expr.span, "the annotation is nested or aliased too deeply")
+        match expr:
+            case ir.Const(value=None):
+                return _NULL
+            case ir.Const(value=str() as text):
+                return self.translate(module, forward_ref(expr.span, text), depth + 1)
+            case ir.BinOp(op="|"):
+                return self._union(module, expr, depth)
+            case ir.Subscript():
+                return self._subscript(module, expr, depth)
+            case ir.Name() | ir.Attribute():
+                return self._named(module, expr, depth)
+        raise Unsupported(expr.span, f"the annotation {render(expr)} is not supported")
+
+    # -- names ---------------------------------------------------------------------------------------
+    def _named(self, module: ir.ModuleIR, expr: ir.Name | ir.Attribute, depth: int) -> TypeSchema:
+        symbol = self.symbols.lookup(module, expr)
+        if isinstance(symbol, ExternalSymbol):
+            return self._external(symbol.qualname, expr)
+        if isinstance(symbol, MissingSymbol):
+            raise Unsupported(expr.span, symbol.message)
+        if isinstance(symbol, ModuleSymbol):
+            raise Unsupported(expr.span, f"'{render(expr)}' is a module, not a type")
+        binding = symbol.binding
+        if isinstance(binding, ir.ClassDef):
+            return TypeSchema("ref", {"$ref": f"#/$defs/{self.refs(symbol.module, binding, expr.span)}"})
+        if isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Subscript | ir.BinOp):
+            return self.translate(symbol.module, binding.value, depth + 1)  # a type alias
+        raise Unsupported(expr.span, f"'{render(expr)}' is not a type the translator supports")
+
+    def _external(self, qualname: str, expr: ir.Expr) -> TypeSchema:
+        if qualname in _PRIMITIVES:
+            kind, json_type = _PRIMITIVES[qualname]
+            return TypeSchema(kind, {"type": json_type})
+        if qualname in _ANY:
+            return TypeSchema("any", {})
+        if qualname in _NONE:
+            return _NULL
+        if qualname in _LIST:
+            return TypeSchema("list", {"type": "array", "items": {}})
+        if qualname in _SET:
+            return TypeSchema("set", {"type": "array", "uniqueItems": True, "items": {}})
+        if qualname in _TUPLE:
+            return TypeSchema("tuple", {"type": "array", "items": {}})
+        if qualname in _DICT:
+            return TypeSchema("dict", {"type": "object", "additionalProperties": True})
+        raise Unsupported(expr.span, f"the type '{qualname}' is not supported")
+
+    # -- subscripts ----------------------------------------------------------------------------------
+    def _subscript(self, module: ir.ModuleIR, expr: ir.Subscript, depth: int) -> TypeSchema:
+        qualname = self.values.qualname(module, expr.value)
+        if qualname in _OPTIONAL | _UNION:
+            return self._union(module, expr, depth)
+        if qualname in _LITERAL:
+            return TypeSchema("literal", literal_json(self._literal_values(module, expr)))
+        if qualname in ANNOTATED:
+            return self._annotated(module, expr, depth)
+        if qualname in _TUPLE:
+            return self._tuple(module, expr, depth)
+        if qualname in _DICT:
+            keys, values = (self.translate(module, arg, depth + 1).json() for arg in _args(expr, 2))
+            return TypeSchema("dict", dict_json(keys, values))
+        if qualname in _LIST | _SET:
+            (item,) = _args(expr, 1)
+            items = self.translate(module, item, depth + 1).json()
+            if qualname in _LIST:
+                return TypeSchema("list", {"type": "array", "items": items})
+            return TypeSchema("set", {"type": "array", "uniqueItems": True, "items": items})
+        name = qualname or render(expr.value)
+        raise Unsupported(expr.span, f"the annotation {name}[...] is not supported")
+
+    def _tuple(self, module: ir.ModuleIR, expr: ir.Subscript, depth: int) -> TypeSchema:
+        index = expr.index
+        if len(index) == 2 and isinstance(index[1], ir.Name) and index[1].id == "...":
+            return TypeSchema(
+                "tuple", {"type": "array", "items": self.translate(module, index[0], depth + 1).json()}
+            )
+        if len(index) == 1 and isinstance(index[0], ir.SeqExpr) and index[0].kind == "tuple":
+            if index[0].elements:
+                raise Unsupported(index[0].span, "a tuple inside tuple[...] is not supported")
+            index = ()
+        if any(isinstance(item, ir.Name) and item.id == "..." for item in index):
+            raise Unsupported(expr.span, "`...` is only supported as tuple[X, ...]")
+        items = [self.translate(module, item, depth + 1).json() for item in index]
+        out: Json = {"type": "array", "minItems": len(items), "maxItems": len(items)}
+        if items:
+            out["prefixItems"] = items
+        return TypeSchema("tuple", out)
+
+    def _literal_values(self, module: ir.ModuleIR, expr: ir.Subscript) -> list[Any]:
+        seen: list[tuple[Any, ...]] = []
+        values: list[Any] = []
+        for item in expr.index:
+            found, value = self.values.enum_member(module, item)
+            owner = self.values.project_class(module, item.value) if isinstance(item, ir.Attribute) else None
+            if found and owner is not None:  # a member: typing compares it with its enum's other members
+                key: tuple[Any, ...] = ("member", owner[0].path, owner[1].name, value)
+            elif found:  # `Color.RED.value`
+                key = (type(value), value)
+            elif isinstance(item, ir.Const):
+                key, value = (type(item.value), item.value), item.value
+            else:
+                raise Unsupported(item.span, f"the Literal value {render(item)} is not supported")
+            if key not in seen:  # typing.Literal drops repeated values (compared with their types)
+                seen.append(key)
+                values.append(value)
+        return values
+
+    def _annotated(self, module: ir.ModuleIR, expr: ir.Subscript, depth: int) -> TypeSchema:
+        if len(expr.index) < 2:
+            raise Unsupported(expr.span, "Annotated[...] needs a type and at least one annotation")
+        schema = self.translate(module, expr.index[0], depth + 1)
+        for meta in expr.index[1:]:
+            options = self.metadata(module, meta)
+            if options is None:
+                continue
+            misplaced = sorted(set(options.attrs) - {"title", "description", "examples", "json_schema_extra"})
+            if misplaced:
+                raise Unsupported(
+                    options.spans[misplaced[0]], f"Field({misplaced[0]}=...) has no effect here"
+                )
+            for name, value, span in options.constraints:
+                schema = constrain(schema, name, value, span)
+            schema = schema.updated(json_updates(options.attrs))
+        return schema
+
+    def metadata(self, module: ir.ModuleIR, meta: ir.Expr) -> FieldOptions | None:
+        """An `Annotated` entry: a `Field(...)` call, or a constant pydantic ignores (None)."""
+        if isinstance(meta, ir.Call) and self.values.is_field_call(module, meta):
+            return self.values.field_options(module, meta)
+        if isinstance(meta, ir.Const):
+            return None
+        raise Unsupported(meta.span, f"the Annotated metadata {render(meta)} is not supported")
+
+    # -- unions --------------------------------------------------------------------------------------
+    def _union(self, module: ir.ModuleIR, expr: ir.Expr, depth: int) -> TypeSchema:
+        nullable = False
+        choices: list[TypeSchema] = []
+        for member_module, member in self._members(module, expr, depth):
+            if self._is_none(member_module, member):
+                nullable = True
+                continue
+            choice = self.translate(member_module, member, depth + 1)
+            if not any(c.kind == choice.kind and c.json() == choice.json() for c in choices):
+                choices.append(choice)  # typing.Union drops repeated members
+        if not choices:
+            return _NULL
+        schema = choices[0]
+        if len(choices) > 1:
+            schema = TypeSchema("union", flattened_any_of([choice.json() for choice in choices]))
+        return TypeSchema("nullable", {}, schema) if nullable else schema
+
+    def _members(self, module: ir.ModuleIR, expr: ir.Expr, depth: int) -> list[tuple[ir.ModuleIR, ir.Expr]]:
+        """The flattened members of a union (`X | Y`, `Union[...]`, `Optional[X]`, aliases of those)."""
+        if depth > MAX_DEPTH:
+            raise Unsupported(expr.span, "the annotation is nested or aliased too deeply")
+        if isinstance(expr, ir.BinOp) and expr.op == "|":
+            return self._members(module, expr.left, depth + 1) + self._members(module, expr.right, depth + 1)
+        if isinstance(expr, ir.Const) and isinstance(expr.value, str):
+            return self._members(module, forward_ref(expr.span, expr.value), depth + 1)
+        if isinstance(expr, ir.Subscript):
+            qualname = self.values.qualname(module, expr.value)
+            if qualname in _UNION:
+                return [m for arg in expr.index for m in self._members(module, arg, depth + 1)]
+            if qualname in _OPTIONAL:
+                (arg,) = _args(expr, 1)
+                return [*self._members(module, arg, depth + 1), (module, ir.Const(None, expr.span))]
+        if isinstance(expr, ir.Name | ir.Attribute):
+            symbol = self.symbols.lookup(module, expr)
+            if (
+                isinstance(symbol, ProjectSymbol)
+                and isinstance(symbol.binding, ir.Assign)
+                and isinstance(symbol.binding.value, ir.Subscript | ir.BinOp)
+            ):
+                return self._members(symbol.module, symbol.binding.value, depth + 1)
+        return [(module, expr)]
+
+    def _is_none(self, module: ir.ModuleIR, expr: ir.Expr) -> bool:
+        if isinstance(expr, ir.Const):
+            return expr.value is None
+        return self.values.qualname(module, expr) in _NONE
+
+
+def dict_json(keys: Json, values: Json) -> Json:
+    """pydantic's `_common_dict_schema`."""
+    out: Json = {"type": "object"}
+    pattern = None
+    if "$ref" not in keys:
+        pattern = keys.pop("pattern", None)
+        keys.pop("title", None)
+    values.pop("title", None)
+    if values or pattern is not None:
+        if pattern is None:
+            out["additionalProperties"] = values
+        else:
+            out["patternProperties"] = {pattern: values}
+    else:
+        out["additionalProperties"] = True
+    if (keys.get("type") == "string" and len(keys) > 1) or "$ref" in keys:
+        keys.pop("type", None)
+        out["propertyNames"] = keys
+    return out
+
+
+def _args(expr: ir.Subscript, count: int) -> tuple[ir.Expr, ...]:
+    if len(expr.index) != count:
+        raise Unsupported(expr.span, f"{render(expr.value)}[...] takes {count} argument(s)")
+    return expr.index
+
+
+def forward_ref(span: Span, text: str) -> ir.Expr:
+    """A string annotation parsed as an expression; every part of it points at the string."""
+    import libcst as cst  # noqa: PLC0415 - libcst loads only when something is parsed (see project.py)
+
+    from motia_gen.parse.expressions import ExpressionConverter  # noqa: PLC0415
+
+    try:
+        node = cst.parse_expression(text.strip())
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        raise Unsupported(span, f"the string annotation {text!r} is not a valid expression") from None
+    return ExpressionConverter(lambda _node: span).convert(node)
