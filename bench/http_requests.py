@@ -41,8 +41,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import free_port, measured_line, table, tool, verdict, wait_listening, write_section
-from motia.backends.memory import MemoryBackend
-from motia.serve import create_app, load_dispatch
+from motia.storage.memory import MemoryBackend
+from motia.web.serve import create_app, load_dispatch
 
 TARGET_STARLETTE = 0.85
 TARGET_VALIDATED = 0.7

@@ -32,10 +32,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, when run by path
 
 from _report import measured_line, table, verdict, write_section
-from motia.backend import Backend
-from motia.backends.memory import MemoryBackend
-from motia.backends.sqlite import SqliteBackend
-from motia.queue_engine import MessageInfo, QueueEngine, Subscriber
+from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber
+from motia.storage.backend import Backend
+from motia.storage.memory import MemoryBackend
+from motia.storage.sqlite import SqliteBackend
 
 MEMORY_RATIO_TARGET = 0.4
 SQLITE_RATE_TARGET = 5_000.0

@@ -84,8 +84,8 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 BREAKDOWN = """
 import asyncio, json, sys, time
 start = time.perf_counter()
-from motia.serve import create_app, load_dispatch
-from motia.backends.memory import MemoryBackend
+from motia.web.serve import create_app, load_dispatch
+from motia.storage.memory import MemoryBackend
 imported = time.perf_counter()
 spec = load_dispatch(sys.argv[1])
 loaded = time.perf_counter()

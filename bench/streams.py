@@ -150,12 +150,12 @@ def _envelope(group: str, item: str | None, event: dict[str, Any]) -> str:
 
 def our_app(backend_kind: str, data: Path) -> Any:
     """The motia app: an `AppSpec` built in code, served by `HttpApp` on the chosen backend."""
-    from motia.asgi import HttpApp, route_pattern  # noqa: PLC0415 (the server process only)
-    from motia.backend import Backend  # noqa: PLC0415
-    from motia.backends.memory import MemoryBackend  # noqa: PLC0415
-    from motia.backends.sqlite import SqliteBackend  # noqa: PLC0415
     from motia.runtime import Runtime  # noqa: PLC0415
     from motia.spec import AppSpec, RouteSpec, StepSpec, StreamSpec  # noqa: PLC0415
+    from motia.storage.backend import Backend  # noqa: PLC0415
+    from motia.storage.memory import MemoryBackend  # noqa: PLC0415
+    from motia.storage.sqlite import SqliteBackend  # noqa: PLC0415
+    from motia.web.app import HttpApp, route_pattern  # noqa: PLC0415 (the server process only)
 
     async def write_items(req: Any, ctx: Any) -> dict[str, Any]:
         group = req.path_params["group"]

@@ -21,8 +21,8 @@ import typer
 from motia_gen.cli.start import AppPath
 
 if TYPE_CHECKING:  # the runtime is imported only by the commands that use it
-    from motia.backend import DeadLetter
-    from motia.backends.sqlite import SqliteBackend
+    from motia.storage.backend import DeadLetter
+    from motia.storage.sqlite import SqliteBackend
 
 dlq_app = typer.Typer(
     help="Inspect and replay dead letters (messages that ran out of retries or failed validation).",
@@ -113,7 +113,7 @@ async def _replay(backend: SqliteBackend, ids: list[str], replay_all: bool) -> l
 
 
 async def _with_backend(root: Path, action: Any) -> Any:
-    from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend  # noqa: PLC0415
+    from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend  # noqa: PLC0415
 
     database = root / DEFAULT_PATH
     if not database.is_file():

@@ -35,7 +35,7 @@ def start(
     dist = build_dir if build_dir.is_absolute() else root / build_dir
     log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
     if (dist / "dispatch.py").is_file():
-        from motia.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
+        from motia.web.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
 
         serve(dist, host, port, root=root, log_level=log_level)
         return

@@ -1,19 +1,16 @@
 """The motia runtime: the user-facing API step files import (`import motia`)."""
 
 from motia.app import AuthenticateHandler, Motia
-from motia.asgi import HttpApp
 from motia.config import StepConfig
-from motia.context import Enqueuer, enqueue
-from motia.flow import FlowContext, StateStore, StreamStore
+from motia.context import Enqueuer, FlowContext, StateStore, StreamStore, enqueue
+from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
 from motia.logging import Logger, logger
 from motia.runtime import Runtime, UndeclaredTopicError
-from motia.serve import create_app, load_dispatch
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
-from motia.stream_socket import StreamAuthInput, StreamAuthResult, StreamSubscription
-from motia.stream_store import StreamEvent
-from motia.streams import Stream, StreamConfig
+from motia.streams.handle import Stream, StreamConfig
+from motia.streams.socket import StreamAuthInput, StreamAuthResult, StreamSubscription
+from motia.streams.store import StreamEvent
 from motia.testing import TestApp
-from motia.trigger_inputs import StateTriggerInput, StreamChange, StreamTriggerInput
 from motia.triggers import (
     ApiMiddleware,
     CronTrigger,
@@ -40,6 +37,8 @@ from motia.types import (
     QueueConfig,
     TriggerInfo,
 )
+from motia.web.app import HttpApp
+from motia.web.serve import create_app, load_dispatch
 
 __all__ = [
     "ApiMiddleware",

@@ -1,5 +1,5 @@
-"""`python -m motia serve DIST`: serve a built app (see `motia.serve.main`)."""
+"""`python -m motia serve DIST`: serve a built app (see `motia.web.serve.main`)."""
 
-from motia.serve import main
+from motia.web.serve import main
 
 main()

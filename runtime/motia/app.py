@@ -18,7 +18,7 @@ from typing import Any
 from motia import _convert
 from motia.config import StepConfig, as_step_config
 from motia.step import StepDefinition, StepHandler
-from motia.streams import Stream, StreamConfig, as_stream
+from motia.streams.handle import Stream, StreamConfig, as_stream
 
 AuthenticateHandler = Callable[..., Any]
 """Called with a stream subscription request; returns the auth context, or refuses it."""

@@ -6,14 +6,14 @@
     await runtime.stop()
 
 It turns every topic subscription into a queue subscriber (and every state and stream trigger into a
-subscriber of the runtime's own change topics, `motia.change_triggers`), gives each handler call its
+subscriber of the runtime's own change topics, `motia.delivery.changes`), gives each handler call its
 context and calls handlers the way their step's form expects (`motia.spec.call_args`). The HTTP side
-(`motia.asgi`) and the cron scheduler call in through `StepRunner`, so every trigger gets the same context:
+(`motia.web.app`) and the cron scheduler call in through `StepRunner`, so every trigger gets the same context:
 
 * `trace_id`: the message's for a queue delivery (so a whole flow shares one), new for an HTTP request and
   for each cron run;
 * `logger`: the shared `motia.logger` bound with `step`, `trace_id` and `flows`;
-* `state`: a `StateManager` over the backend; `streams`: one attribute per stream (`motia.stream_store`);
+* `state`: a `StateManager` over the backend; `streams`: one attribute per stream (`motia.streams.store`);
 * `trigger`: which of the step's triggers fired (`TriggerInfo`);
 * `emit` / `enqueue` (and the module-level `motia.enqueue`, through a context variable set around each
   call): only to the topics the step declares. A step that declares no topics may not emit at all; the
@@ -33,18 +33,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from motia.backend import Backend, DeadLetter
-from motia.change_triggers import RESERVED_PREFIX, ChangeTriggers
 from motia.clock import Clock
-from motia.context import Enqueuer, current_context, release_default_streams, set_default_streams
-from motia.flow import FlowContext
+from motia.context import Enqueuer, FlowContext, current_context, release_default_streams, set_default_streams
+from motia.delivery.changes import RESERVED_PREFIX, ChangeTriggers
+from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.logging import extra
 from motia.logging import logger as root_logger
-from motia.queue_engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.scheduler import CronScheduler
 from motia.spec import AppSpec, CronSpec, Function, StepSpec, SubscriptionSpec, call_args
 from motia.state_manager import StateManager
-from motia.stream_store import Streams
+from motia.storage.backend import Backend, DeadLetter
+from motia.streams.store import Streams
 from motia.types import TriggerInfo
 
 __all__ = ["Runtime", "StepRunner", "UndeclaredTopicError", "is_async_callable", "resolve"]

@@ -37,10 +37,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
 
-from motia.backend import Backend
 from motia.clock import Clock, SystemClock, Timer
 from motia.logging import extra
 from motia.spec import CronSpec
+from motia.storage.backend import Backend
 
 log = logging.getLogger("motia.cron")
 

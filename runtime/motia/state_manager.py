@@ -18,7 +18,8 @@ import builtins
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from motia.backend import (
+from motia.context import StateUpdate
+from motia.storage.backend import (
     STATE_NAMESPACE,
     Backend,
     IncrementOp,
@@ -28,8 +29,7 @@ from motia.backend import (
     SetOp,
     UpdateOp,
 )
-from motia.backends.jsonvalue import require_json
-from motia.flow import StateUpdate
+from motia.storage.jsonvalue import require_json
 
 StateListener = Callable[[str, str, JsonData, JsonData], Awaitable[None]]
 """Told `(group, key, old value, new value)` after each change; None stands for "no value"."""

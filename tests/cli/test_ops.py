@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from motia.backend import NewMessage
-from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.storage.backend import NewMessage
+from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
 
 from tests.cli.test_main import motia
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from motia.backends.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
 
 REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")

@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from motia.serve import load_dispatch
 from motia.testing import TestApp
+from motia.web.serve import load_dispatch
 
 from tests.e2e.server import build, copy_example
 

@@ -12,7 +12,7 @@ from tests.e2e.server import build, copy_example
 
 pytestmark = pytest.mark.slow
 
-LOAD = "import sys; from motia.serve import load_dispatch; print(len(load_dispatch(sys.argv[1]).steps))"
+LOAD = "import sys; from motia.web.serve import load_dispatch; print(len(load_dispatch(sys.argv[1]).steps))"
 
 
 def test_stale_app_types_do_not_break_the_built_app(tmp_path: Path) -> None:

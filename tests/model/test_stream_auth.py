@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from motia.backends.memory import MemoryBackend
 from motia.runtime import Runtime
 from motia.spec import AppSpec
-from motia.stream_socket import StreamHub
+from motia.storage.memory import MemoryBackend
+from motia.streams.socket import StreamHub
 
 from motia_gen.diagnostics import Diagnostic
 from motia_gen.emit.app_json import render_app_json

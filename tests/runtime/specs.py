@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
-from motia.asgi import route_pattern
 from motia.spec import (
     AppSpec,
     CronSpec,
@@ -19,6 +18,7 @@ from motia.spec import (
     Validator,
 )
 from motia.types import QueueConfig
+from motia.web.app import route_pattern
 
 
 def step(

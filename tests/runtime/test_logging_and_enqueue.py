@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from motia import enqueue, logger
-from motia.context import current_context, current_trace_id
-from motia.flow import FlowContext
+from motia.context import FlowContext, current_context, current_trace_id
 from motia.logging import LOGGER_NAME, JsonFormatter, format_line
 
 

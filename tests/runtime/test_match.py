@@ -79,7 +79,7 @@ def test_default_branch_and_a_missing_one() -> None:
 
 
 def test_match_outside_the_runtime_needs_a_trigger() -> None:
-    from motia.flow import FlowContext  # noqa: PLC0415
+    from motia.context import FlowContext  # noqa: PLC0415
 
     async def send(_: Any) -> None:
         pass

@@ -10,11 +10,11 @@ from typing import Any
 import motia
 import pydantic
 import pytest
-from motia.backends.memory import MemoryBackend
 from motia.clock import ManualClock
 from motia.runtime import Runtime, UndeclaredTopicError
 from motia.spec import CronSpec, StreamSpec
-from motia.stream_store import StreamEvent
+from motia.storage.memory import MemoryBackend
+from motia.streams.store import StreamEvent
 from motia.types import QueueConfig
 from motia.validation import InvalidData, schema_validator
 

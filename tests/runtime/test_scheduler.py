@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 import motia
 import motia.scheduler
 import pytest
-from motia.backend import Backend
-from motia.backends.memory import MemoryBackend
-from motia.backends.sqlite import SqliteBackend
 from motia.clock import ManualClock
 from motia.logging import record_fields
 from motia.scheduler import CronScheduler, next_fires, parse_schedule
 from motia.spec import CronSpec, StepSpec
+from motia.storage.backend import Backend
+from motia.storage.memory import MemoryBackend
+from motia.storage.sqlite import SqliteBackend
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 1, 1, tzinfo=UTC).timestamp()  # a Thursday, midnight UTC

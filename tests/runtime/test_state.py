@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from motia.backend import Backend, IncrementOp, stream_namespace
-from motia.backends.memory import MemoryBackend
-from motia.backends.sqlite import SqliteBackend
 from motia.state_manager import StateManager
+from motia.storage.backend import Backend, IncrementOp, stream_namespace
+from motia.storage.memory import MemoryBackend
+from motia.storage.sqlite import SqliteBackend
 
 Scenario = Callable[[StateManager], Awaitable[None]]
 

@@ -1,0 +1,403 @@
+"""One subscription at work: a claim loop, a few worker tasks, and what happens to each message.
+
+The claim loop takes ready messages from the backend, never more than the subscription may run at once
+(its concurrency), and hands them to long-lived workers through a local buffer. Workers await handlers
+inline: spawning a task per event costs about six times as much (reference notes on event queues). The
+loop sleeps until a worker finishes, a new message arrives, or the backend's next visible time comes.
+
+Handler timeouts are kept by one watchdog timer per subscription rather than a timer per message: the
+worker notes when its handler started, and the watchdog, armed for the oldest start, cancels handlers that
+overran. A per-message `asyncio.timeout` would cost a timer allocation and cancellation on every event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from motia.clock import Clock
+from motia.storage.backend import Backend, Message, NewMessage
+from motia.types import QueueConfig
+
+DEFAULT_CONCURRENCY = 10
+DEFAULT_BACKOFF_MS = 1000
+DEFAULT_VISIBILITY_TIMEOUT = 30
+MAX_BACKOFF_SECONDS = 3600.0
+RETRY_CLAIM_SECONDS = 1.0
+LEASE_GRACE_SECONDS = 1.0
+IDLE_POLL_SECONDS = 2.0
+"""An idle subscription looks at the backend this often even when nothing woke it: another process
+sharing the backend (`motia dlq replay`, a second instance on the same SQLite file) may have added
+messages that this one was never told about."""
+"""How much longer a lease lasts than the handler timeout, so the worker settles a timed-out message
+before anyone can claim it again."""
+
+log = logging.getLogger("motia.queue")
+
+
+class MessageInfo(NamedTuple):
+    """What a handler learns about the message it runs: ids, trace id and which attempt this is. (A named
+    tuple, like the backend's messages: one is built per delivery.)"""
+
+    id: str
+    topic: str
+    subscriber: str
+    trace_id: str
+    group_id: str | None
+    attempt: int
+    max_attempts: int
+
+
+Handler = Callable[[Any, MessageInfo], Awaitable[None]]
+Validator = Callable[[Any], Any]
+"""Checks a payload before the handler runs and returns what the handler receives; raising any exception
+(pydantic's `ValidationError`, `ValueError`, ...) marks the payload invalid."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """One subscription of a topic: a name unique on the topic (the step's), a handler and its settings.
+
+    `timeout` is the handler timeout in seconds; None means the visibility timeout.
+    """
+
+    name: str
+    handler: Handler
+    config: QueueConfig = field(default_factory=QueueConfig)
+    validator: Validator | None = None
+    timeout: float | None = None
+
+    @property
+    def max_attempts(self) -> int:
+        """The first delivery plus `max_retries` retries."""
+        return 1 + self.config.max_retries
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based): `backoff_delay_ms`, doubled
+        after each failure unless `backoff_type` is `"fixed"`."""
+        delay_ms = self.config.backoff_delay_ms
+        base = (DEFAULT_BACKOFF_MS if delay_ms is None else delay_ms) / 1000
+        factor = 1 if self.config.backoff_type == "fixed" else 2 ** min(attempt - 1, 32)
+        return min(base * factor, MAX_BACKOFF_SECONDS)
+
+
+class Consumer:
+    """Runs one subscriber of one topic. `busy` counts messages claimed and not yet settled (buffered or
+    running); it never exceeds `capacity`, which is how the concurrency limit holds."""
+
+    def __init__(
+        self, topic: str, spec: Subscriber, *, backend: Backend, clock: Clock, on_progress: Callable[[], None]
+    ) -> None:
+        self.topic, self.name, self.spec = topic, spec.name, spec
+        self.backend, self.clock, self.on_progress = backend, clock, on_progress
+        self.capacity = spec.config.concurrency or DEFAULT_CONCURRENCY
+        self.max_attempts = spec.max_attempts
+        visibility = spec.config.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT
+        self.timeout = float(visibility if spec.timeout is None else spec.timeout)
+        self.lease = max(visibility, self.timeout) + LEASE_GRACE_SECONDS
+        self.fifo = spec.config.type == "fifo"
+        self.delay = spec.config.delay_seconds
+        self.busy = 0
+        self.wake = asyncio.Event()
+        self.buffer: deque[Message] = deque()
+        self.idle: deque[asyncio.Future[None]] = deque()  # workers waiting for a message
+        self.waking = 0  # workers woken that have not run yet
+        self.loop_task: asyncio.Task[None] | None = None
+        self.workers: set[asyncio.Task[None]] = set()
+        self.running: set[asyncio.Task[Any]] = set()  # workers holding a message
+        self.started: dict[asyncio.Task[Any], float] = {}  # worker → loop time its handler started
+        self.timed_out: set[asyncio.Task[Any]] = set()
+        self.watchdog: asyncio.TimerHandle | None = None
+        self.loop: asyncio.AbstractEventLoop  # the running loop, set by start()
+        self.waiters: list[asyncio.Future[None]] = []
+        self.delivered: list[Message] = []  # handled, to be acked by the claim loop's next pass
+        self.stopping = False
+        self.release_on_stop = True
+
+    def message(
+        self, data: Any, now: float, trace_id: str, group_id: str | None, delay: float | None
+    ) -> NewMessage:
+        visible_at = now + (self.delay if delay is None else delay)
+        fifo_group = (group_id or "") if self.fifo else None
+        return NewMessage(self.topic, self.name, data, trace_id, visible_at, now, group_id, fifo_group)
+
+    def nudge(self) -> None:
+        """Something may be ready: look again, unless full (a finishing handler will wake the loop)."""
+        if self.busy < self.capacity:
+            self.wake.set()
+
+    # -- the claim loop
+    def start(self, *, idle: bool = False) -> None:
+        """Start the claim loop. `idle`: the backend held no message at all, so the loop waits to be woken
+        (or for its idle poll) instead of asking the backend at once: an app with a thousand
+        subscriptions would otherwise send two thousand queries while it starts serving."""
+        self.stopping = False
+        self.loop = asyncio.get_running_loop()
+        self.loop_task = asyncio.create_task(self.run(idle), name=f"motia queue {self.topic} → {self.name}")
+
+    async def run(self, idle: bool = False) -> None:
+        """The claim loop, restarted after a pause when the backend fails (a locked or unreachable store
+        should delay delivery, not end it)."""
+        if idle:
+            await self.sleep(self.clock.now() + IDLE_POLL_SECONDS)
+        while not self.stopping:
+            try:
+                await self.claim_loop()
+            except Exception as error:
+                log.exception(
+                    "%s → %s: claiming failed; trying again in %g s",
+                    self.topic,
+                    self.name,
+                    RETRY_CLAIM_SECONDS,
+                )
+                waiters, self.waiters = self.waiters, []
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                await asyncio.sleep(RETRY_CLAIM_SECONDS)
+
+    async def claim_loop(self) -> None:
+        while not self.stopping:
+            self.wake.clear()
+            await self.ack_delivered()
+            free = self.capacity - self.busy
+            claimed = await self.fill(free) if free > 0 else 0
+            deadline = None
+            if claimed < free:  # nothing more is ready now
+                now = self.clock.now()
+                deadline = await self.backend.next_visible(self.topic, self.name, after=now)
+                deadline = (
+                    now + IDLE_POLL_SECONDS if deadline is None else min(deadline, now + IDLE_POLL_SECONDS)
+                )
+                if self.busy == 0:
+                    self.resolve_waiters()
+            await self.sleep(deadline)
+
+    async def fill(self, free: int) -> int:
+        now = self.clock.now()
+        messages = await self.backend.claim(
+            self.topic, self.name, now=now, lease_until=now + self.lease, limit=free
+        )
+        if messages:
+            self.buffer.extend(messages)
+            self.busy += len(messages)
+            self.on_progress()
+            # Workers live until stop; start one for each claimed message beyond those there are.
+            while len(self.workers) < self.busy:
+                worker = asyncio.create_task(self.work())
+                self.workers.add(worker)
+                worker.add_done_callback(self.workers.discard)
+            self.wake_worker()
+        return len(messages)
+
+    def wake_worker(self) -> None:
+        """Wake one idle worker, unless one is already on its way: a worker that takes a message wakes the
+        next one before running its handler, so handlers that wait run side by side, while handlers that
+        never wait are run one after another by one worker without a wake-up per message."""
+        if self.waking == 0 and self.idle:
+            self.waking += 1
+            self.idle.popleft().set_result(None)
+
+    async def ack_delivered(self) -> None:
+        """Ack what the workers finished since the last pass, in one backend call. A message stays held
+        until then, so a crash in between only means it is delivered again."""
+        if self.delivered:
+            batch = self.delivered[:]
+            await self.backend.ack(batch)
+            del self.delivered[: len(batch)]
+
+    async def sleep(self, deadline: float | None) -> None:
+        timer = None if deadline is None else self.clock.call_at(deadline, self.wake.set)
+        try:
+            await self.wake.wait()
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    async def quiet(self) -> None:
+        """Resolves after a pass of the claim loop that found nothing ready and nothing running; raises
+        what the backend raised if the pass failed."""
+        if self.loop_task is None or self.loop_task.done():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        self.wake.set()
+        await waiter
+
+    def resolve_waiters(self) -> None:
+        waiters, self.waiters = self.waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    # -- workers
+    async def work(self) -> None:
+        worker = asyncio.current_task()
+        assert worker is not None
+        while not self.stopping:
+            if not self.buffer:
+                await self.wait_for_message()
+                continue
+            message = self.buffer.popleft()
+            if self.buffer:
+                self.wake_worker()
+            self.running.add(worker)
+            try:
+                await deliver(self, message, worker)
+            except Exception:
+                # The backend failed to settle it; the lease will bring the message back.
+                log.exception("%s → %s: could not settle message %s", self.topic, self.name, message.id)
+            finally:
+                self.running.discard(worker)
+                self.busy -= 1
+                self.wake.set()
+
+    async def wait_for_message(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self.idle.append(waiter)
+        try:
+            await waiter
+        finally:
+            if waiter.done() and not waiter.cancelled():
+                self.waking -= 1
+            else:
+                self.idle.remove(waiter)
+
+    def handler_started(self, worker: asyncio.Task[Any]) -> None:
+        now = self.loop.time()
+        self.started[worker] = now
+        if self.watchdog is None:
+            self.watchdog = self.loop.call_at(now + self.timeout, self.check_timeouts)
+
+    def handler_finished(self, worker: asyncio.Task[Any]) -> None:
+        del self.started[worker]
+        if worker in self.timed_out:
+            # The watchdog's cancellation ended here (or the handler swallowed it): the worker goes on.
+            self.timed_out.discard(worker)
+            worker.uncancel()
+
+    def check_timeouts(self) -> None:
+        """Cancel handlers that have run for `timeout` seconds; re-arm for the oldest one still running."""
+        self.watchdog = None
+        now = self.loop.time()
+        oldest = None
+        for worker, started in self.started.items():
+            if worker in self.timed_out:
+                continue
+            if now - started >= self.timeout:
+                self.timed_out.add(worker)
+                worker.cancel()
+            elif oldest is None or started < oldest:
+                oldest = started
+        if oldest is not None:
+            self.watchdog = self.loop.call_at(oldest + self.timeout, self.check_timeouts)
+
+    async def stop(self, *, grace: float, release: bool) -> None:
+        """Stop claiming; hand back buffered messages; give running handlers `grace` seconds."""
+        self.stopping, self.release_on_stop = True, release
+        if self.loop_task is not None:
+            self.loop_task.cancel()
+            await asyncio.gather(self.loop_task, return_exceptions=True)
+        while self.buffer:
+            message = self.buffer.popleft()
+            if release:
+                await self.backend.release(message, now=self.clock.now())
+            self.busy -= 1
+        running = set(self.running)
+        for worker in self.workers - running:
+            worker.cancel()
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            for worker in late:
+                worker.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+        await self.ack_delivered()
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            self.watchdog = None
+        self.busy = 0
+        self.resolve_waiters()
+
+
+async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any]) -> None:
+    """Run one message through the validator and the handler, then ack, retry or dead-letter it."""
+    spec = consumer.spec
+    info = MessageInfo(
+        message.id,
+        message.topic,
+        message.subscriber,
+        message.trace_id,
+        message.group_id,
+        message.attempt,
+        consumer.max_attempts,
+    )
+    value = message.payload
+    if spec.validator is not None:
+        try:
+            value = spec.validator(value)
+        except Exception as error:
+            # Retrying cannot make a payload valid: straight to the dead letters. (A schema validator's
+            # error, with its list of issues, already says it is about the input.)
+            problem = str(error) if hasattr(error, "issues") else f"invalid input: {error}"
+            await _dead(consumer, message, problem)
+            return
+    consumer.handler_started(worker)
+    try:
+        await spec.handler(value, info)
+        reason = None
+    except asyncio.CancelledError:
+        if worker not in consumer.timed_out:
+            await _interrupted(consumer, message)
+            raise
+        reason = f"handler timed out after {consumer.timeout:g} s"
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+    finally:
+        consumer.handler_finished(worker)
+    if reason is None:
+        consumer.delivered.append(message)  # acked in a batch by the claim loop
+    else:
+        await _failed(consumer, message, reason)
+
+
+async def _interrupted(consumer: Consumer, message: Message) -> None:
+    """Cancelled by `stop`: hand the message back now, or (release=False, as in a crash) let its lease run
+    out. Cancelled from elsewhere: the lease brings it back."""
+    if consumer.stopping and consumer.release_on_stop:
+        await consumer.backend.release(message, now=consumer.clock.now())
+
+
+async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
+    spec = consumer.spec
+    if message.attempt >= consumer.max_attempts:
+        await _dead(consumer, message, reason)
+        return
+    delay = spec.backoff(message.attempt)
+    log.warning(
+        "%s → %s: attempt %d of %d failed (%s); retrying in %g s [trace %s]",
+        message.topic,
+        message.subscriber,
+        message.attempt,
+        consumer.max_attempts,
+        reason,
+        delay,
+        message.trace_id,
+    )
+    await consumer.backend.retry(message, visible_at=consumer.clock.now() + delay)
+
+
+async def _dead(consumer: Consumer, message: Message, reason: str) -> None:
+    log.error(
+        "%s → %s: message %s moved to the dead letters after %d attempt(s): %s [trace %s]",
+        message.topic,
+        message.subscriber,
+        message.id,
+        message.attempt,
+        reason,
+        message.trace_id,
+    )
+    await consumer.backend.dead_letter(message, reason=reason, now=consumer.clock.now())

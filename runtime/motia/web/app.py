@@ -1,0 +1,391 @@
+"""HTTP: the Starlette app that serves an app's routes, `/emit` and `/__motia/health`.
+
+    app = HttpApp(Runtime(spec, backend))   # any ASGI server; its lifespan starts and stops the runtime
+
+(Not called `http`: `motia.http` is the trigger helper step files import, and a submodule of that name
+would replace it on the package once imported. Request reading and response rendering live in
+`motia.web.wire`, the CORS setting in `motia.web.cors`.)
+
+`HttpApp` is a `starlette.routing.Router`: the lifespan, the middleware stack (CORS) and the requests and
+responses are Starlette's. The routing is ours, one Starlette route (`RouteTable`) that takes every HTTP
+request: paths without parameters are found by one dict lookup, the others by the route's precompiled
+pattern (tried in the spec's order, after every static path). A trailing slash is ignored, as in Express.
+An unknown path is 404; a known path with another method is 405 with an `Allow` header; `HEAD` is served by
+a `GET` route without the body. Every exception is caught in the route table and answered in the shapes
+below (Starlette's `ServerErrorMiddleware` and `ExceptionMiddleware` are left out: they would cost a fifth
+of a plain Starlette request and have nothing left to catch).
+
+The request a handler gets is a `motia.types.ApiRequest` (`req.body`, `req["pathParams"]`, ...):
+
+* `path_params` from the path, URL-decoded; `query_params`: a str per name, a list of str for a name given
+  more than once; `headers`: lower-case names, repeated headers joined with ", ".
+* `body` by content type: JSON (`application/json`, `*+json`) parsed, invalid JSON is 400
+  `{"error": "invalid JSON", "detail": ...}`; `text/*` a str; form-urlencoded a dict like the query;
+  anything else bytes; no content type: JSON when it parses, else text (bytes when not UTF-8); an empty
+  body is None. A route with a body schema takes JSON only: another declared content type is 415 (a
+  missing one is read as JSON), and a body that fails the schema is 400
+  `{"error": "invalid request body", "errors": [{"path", "message"}, ...]}` without running the handler.
+* Bodies over `settings["body_limit"]` bytes (default 1 MiB; `"512kb"`-style strings work too) are 413,
+  checked against Content-Length before reading and again while the body streams in.
+
+Per request, in order: the route's `condition(req, ctx)` (false: 422 `{"error": "Request condition not
+met", "skipped": true}`, as Motia's engine answers), the middleware (first element outermost, each
+`(req, ctx, next)`, sync or async; `await next()` runs the rest and returns the handler's response, and
+`next(request)` passes a different request on; a middleware may answer by itself), the body schema, then
+the handler. Handlers return `{"status", "body", "headers"}` or an `ApiResponse` (status 200 unless
+given): a str body is sent raw as text/plain, bytes as application/octet-stream (unless the headers name a
+content type), None as an empty body, anything else as JSON. Anything else returned is a bug in the
+handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
+the stack in the log, never in the response. Condition, middleware and handler together get
+`settings["http_timeout"]` seconds (default 30, kept by one `motia.web.watchdog.Watchdog` per app); past
+that they are cancelled and the answer is 504
+`{"error": "Handler timed out", "traceId", "timeoutSeconds"}` (a sync handler's thread cannot be stopped:
+it finishes in the background, its answer discarded).
+
+Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`, through Starlette's
+`CORSMiddleware`): absent, empty (what `motia build` writes when the project sets nothing), `"*"` or a
+list holding `"*"` allows every origin (Motia's default); a list allows those origins; `False` turns CORS
+off. A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the
+middleware, before any route: 200 when the origin is allowed, 400 when it is not. Any other `OPTIONS`
+request is routed like every other method.
+
+WebSocket connections at `/` speak Motia's stream protocol (`motia.streams.socket`); at any other path they
+are refused.
+
+`POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
+is on unless `settings["emit_endpoint"]` is False, or the environment has `MOTIA_ENV=production` and the
+setting is not True. An app route with the same method and path takes precedence over these system routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.datastructures import QueryParams
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Router
+from starlette.types import Receive, Scope, Send
+
+from motia.context import FlowContext, current_context
+from motia.delivery.changes import RESERVED_PREFIX
+from motia.delivery.engine import new_trace_id
+from motia.logging import extra
+from motia.runtime import Runtime, StepRunner, resolve
+from motia.spec import Function, RouteSpec, call_args
+from motia.streams.socket import StreamHub, StreamSocketRoute
+from motia.types import ApiRequest, TriggerInfo
+from motia.validation import InvalidData
+from motia.web.cors import VARY_ORIGIN, cors_middleware, vary_origin
+from motia.web.watchdog import HandlerTimeout, Watchdog, parse_timeout
+from motia.web.wire import (
+    DEFAULT_BODY_LIMIT,
+    HttpError,
+    InvalidResponse,
+    error_response,
+    header_dict,
+    json_response,
+    multi_dict,
+    parse_body,
+    parse_size,
+    read_body,
+    render,
+)
+
+__all__ = [
+    "DEFAULT_BODY_LIMIT",
+    "HEALTH_PATH",
+    "HttpApp",
+    "HttpError",
+    "RouteTable",
+    "parse_size",
+    "route_pattern",
+]
+
+HEALTH_PATH = "/__motia/health"
+EMIT_PATH = "/emit"
+TRACE_HEADER = b"x-trace-id"
+
+log = logging.getLogger("motia.http")
+
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The matcher for a Motia path (`/pets/:id`): None for a path without parameters, else a regex whose
+    named groups are the parameters. For specs built by hand; the compiler writes these out."""
+    params = tuple(_PARAM.findall(path))
+    if not params:
+        return None, ()
+    parts = _PARAM.split(path)  # literal, name, literal, name, ..., literal
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]+)" for index, part in enumerate(parts)
+    )
+    return re.compile(regex), params
+
+
+# -- endpoints --------------------------------------------------------------------------------------------
+
+Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
+
+
+class RouteEndpoint:
+    """One http trigger of a step: reads the request, runs condition, middleware, body check, handler."""
+
+    __slots__ = (
+        "body_limit",
+        "condition",
+        "json_only",
+        "middleware",
+        "runner",
+        "trigger",
+        "validate",
+        "watchdog",
+    )
+
+    def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, watchdog: Watchdog) -> None:
+        self.runner, self.body_limit, self.watchdog = runner, body_limit, watchdog
+        self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
+        self.validate = route.body
+        self.json_only = route.body is not None
+        self.condition = route.condition
+        self.middleware: tuple[Function, ...] = route.middleware
+
+    async def __call__(
+        self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
+    ) -> Response:
+        headers = header_dict(scope)
+        if scope["method"] in ("GET", "HEAD") and not (
+            "content-length" in headers or "transfer-encoding" in headers
+        ):
+            body = None
+        else:
+            raw = await read_body(Request(scope, receive), headers, self.body_limit)
+            body = parse_body(raw, headers.get("content-type"), self.json_only)
+        query = scope["query_string"]
+        api_request: ApiRequest[Any, Any, Any] = ApiRequest(
+            path_params=params if params is not None else {},
+            query_params=multi_dict(QueryParams(query)) if query else {},
+            body=body,
+            headers=headers,
+        )
+        ctx = self.runner.context(trace, self.trigger)
+        token = current_context.set(ctx)
+        watchdog = self.watchdog
+        task = watchdog.enter()
+        try:
+            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
+                return error_response(422, "Request condition not met", skipped=True)
+            if self.middleware:
+                result = await self._through(0, api_request, ctx)
+            else:
+                result = await self._handle(api_request, ctx)
+        except asyncio.CancelledError:
+            if task not in watchdog.expired:
+                raise  # the server is stopping or the client went away
+            task.uncancel()
+            raise HandlerTimeout(self.runner.step.name, watchdog.seconds) from None
+        finally:
+            watchdog.leave(task)
+            current_context.reset(token)
+        return render(result)
+
+    async def _through(self, index: int, request: Any, ctx: FlowContext[Any, Any]) -> Any:
+        if index == len(self.middleware):
+            return await self._handle(request, ctx)
+
+        async def next_(replacement: Any = None) -> Any:
+            return await self._through(index + 1, request if replacement is None else replacement, ctx)
+
+        return await resolve(self.middleware[index](request, ctx, next_))
+
+    async def _handle(self, request: Any, ctx: FlowContext[Any, Any]) -> Any:
+        if self.validate is not None:
+            try:
+                self.validate(request["body"])
+            except InvalidData as error:
+                return {"status": 400, "body": {"error": "invalid request body", "errors": error.issues}}
+        ctx.input = request
+        return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
+
+
+# -- routing ---------------------------------------------------------------------------------------------
+
+
+_EVERY: tuple[Match, Scope] = (Match.FULL, {})  # no child scope: the table looks the path up itself
+_NONE: tuple[Match, Scope] = (Match.NONE, {})
+
+
+class RouteTable(BaseRoute):
+    """Every path of the app as one Starlette route: static paths in a dict, the rest by pattern. It
+    takes every HTTP request and answers 404 and 405 itself."""
+
+    def __init__(self) -> None:
+        self.static: dict[str, dict[str, Endpoint]] = {}
+        self.dynamic: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
+        self._by_pattern: dict[str, dict[str, Endpoint]] = {}
+
+    def add(self, path: str, method: str, endpoint: Endpoint, pattern: re.Pattern[str] | None = None) -> None:
+        path = _normal_path(path)
+        if pattern is None and ":" in path:
+            pattern = route_pattern(path)[0]
+        if pattern is None:
+            self.static.setdefault(path, {})[method.upper()] = endpoint
+            return
+        methods = self._by_pattern.get(pattern.pattern)
+        if methods is None:
+            methods = self._by_pattern[pattern.pattern] = {}
+            self.dynamic.append((pattern, methods))
+        methods[method.upper()] = endpoint
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return _EVERY if scope["type"] == "http" else _NONE
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method: str = scope["method"]
+        path: str = scope["path"]
+        trace = new_trace_id()
+        endpoint: Endpoint | None = None
+        try:
+            methods = self.static.get(path)
+            params = None
+            if methods is None:
+                methods, params = self._match(path, method)
+            endpoint = methods.get(method) if methods is not None else None
+            if endpoint is None and method == "HEAD" and methods is not None:
+                endpoint = methods.get("GET")
+            if endpoint is not None:
+                response = await endpoint(scope, receive, params, trace)
+            elif methods is not None:
+                response = error_response(405, "Method Not Allowed")
+                response.raw_headers.append((b"allow", _allow(methods)))
+            else:
+                response = error_response(404, "Not Found")
+        except HttpError as error:
+            response = error.response()
+        except ClientDisconnect:
+            return  # no one to answer
+        except InvalidResponse as error:
+            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
+            response = error_response(500, "Internal Server Error", traceId=trace)
+        except HandlerTimeout as error:
+            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
+            response = error_response(504, "Handler timed out", traceId=trace, timeoutSeconds=error.seconds)
+        except Exception as error:
+            log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
+            response = error_response(500, "Internal Server Error", traceId=trace)
+        response.raw_headers.append((TRACE_HEADER, trace.encode()))
+        if VARY_ORIGIN in scope:
+            vary_origin(response)
+        if method == "HEAD":
+            response.body = b""
+        await response(scope, receive, send)
+
+    def _match(self, path: str, method: str) -> tuple[dict[str, Endpoint] | None, dict[str, str] | None]:
+        """The methods of the first dynamic path that matches and serves `method` (or `GET`, for a
+        `HEAD`), with its parameters; when none serves it, every matching path's methods (for 405)."""
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+            methods = self.static.get(path)
+            if methods is not None:
+                return methods, None
+        found: dict[str, Endpoint] | None = None
+        found_params = None
+        for pattern, methods in self.dynamic:
+            match = pattern.fullmatch(path)
+            if match is not None:
+                if method in methods or (method == "HEAD" and "GET" in methods):
+                    return methods, match.groupdict()
+                if found is None:
+                    found, found_params = dict(methods), match.groupdict()
+                else:
+                    found.update(methods)
+        return found, found_params
+
+
+def _allow(methods: Mapping[str, Endpoint]) -> bytes:
+    allowed = set(methods)
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return ", ".join(sorted(allowed)).encode()
+
+
+def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
+    if isinstance(endpoint, RouteEndpoint):
+        return extra(step=endpoint.runner.step.name, trace_id=trace)
+    return extra(trace_id=trace)
+
+
+def _normal_path(path: str) -> str:
+    path = path if path.startswith("/") else f"/{path}"
+    return path.rstrip("/") or "/"
+
+
+# -- the app ---------------------------------------------------------------------------------------------
+
+
+class HttpApp(Router):
+    """The ASGI app of a `Runtime`: a Starlette `Router` holding one `RouteTable` and, for WebSocket
+    connections at `/`, the stream socket route (`motia.streams.socket`), behind the CORS middleware.
+    With `lifespan=True` (the default) the server's lifespan events start and stop the runtime; the test
+    harness starts it itself."""
+
+    def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
+        self.runtime = runtime
+        settings = runtime.spec.settings
+        self.body_limit = parse_size(settings.get("body_limit"))
+        watchdog = Watchdog(parse_timeout(settings.get("http_timeout")))
+        cors = cors_middleware(settings.get("cors_origins"))
+        table = self.table = RouteTable()
+        table.add(HEALTH_PATH, "GET", self._health)
+        emit_setting = settings.get("emit_endpoint")
+        if emit_setting is True or (emit_setting is None and os.environ.get("MOTIA_ENV") != "production"):
+            table.add(EMIT_PATH, "POST", self._emit)
+        elif emit_setting not in (None, False):
+            raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
+        for route in runtime.spec.routes:
+            endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
+            table.add(route.path, route.method, endpoint, route.pattern)
+        self.streams = StreamHub(runtime)
+        super().__init__(
+            routes=[table, StreamSocketRoute(self.streams)],  # the table takes every HTTP request first
+            redirect_slashes=False,
+            lifespan=self._run if lifespan else None,
+            middleware=[cors] if cors is not None else None,
+        )
+
+    @asynccontextmanager
+    async def _run(self, app: object) -> AsyncIterator[None]:
+        """The lifespan: the runtime runs while the server does."""
+        await self.runtime.start()
+        try:
+            yield
+        finally:
+            await self.runtime.stop()
+
+    # -- system routes
+    async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        return json_response({"status": "ok", "running": self.runtime.started})
+
+    async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        headers = header_dict(scope)
+        raw = await read_body(Request(scope, receive), headers, self.body_limit)
+        message = parse_body(raw, headers.get("content-type"), True)
+        expected = 'expected a JSON object {"topic": string, "data": any, "messageGroupId"?: string}'
+        if not isinstance(message, dict):
+            return error_response(400, expected)
+        topic, data, group_id = message.get("topic"), message.get("data"), message.get("messageGroupId")
+        if not isinstance(topic, str) or not topic:
+            return error_response(400, f"'topic' must be a non-empty string; {expected}")
+        if group_id is not None and not isinstance(group_id, str):
+            return error_response(400, f"'messageGroupId' must be a string; {expected}")
+        if topic.startswith(RESERVED_PREFIX):
+            return error_response(400, f"topics starting with {RESERVED_PREFIX!r} are the runtime's own")
+        await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id)
+        return json_response({"success": True, "emitted": {"topic": topic, "data": data}})

@@ -1,0 +1,131 @@
+"""Serving a built app: load `dist/dispatch.py`, make the ASGI app, run uvicorn.
+
+    spec = load_dispatch("dist")                 # the AppSpec the compiler wrote out
+    app = create_app(spec, root=".")             # SQLite data in ./.motia/motia.sqlite3
+    serve("dist", host="0.0.0.0", port=3000)     # both, then uvicorn with one worker
+
+One worker, because the runtime is one process's event loop: its queue consumers, cron scheduler and
+stream clients live there (several instances share work through the backend, not through uvicorn's
+worker processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from motia.logging import configure_logging
+from motia.runtime import Runtime
+from motia.spec import AppSpec
+from motia.storage.backend import Backend
+from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.web.app import HttpApp
+
+__all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
+
+log = logging.getLogger("motia.web.serve")
+
+DISPATCH_FILE = "dispatch.py"
+DISPATCH_MODULE = "motia_dispatch"
+
+
+def load_dispatch(dist_dir: str | Path, *, root: str | Path | None = None) -> AppSpec:
+    """The `APP` of `<dist_dir>/dispatch.py`, imported by path.
+
+    `root` is the app's folder (default: the parent of `dist_dir`); it goes first on `sys.path` so the
+    dispatch module's plain `import steps.orders...` statements find the app's modules.
+    """
+    dist = Path(dist_dir)
+    path = dist / DISPATCH_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; run `motia build` first")
+    app_root = str(Path(root) if root is not None else dist.resolve().parent)
+    if app_root not in sys.path:
+        sys.path.insert(0, app_root)
+    module = _import(path)
+    app = getattr(module, "APP", None)
+    if not isinstance(app, AppSpec):
+        raise TypeError(f"{path} must define APP = AppSpec(...), found {type(app).__name__}")
+    return app
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(DISPATCH_MODULE, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(DISPATCH_MODULE)
+    sys.modules[DISPATCH_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        if previous is None:
+            del sys.modules[DISPATCH_MODULE]
+        else:
+            sys.modules[DISPATCH_MODULE] = previous
+        raise
+    return module
+
+
+def create_app(spec: AppSpec, backend: Backend | None = None, *, root: str | Path = ".") -> HttpApp:
+    """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
+    `<root>/.motia/motia.sqlite3`, and the app closes it on shutdown."""
+    owned = backend is None
+    store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
+    return HttpApp(Runtime(spec, store, close_backend=owned))
+
+
+def serve(
+    dist_dir: str | Path = "dist",
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    *,
+    root: str | Path | None = None,
+    log_level: str = "info",
+) -> None:
+    """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
+    app's log lines go to stderr as `motia.logging.configure_logging` sets them up."""
+    import uvicorn  # noqa: PLC0415 (only the server command needs it)
+
+    configure_logging()
+    app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
+    spec = load_dispatch(dist_dir, root=app_root)
+    app = create_app(spec, root=app_root)
+    # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
+    # would otherwise walk every step module and model on each full collection. (No collection first:
+    # the little garbage the imports left is not worth a full pass before the first request.)
+    gc.freeze()
+    counts = ", ".join(
+        _count(len(items), noun)
+        for items, noun in (
+            (spec.routes, "route"),
+            (spec.subscriptions, "subscription"),
+            (spec.crons, "cron job"),
+            (spec.streams, "stream"),
+        )
+    )
+    log.info("serving %s on http://%s:%d: %s", app_root.name or app_root, host, port, counts)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on", access_log=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m motia serve DIST [--host H] [--port P] [--root APP]`: serve a built app from a process
+    that loads only the runtime (`motia start` hands over to it once the app is built)."""
+    parser = argparse.ArgumentParser(prog="python -m motia", description=main.__doc__)
+    parser.add_argument("command", choices=["serve"])
+    parser.add_argument("dist", help="the folder `motia build` wrote")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--root", default=None, help="the app's folder (default: the parent of DIST)")
+    parser.add_argument("--log-level", default="warning", help="uvicorn's own log level")
+    args = parser.parse_args(argv)
+    serve(args.dist, args.host, args.port, root=args.root, log_level=args.log_level)
