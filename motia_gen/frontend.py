@@ -18,7 +18,7 @@ from motia_gen.evaluate.symbols import Symbols
 from motia_gen.model.definitions import DefinitionReader
 from motia_gen.model.stream_auth import AuthHookReader
 from motia_gen.parse import ir
-from motia_gen.parse.cache import CompileCache, UnitRecord, dumps
+from motia_gen.parse.cache import CompileCache, dumps
 from motia_gen.parse.project import Dependencies, Project, parse_bytes
 from motia_gen.settings import Settings, load_settings
 
@@ -38,6 +38,19 @@ class Overrides:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitRecord:
+    """The result of reading one step or stream file, and every input it depended on (what the compile
+    cache keeps per definition file; see `motia_gen.parse.cache`)."""
+
+    path: str
+    files: tuple[tuple[str, str], ...]  # (root-relative path, content digest; "" when unreadable)
+    names: tuple[tuple[str, str | None], ...]  # module name looked up → the file it resolved to
+    steps: tuple[model.Step, ...]
+    streams: tuple[model.Stream, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FrontEnd:
     app: model.App
     settings: Settings
@@ -49,7 +62,11 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
     settings = _apply(settings, overrides)
     files = discover(root, settings)
     context = "|".join(settings.source_roots)
-    cache = CompileCache.for_app(root, context) if overrides.use_cache else CompileCache.disabled()
+    cache = (
+        CompileCache.for_app(root, context, UnitRecord)
+        if overrides.use_cache
+        else CompileCache.disabled(UnitRecord)
+    )
     project = Project(root, source_roots=settings.source_roots, cache=cache)
     project.register(f.path for f in files)
     with _bulk_allocation():
@@ -185,7 +202,7 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
             streams = reader.streams(module) if source.kind == "stream" else []
         found = [*evaluator.diagnostics[start:], *check_definitions(steps, streams, settings, project.root)]
         record = _unit(project, source.path, dependencies, steps, streams, found)
-        project.cache.store_unit(record)
+        project.cache.store_unit(source.path, record)
         units[source.path] = record
     return units
 

@@ -35,11 +35,6 @@ def queue_triggers(app: model.App) -> Iterator[tuple[model.Step, model.QueueTrig
                 yield step, trigger
 
 
-def path_params(path: str) -> list[str]:
-    """`/users/:id/posts/:post` → ["id", "post"]."""
-    return [segment[1:] for segment in path.split("/") if segment.startswith(":")]
-
-
 def label(step: model.Step) -> str:
     """How messages name a step (a nameless one was reported already)."""
     return step.name if step.name.strip() else "an unnamed step"

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from motia_gen import model
 from motia_gen.check.base import CheckInput, Rule, http_triggers, label, queue_triggers
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
+from motia_gen.model import routes
 
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")
 LONG_NAME = 40
@@ -57,27 +58,9 @@ def http_methods(check: CheckInput) -> Iterator[Diagnostic]:
         yield diag("MG215", trigger.method_span, f"'{trigger.method}' is not an HTTP method", help=help)
 
 
-def path_problem(path: str) -> str | None:
-    if not path.startswith("/"):
-        return "must start with '/'"
-    seen: set[str] = set()
-    for segment in path.split("/")[1:]:
-        if not segment.startswith(":"):
-            continue
-        name = segment[1:]
-        if not name.isidentifier():
-            return f"segment '{segment}' is not a parameter (a name after ':' must be an identifier)"
-        if name in seen:
-            return f"parameter ':{name}' appears twice"
-        seen.add(name)
-    if "//" in path:
-        return "has an empty segment ('//')"
-    return None
-
-
 def http_paths(check: CheckInput) -> Iterator[Diagnostic]:
     for _step, trigger in http_triggers(check.app):
-        problem = path_problem(trigger.path)
+        problem = routes.problem(trigger.path)
         if problem is not None:
             yield diag("MG216", trigger.path_span, f"path '{trigger.path}' {problem}")
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from motia_gen import model
-from motia_gen.check.base import CheckInput, path_params, queue_triggers
+from motia_gen.check.base import CheckInput, queue_triggers
 from motia_gen.diagnostics import Diagnostic, diag
 from motia_gen.diagnostics.suggest import TopicIndex, suggestion
+from motia_gen.model import routes
 from motia_gen.parse import ir
 
 
@@ -207,7 +208,7 @@ def unknown_path_params(check: CheckInput) -> Iterator[Diagnostic]:
         paths = [t.path for t in step.triggers if isinstance(t, model.HttpTrigger)]
         if not paths:
             continue
-        defined = {name for path in paths for name in path_params(path)}
+        defined = {name for path in paths for name in routes.params(path)}
         for read in facts.path_params:
             if read.key not in defined:
                 yield diag(

@@ -10,17 +10,12 @@ from itertools import combinations
 from motia_gen import model
 from motia_gen.check.base import CheckInput, http_triggers
 from motia_gen.diagnostics import Diagnostic, Related, diag
+from motia_gen.model.routes import router_key
 
 # Beyond this many static segments only single-segment generalisations are tried (2^n patterns otherwise).
 _MAX_SUBSETS = 6
 
 Route = tuple[model.Step, model.HttpTrigger]
-
-
-def shape(path: str) -> tuple[str, ...]:
-    """`/users/:id/` → ("users", ":"): the segments a router compares, parameter names erased."""
-    segments = path.strip("/").split("/") if path.strip("/") else []
-    return tuple(":" if s.startswith(":") else s for s in segments)
 
 
 def _label(route: Route) -> str:
@@ -32,7 +27,7 @@ def route_conflicts(check: CheckInput) -> Iterator[Diagnostic]:
     first: dict[tuple[str, tuple[str, ...]], Route] = {}
     for route in http_triggers(check.app):
         _step, trigger = route
-        key = (trigger.method.upper(), shape(trigger.path))
+        key = (trigger.method.upper(), router_key(trigger.path))
         other = first.setdefault(key, route)
         if other is not route:
             yield diag(
@@ -55,7 +50,7 @@ def _generalisations(segments: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
 def route_shadowing(check: CheckInput) -> Iterator[Diagnostic]:
     routes: dict[tuple[str, tuple[str, ...]], Route] = {}
     for route in http_triggers(check.app):
-        routes.setdefault((route[1].method.upper(), shape(route[1].path)), route)
+        routes.setdefault((route[1].method.upper(), router_key(route[1].path)), route)
     for (method, segments), route in routes.items():
         for pattern in _generalisations(segments):
             general = routes.get((method, pattern))

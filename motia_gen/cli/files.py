@@ -7,6 +7,8 @@ Unchanged files keep their modification time, so tools with caches (mypy) see th
 from __future__ import annotations
 
 import difflib
+import os
+import shutil
 from pathlib import Path
 
 
@@ -59,3 +61,29 @@ def _diff(current: str, text: str, relative: str, *, exists: bool) -> list[str]:
         difflib.unified_diff(current.splitlines(True), text.splitlines(True), before, f"b/{relative}")
     )
     return lines or [f"--- {before}\n+++ b/{relative}\n"]  # an empty new file still differs
+
+
+def replace_folder(out: Path, files: dict[str, str]) -> None:
+    """Replace the folder `out` with exactly `files`: render into a fresh folder next to it, then swap the two
+    (readers see the old build or the new one, never a mix)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = out.with_name(f".{out.name}.new-{os.getpid()}")
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        for relative, text in files.items():
+            target = fresh / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        if out.exists():
+            out.rename(old)
+        try:
+            fresh.rename(out)
+        except OSError:
+            if old.exists():
+                old.rename(out)  # the previous build stays in place
+            raise
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +16,12 @@ import typer
 from motia_gen.cli.build import build_command
 from motia_gen.cli.generate import generate_app
 from motia_gen.cli.ops import dlq_app, emit
+from motia_gen.cli.options import AppPath, Format, FormatOption, UseCache
+from motia_gen.cli.output import report
 from motia_gen.cli.start import start
+from motia_gen.cli.types import generate_types, typecheck
 from motia_gen.diagnostics import has_errors
-from motia_gen.diagnostics.render import Summary, render_report
-from motia_gen.frontend import FrontEnd, Overrides, validate_app
+from motia_gen.frontend import Overrides, validate_app
 from motia_gen.version import __version__
 
 app = typer.Typer(
@@ -35,22 +35,9 @@ app.add_typer(generate_app, name="generate")
 app.command("build")(build_command)
 app.command("start")(start)
 app.command("emit")(emit)
+app.command("generate-types")(generate_types)
+app.command("typecheck")(typecheck)
 app.add_typer(dlq_app, name="dlq")
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-PathArgument = Annotated[
-    Path,
-    typer.Argument(
-        exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."
-    ),
-]
 
 
 @app.command()
@@ -61,10 +48,8 @@ def version() -> None:
 
 @app.command()
 def validate(
-    path: PathArgument = Path("."),
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print diagnostics.")
-    ] = Format.text,
+    path: AppPath = Path("."),
+    output_format: FormatOption = Format.text,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     directories: Annotated[
         list[str] | None, typer.Option("--dir", "-d", help="Folder to search for steps (repeatable).")
@@ -75,9 +60,7 @@ def validate(
     exclude: Annotated[
         list[str] | None, typer.Option(help="Glob of files to leave out (repeatable).")
     ] = None,
-    use_cache: Annotated[
-        bool, typer.Option("--cache/--no-cache", help="Reuse parse results in .motia/.")
-    ] = True,
+    use_cache: UseCache = True,
 ) -> None:
     """Read every step and stream statically and report problems with their exact positions."""
     root = path.resolve()
@@ -88,54 +71,8 @@ def validate(
         use_cache=use_cache,
     )
     result = validate_app(root, overrides)
-    _print_diagnostics(root, result, output_format)
+    report(root, result, output_format)
     raise typer.Exit(1 if has_errors(result.diagnostics, strict=strict) else 0)
-
-
-@app.command("generate-types")
-def generate_types(
-    path: PathArgument = Path("."),
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when the package is stale.")
-    ] = False,
-    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse results in .motia/.")] = True,
-) -> None:
-    """Write the typed package for the app's handlers (`[tool.motia] types-package`, default motia_types)."""
-    from motia_gen.cli.types import generate, stale_types, write_types  # noqa: PLC0415
-
-    root = path.resolve()
-    generated = generate(root, Overrides(use_cache=use_cache))
-    if not generated.files:
-        _print_diagnostics(root, generated.front, Format.text)
-        raise typer.Exit(1)
-    if check:
-        diff = stale_types(root, generated)
-        sys.stdout.write(diff or f"{generated.owned}/ is up to date\n")
-        raise typer.Exit(1 if diff else 0)
-    changed = write_types(root, generated)
-    typer.echo(f"wrote {generated.owned}/ ({len(generated.files)} files, {len(changed)} changed)")
-
-
-@app.command()
-def typecheck(
-    path: PathArgument = Path("."),
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print diagnostics.")
-    ] = Format.text,
-    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse results in .motia/.")] = True,
-) -> None:
-    """Check every handler with mypy --strict against the types generated for its step."""
-    from motia_gen.cli.types import typecheck as run_typecheck  # noqa: PLC0415
-
-    root = path.resolve()
-    front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
-    _print_diagnostics(root, replace(front, diagnostics=diagnostics), output_format)
-    raise typer.Exit(1 if has_errors(diagnostics) else 0)
-
-
-def _print_diagnostics(root: Path, front: FrontEnd, output_format: Format) -> None:
-    summary = Summary(len(front.app.steps), len(front.app.streams), len(front.app.files))
-    sys.stdout.write(render_report(front.diagnostics, summary, output_format, root, __version__))
 
 
 def main() -> None:

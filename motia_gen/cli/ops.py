@@ -1,4 +1,4 @@
-"""Operating an app: `motia emit` and `motia dlq list|replay` (`motia start` is in `cli_start`).
+"""Operating an app: `motia emit` and `motia dlq list|replay` (`motia start` is in `cli/start.py`).
 
 `emit` posts to the running app's `POST /emit` endpoint. The `dlq` commands work on the app's SQLite
 file directly (`.motia/motia.sqlite3` under the app root), so dead letters can be inspected and replayed
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from motia_gen.cli.start import AppPath
+from motia_gen.cli.options import AppPath
 
 if TYPE_CHECKING:  # the runtime is imported only by the commands that use it
     from motia.storage.backend import DeadLetter

@@ -14,12 +14,7 @@ from typing import Annotated
 
 import typer
 
-AppPath = Annotated[
-    Path,
-    typer.Argument(
-        exists=True, file_okay=False, dir_okay=True, help="The app's root folder.", show_default="."
-    ),
-]
+from motia_gen.cli.options import AppPath
 
 
 def start(
@@ -53,7 +48,11 @@ def start(
 def _build(root: Path, dist: Path) -> None:
     from motia_gen.cli.build import build_command  # noqa: PLC0415 (the compiler, only when building)
 
-    build_command(root, dist)
+    try:
+        build_command(root, dist)
+    except typer.Exit as done:
+        if done.exit_code:
+            raise
 
 
 start_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

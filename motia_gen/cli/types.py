@@ -1,56 +1,74 @@
-"""What `motia generate-types` and `motia typecheck` do, between reading the app and printing."""
+"""`motia generate-types` and `motia typecheck`: the typed handler package, written or compared, and
+mypy over the app's handlers against it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from motia_gen.cli.files import diff_tree, write_tree
+import typer
+
+from motia_gen.cli.files import write_tree
+from motia_gen.cli.options import AppPath, Check, Format, FormatOption, UseCache
+from motia_gen.cli.output import Output, deliver, refuse_errors, report
 from motia_gen.diagnostics import Diagnostic, has_errors, sort_diagnostics
-from motia_gen.emit.types.package import render_package
-from motia_gen.emit.types.plan import TypesPlan, plan_types
 from motia_gen.frontend import FrontEnd, Overrides, validate_app
 
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    front: FrontEnd
-    plan: TypesPlan
-    files: dict[str, str]  # empty when the app has errors
-    owned: str  # the package folder, relative to the app root
+if TYPE_CHECKING:  # the generators load when a command needs them, not with the CLI
+    from motia_gen.emit.types.plan import TypesPlan
 
 
-def generate(root: Path, overrides: Overrides, *, despite_errors: bool = False) -> Generated:
-    """The types package; nothing when the app has errors, unless asked (typecheck reports mypy's errors
-    next to the checks': the types of a step with a bad handler are still right)."""
+def generate_types(path: AppPath = Path("."), check: Check = False, use_cache: UseCache = True) -> None:
+    """Write the typed package for the app's handlers (`[tool.motia] types-package`, default motia_types)."""
+    root = path.resolve()
+    front = validate_app(root, Overrides(use_cache=use_cache))
+    refused = refuse_errors("generate-types", root, front)
+    if refused is not None:
+        raise typer.Exit(refused)
+    if not front.app.steps:
+        typer.echo("motia generate-types: the app has no steps: nothing to type", err=True)
+        raise typer.Exit(1)
+    from motia_gen.emit.types.plan import plan_types  # noqa: PLC0415
+
+    owned = front.settings.types_package.replace(".", "/")
+    files = _package(root, front, plan_types(front.app), use_cache=use_cache)
+    output = Output(root, files, f"{owned}/", "run motia generate-types to update it", owned=owned)
+    raise typer.Exit(deliver(output, check=check))
+
+
+def typecheck(
+    path: AppPath = Path("."),
+    output_format: FormatOption = Format.text,
+    use_cache: UseCache = True,
+) -> None:
+    """Check every handler with mypy --strict against the types generated for its step."""
+    root = path.resolve()
+    front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
+    report(root, replace(front, diagnostics=diagnostics), output_format)
+    raise typer.Exit(1 if has_errors(diagnostics) else 0)
+
+
+def run_typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
+    """The app's diagnostics and mypy's, at the step files' lines. Its types do not depend on the checks
+    passing (the types of a step with a bad handler are still right), so mypy runs despite errors."""
+    from motia_gen.emit.types.plan import plan_types  # noqa: PLC0415
+    from motia_gen.typecheck.run import plan_workspace, run_mypy  # noqa: PLC0415 (libcst, mypy: only here)
+
     front = validate_app(root, overrides)
-    package = front.settings.types_package
-    owned = package.replace(".", "/")
-    plan = plan_types(front.app)
-    if not front.app.steps or (has_errors(front.diagnostics) and not despite_errors):
-        return Generated(front, plan, {}, owned)
-    cache = root / ".motia" / "cache" / "types" if overrides.use_cache else None
-    return Generated(front, plan, render_package(plan, package, cache), owned)
-
-
-def write_types(root: Path, generated: Generated) -> list[str]:
-    return write_tree(root, generated.files, owned=generated.owned)
-
-
-def stale_types(root: Path, generated: Generated) -> str:
-    return diff_tree(root, generated.files, owned=generated.owned)
-
-
-def typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
-    """The app's diagnostics and mypy's (its types do not depend on the checks passing), at the step
-    files' lines."""
-    from motia_gen.typecheck.run import build_shadow, run_mypy  # noqa: PLC0415 (libcst, mypy: only here)
-
-    generated = generate(root, overrides, despite_errors=True)
-    front = generated.front
-    if not generated.files:
+    if not front.app.steps:
         return front, front.diagnostics
+    plan = plan_types(front.app)
     package = front.settings.types_package
-    shadow = build_shadow(root, front.app, generated.plan.steps, package, generated.files)
-    found = run_mypy(root, shadow, front.settings.source_roots)
-    return front, sort_diagnostics([*front.diagnostics, *found])
+    files = _package(root, front, plan, use_cache=overrides.use_cache)
+    workspace = plan_workspace(root, front.app, plan.steps, package, files, front.settings.source_roots)
+    write_tree(workspace.shadow.root, workspace.files, owned=".")
+    write_tree(workspace.folder, workspace.settings)
+    return front, sort_diagnostics([*front.diagnostics, *run_mypy(workspace)])
+
+
+def _package(root: Path, front: FrontEnd, plan: TypesPlan, *, use_cache: bool) -> dict[str, str]:
+    from motia_gen.emit.types.package import render_package  # noqa: PLC0415
+
+    cache = root / ".motia" / "cache" / "types" if use_cache else None
+    return render_package(plan, front.settings.types_package, cache)

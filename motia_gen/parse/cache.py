@@ -23,12 +23,9 @@ import os
 import pickle
 import tempfile
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from motia_gen import model
-from motia_gen.diagnostics import Diagnostic
 from motia_gen.parse import ir
 from motia_gen.version import __version__
 
@@ -46,40 +43,50 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRecord:
-    """The result of reading one step or stream file, and every input it depended on."""
+class UnitInputs(Protocol):
+    """What the cache needs of a unit record (the front end's `UnitRecord`): the definition file it is the
+    result of, and every input it depended on."""
 
-    path: str
-    files: tuple[tuple[str, str], ...]  # (root-relative path, content digest; "" when unreadable)
-    names: tuple[tuple[str, str | None], ...]  # module name looked up → the file it resolved to
-    steps: tuple[model.Step, ...]
-    streams: tuple[model.Stream, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    @property
+    def path(self) -> str: ...
+    @property
+    def files(
+        self,
+    ) -> tuple[tuple[str, str], ...]: ...  # (root-relative path, content digest; "" if unreadable)
+    @property
+    def names(self) -> tuple[tuple[str, str | None], ...]: ...  # module name looked up → the file it found
+
+
+U = TypeVar("U")
 
 
 ModuleKey = tuple[str, bool]  # (path, handler bodies read)
 
 
-class CompileCache:
-    def __init__(self, file: Path | None, context: str) -> None:
+class CompileCache(Generic[U]):
+    """`unit_type`: the class of unit records, checked on load (a cache is only ever read back by the front
+    end that wrote it)."""
+
+    def __init__(self, file: Path | None, context: str, unit_type: type[U]) -> None:
         self.file = file
+        self.unit_type = unit_type
         self.context = f"{_FORMAT}|{__version__}|{_COMPILER_FINGERPRINT}|{context}"
         self._modules: dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]] = {}
-        self._units: dict[str, bytes | UnitRecord] = {}
+        self._units: dict[str, bytes | U] = {}
         self._dirty = False
         if file is not None:
-            self._modules, self._units = _read(file, self.context)
+            self._modules, units = _read(file, self.context)
+            self._units = dict(units)
 
     @classmethod
-    def disabled(cls) -> CompileCache:
+    def disabled(cls, unit_type: type[U]) -> CompileCache[U]:
         """A cache for one run only: it holds results in memory and never reads or writes a file."""
-        return cls(None, "")
+        return cls(None, "", unit_type)
 
     @classmethod
-    def for_app(cls, root: Path, context: str) -> CompileCache:
+    def for_app(cls, root: Path, context: str, unit_type: type[U]) -> CompileCache[U]:
         """`context`: the settings that change how files are read (source roots), as a string."""
-        return cls(root / ".motia" / "cache" / f"compile-{_FORMAT}.pickle", context)
+        return cls(root / ".motia" / "cache" / f"compile-{_FORMAT}.pickle", context, unit_type)
 
     # -- parsed modules ----------------------------------------------------------------------------------
     def module(self, path: str, content: str, bodies: bool) -> ir.ModuleIR | None:
@@ -100,15 +107,19 @@ class CompileCache:
         self._dirty = True
 
     # -- units -------------------------------------------------------------------------------------------
-    def unit(self, path: str) -> UnitRecord | None:
+    def unit(self, path: str) -> U | None:
         stored = self._units.get(path)
         if isinstance(stored, bytes):
             loaded = _loads(stored)
-            return loaded if isinstance(loaded, UnitRecord) and loaded.path == path else None
+            return (
+                loaded
+                if isinstance(loaded, self.unit_type) and getattr(loaded, "path", None) == path
+                else None
+            )
         return stored
 
-    def store_unit(self, record: UnitRecord) -> None:
-        self._units[record.path] = record
+    def store_unit(self, path: str, record: U) -> None:
+        self._units[path] = record
         self._dirty = True
 
     # -- saving ------------------------------------------------------------------------------------------
@@ -136,7 +147,7 @@ class CompileCache:
             return  # a read-only checkout still compiles, only slower
 
 
-def dumps(value: ir.ModuleIR | UnitRecord) -> bytes:
+def dumps(value: object) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
@@ -171,7 +182,7 @@ def _init_fields(cls: Any) -> tuple[str, ...] | None:
     return _INIT_FIELDS[cls]
 
 
-def _blob(value: bytes | ir.ModuleIR | UnitRecord) -> bytes:
+def _blob(value: object) -> bytes:
     return value if isinstance(value, bytes) else dumps(value)
 
 
@@ -179,7 +190,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
     """Loads only the compiler's own data classes: a tampered cache file cannot make the compiler run code."""
 
     _ALLOWED_MODULES = frozenset(
-        {"motia_gen.parse.ir", "motia_gen.diagnostics", "motia_gen.model", "motia_gen.parse.cache"}
+        {"motia_gen.parse.ir", "motia_gen.diagnostics", "motia_gen.model", "motia_gen.frontend"}
     )
 
     def find_class(self, module: str, name: str) -> type:
@@ -210,7 +221,7 @@ def _loads(data: bytes) -> Any:
 
 def _read(
     file: Path, context: str
-) -> tuple[dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]], dict[str, bytes | UnitRecord]]:
+) -> tuple[dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]], dict[str, bytes]]:
     try:
         loaded = _loads(file.read_bytes())
     except OSError:

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from motia_gen.diagnostics import Span, diag
 from motia_gen.parse import ir
-from motia_gen.parse.cache import CompileCache, UnitRecord, digest
+from motia_gen.parse.cache import CompileCache, UnitInputs, digest
 
 
 def module_name(relative: str) -> str | None:
@@ -46,11 +47,11 @@ class Dependencies:
 
 class Project:
     def __init__(
-        self, root: Path, *, source_roots: tuple[str, ...] = (".",), cache: CompileCache | None = None
+        self, root: Path, *, source_roots: tuple[str, ...] = (".",), cache: CompileCache[Any] | None = None
     ):
         self.root = root
         self.source_roots = source_roots
-        self.cache = cache or CompileCache.disabled()
+        self.cache = cache or CompileCache.disabled(object)
         self._by_path: dict[str, ir.ModuleIR] = {}
         self._data: dict[str, bytes | None] = {}
         self._contents: dict[str, str] = {}
@@ -100,10 +101,6 @@ class Project:
     def loaded(self, relative: str) -> ir.ModuleIR | None:
         return self._by_path.get(relative)
 
-    def install(self, relative: str, parsed: ir.ModuleIR) -> None:
-        """Take a module parsed elsewhere (a worker process)."""
-        self._by_path.setdefault(relative, parsed)
-
     def module(self, name: str) -> ir.ModuleIR | None:
         relative = self.locate(name)
         for tracker in self._trackers:
@@ -139,7 +136,7 @@ class Project:
         for tracker in self._trackers:
             tracker.merge(dependencies)
 
-    def unchanged(self, record: UnitRecord) -> bool:
+    def unchanged(self, record: UnitInputs) -> bool:
         """Whether every input a cached unit depended on is as it was."""
         return all(self.content(path) == content for path, content in record.files) and all(
             self.locate(name) == relative for name, relative in record.names

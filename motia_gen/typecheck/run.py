@@ -1,7 +1,8 @@
 """Run mypy `--strict` in process over the shadow tree and report its errors at the step files' lines.
 
-The shadow tree lives in `.motia/typecheck/` and mypy's cache in `.motia/mypy/`; files are rewritten
-only when their contents change, so a re-run after one edit re-checks little.
+`plan_workspace` computes what goes under `.motia/` (the shadow tree in `typecheck/`, the digest of each
+shadow file's inputs, the mypy config); the CLI writes it, rewriting only files whose contents change, so
+a re-run after one edit re-checks little; `run_mypy` then runs mypy over it (its cache in `.motia/mypy/`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from motia_gen import model
-from motia_gen.cli.files import write_tree
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
 from motia_gen.emit.types.plan import StepTypes
 from motia_gen.typecheck.shadow import (
@@ -32,6 +32,12 @@ _LINE = re.compile(
 )
 
 
+WORKSPACE = ".motia"  # under the app root
+SHADOW = "typecheck"  # the shadow tree, under WORKSPACE
+KEYS = "typecheck-keys.json"
+CONFIG = "typecheck.ini"
+
+
 @dataclass(frozen=True, slots=True)
 class Shadow:
     root: Path
@@ -39,21 +45,33 @@ class Shadow:
     checked: tuple[str, ...]  # shadow paths of the step files
 
 
-def build_shadow(
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """What mypy reads, to be written under `<root>/.motia/` before `run_mypy`: `files` relative to
+    `shadow.root`, `settings` ({KEYS, CONFIG}: contents) relative to the workspace folder."""
+
+    folder: Path
+    shadow: Shadow
+    files: dict[str, str]
+    settings: dict[str, str]
+
+
+def plan_workspace(
     root: Path,
     app: model.App,
     steps: tuple[StepTypes, ...],
     package: str,
     types: dict[str, str],
-) -> Shadow:
-    shadow_root = root / ".motia" / "typecheck"
+    source_roots: tuple[str, ...],
+) -> Workspace:
+    folder = root / WORKSPACE
+    shadow_root = folder / SHADOW
     ties_by_file: dict[str, list[HandlerTie]] = {}
     for tie in handler_ties(app, steps, package):
         ties_by_file.setdefault(tie.file, []).append(tie)
     files: dict[str, str] = {}
     mapping: dict[str, ShadowFile] = {}
-    keys_file = root / ".motia" / "typecheck-keys.json"
-    old_keys = _read_keys(keys_file)
+    old_keys = _read_keys(folder / KEYS)
     keys: dict[str, str] = {}
     for relative in app_python_files(root, package.replace(".", "/")):
         text = (root / relative).read_text(encoding="utf-8", errors="replace")
@@ -67,10 +85,10 @@ def build_shadow(
             relative, text.count("\n") + (0 if text.endswith("\n") else 1), tuple(ties)
         )
     files.update(types)
-    write_tree(shadow_root, files, owned=".")
-    keys_file.write_text(json.dumps(keys, indent=0, sort_keys=True), encoding="utf-8")
     checked = tuple(sorted(module_path(f) for f in app.files if f.endswith(".py")))
-    return Shadow(shadow_root, mapping, checked)
+    shadow = Shadow(shadow_root, mapping, checked)
+    settings = {KEYS: json.dumps(keys, indent=0, sort_keys=True), CONFIG: _config(root, shadow, source_roots)}
+    return Workspace(folder, shadow, files, settings)
 
 
 def _read_keys(path: Path) -> dict[str, str]:
@@ -92,12 +110,9 @@ def _reuse(path: Path, unchanged: bool) -> str | None:
         return None
 
 
-def run_mypy(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> list[Diagnostic]:
-    from mypy import api  # noqa: PLC0415 (mypy is large; only this command needs it)
-
-    config = shadow.root.parent / "typecheck.ini"
+def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
     search = ":".join(str((shadow.root / r).resolve()) for r in source_roots)
-    config.write_text(
+    return (
         "[mypy]\n"
         "strict = True\n"
         f"mypy_path = {search}\n"
@@ -110,13 +125,19 @@ def run_mypy(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> list[
         "error_summary = False\n"
         "pretty = False\n"
         "color_output = False\n"
-        f"python_executable = {sys.executable}\n",
-        encoding="utf-8",
+        f"python_executable = {sys.executable}\n"
     )
+
+
+def run_mypy(workspace: Workspace) -> list[Diagnostic]:
+    """mypy over a written workspace, its errors at the step files' lines."""
+    from mypy import api  # noqa: PLC0415 (mypy is large; only this command needs it)
+
+    shadow = workspace.shadow
     files = [str(shadow.root / f) for f in shadow.checked]
     if not files:
         return []
-    stdout, stderr, status = api.run(["--config-file", str(config), *files])
+    stdout, stderr, status = api.run(["--config-file", str(workspace.folder / CONFIG), *files])
     if status == 2 and not stdout.strip():
         raise RuntimeError(f"mypy could not run: {stderr.strip()}")
     return _diagnostics(stdout, shadow)

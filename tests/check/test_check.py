@@ -6,7 +6,6 @@ import pytest
 
 from motia_gen.check.cron import cron_problem
 from motia_gen.check.graph import schema_conflict
-from motia_gen.check.routes import shape
 from motia_gen.diagnostics import suggest
 from motia_gen.diagnostics.suggest import TopicIndex, distance
 
@@ -71,11 +70,6 @@ def test_suggestions_do_not_compare_every_pair(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(suggest, "distance", counting)
     assert index.closest("order.created.0123x") is not None
     assert calls < 1000
-
-
-def test_route_shapes_ignore_parameter_names_and_trailing_slashes() -> None:
-    assert shape("/users/:id/") == shape("/users/:userId") == ("users", ":")
-    assert shape("/") == ()
 
 
 def test_schema_conflicts() -> None:

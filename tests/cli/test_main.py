@@ -185,7 +185,7 @@ def test_generate_types_writes_and_check_reports_staleness(tmp_path: Path) -> No
     assert written.returncode == 0, written.stdout
     assert (app / "motia_types" / "steps" / "send_message.py").is_file()
     fresh = motia("generate-types", "--check", str(app))
-    assert (fresh.returncode, fresh.stdout) == (0, "motia_types/ is up to date\n")
+    assert (fresh.returncode, fresh.stdout, fresh.stderr) == (0, "", "motia_types/ is up to date\n")
     (app / "motia_types" / "steps" / "removed_step.py").write_text("x = 1\n", encoding="utf-8")
     step = app / "steps" / "send_message_step.py"
     step.write_text(step.read_text(encoding="utf-8").replace("{201:", "{202:"), encoding="utf-8")

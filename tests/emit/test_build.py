@@ -20,8 +20,9 @@ from motia.spec import AppSpec
 from motia.types import QueueConfig
 from motia.validation import InvalidData  # (imported before the scanning functions are disabled)
 
-from motia_gen.cli.types import generate, write_types
-from motia_gen.frontend import Overrides
+from motia_gen.cli.files import write_tree
+from motia_gen.emit.types.package import types_files
+from motia_gen.frontend import Overrides, validate_app
 from motia_gen.settings import load_settings
 from tests.paths import GOLDEN, REPO
 
@@ -88,7 +89,8 @@ def test_messaging_builds_and_its_dispatch_module_imports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = copy_app(ROOT / "examples" / "messaging", tmp_path)
-    write_types(app, generate(app, Overrides(use_cache=False)))  # the handlers import their types
+    front = validate_app(app, Overrides(use_cache=False))
+    write_tree(app, types_files(front.app, front.settings.types_package, None))  # the handlers import them
     (app / "pyproject.toml").write_text(
         (app / "pyproject.toml").read_text(encoding="utf-8")
         + 'timezone = "Europe/Paris"\nbody-limit = 4096\ncors-origins = ["https://example.com"]\n',
@@ -96,7 +98,7 @@ def test_messaging_builds_and_its_dispatch_module_imports(
     )
     result = motia("build", str(app), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "wrote dist/ (16 files)\n"
+    assert (result.stdout, result.stderr) == ("", "wrote dist/ (16 files, 16 changed)\n")
     dist = app / "dist"
     files = set(tree(dist))
     assert files >= ARTIFACTS
@@ -209,7 +211,7 @@ def test_building_twice_gives_the_same_bytes_and_check_tells_stale_from_clean(tm
     assert motia("build", str(app), "--no-cache").returncode == 0
     assert tree(app / "dist") == first
     clean = motia("build", str(app), "--check")
-    assert (clean.returncode, clean.stdout) == (0, "dist/ is up to date\n")
+    assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "dist/ is up to date\n")
 
     (app / "dist" / "flows.mmd").write_text("stale\n", encoding="utf-8")
     (app / "dist" / "leftover.py").write_text("x = 1\n", encoding="utf-8")
@@ -243,7 +245,7 @@ def test_warnings_stop_the_build_only_under_strict(tmp_path: Path) -> None:
     assert not (app / "dist").exists()
     relaxed = motia("build", str(app))
     assert relaxed.returncode == 0
-    assert "warning[MG110]" in relaxed.stdout
+    assert "warning[MG110]" in relaxed.stderr
     assert (app / "dist" / "dispatch.py").is_file()
 
 

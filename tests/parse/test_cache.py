@@ -11,7 +11,7 @@ import pytest
 
 from motia_gen import frontend
 from motia_gen.emit.app_json import app_document
-from motia_gen.frontend import FrontEnd, Overrides, load_app
+from motia_gen.frontend import FrontEnd, Overrides, UnitRecord, load_app
 from motia_gen.parse import ir, project
 from motia_gen.parse.cache import CompileCache
 from tests.paths import REPO
@@ -143,7 +143,7 @@ def test_changed_settings_or_compiler_ignore_the_cache(tmp_path: Path, parses: l
     write(tmp_path, {"pyproject.toml": '[tool.motia]\nsource-roots = ["steps", "."]\n'})
     assert run(tmp_path).diagnostics == ()  # `models` now resolves through the new source root
     assert "steps/a_step.py" in parses
-    assert CompileCache.for_app(tmp_path, "other").unit("steps/a_step.py") is None
+    assert CompileCache.for_app(tmp_path, "other", UnitRecord).unit("steps/a_step.py") is None
 
 
 def test_corrupt_or_tampered_cache_is_ignored(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_corrupt_or_tampered_cache_is_ignored(tmp_path: Path) -> None:
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (print, ("ran",))
 
-    context = CompileCache.for_app(tmp_path, ".").context
+    context = CompileCache.for_app(tmp_path, ".", UnitRecord).context
     blob = pickle.dumps(Exploit())
     file.write_bytes(pickle.dumps({"context": context, "modules": {}, "units": {"steps/a_step.py": blob}}))
     assert same(run(tmp_path), expected)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from motia_gen.cli.types import typecheck
+from motia_gen.cli.types import run_typecheck
 from motia_gen.frontend import Overrides
 from tests.paths import GOLDEN
 
@@ -15,7 +15,7 @@ CASE = GOLDEN / "types_classic_api"
 
 
 def _errors(app: Path) -> list[tuple[str, int]]:
-    diagnostics = typecheck(app, Overrides())[1]
+    diagnostics = run_typecheck(app, Overrides())[1]
     return [(d.span.file, d.span.line) for d in diagnostics if d.code in {"MG300", "MG301"}]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mypy import api as mypy_api
 
-from motia_gen.cli.types import typecheck
+from motia_gen.cli.types import run_typecheck
 from motia_gen.diagnostics import Diagnostic
 from motia_gen.emit.types.package import types_files
 from motia_gen.frontend import Overrides, validate_app
@@ -32,7 +32,7 @@ def _copy(case: Path, tmp_path: Path) -> Path:
 
 
 def _check(app: Path) -> tuple[Diagnostic, ...]:
-    return typecheck(app, Overrides(use_cache=False))[1]
+    return run_typecheck(app, Overrides(use_cache=False))[1]
 
 
 def _use_bad_handlers(app: Path) -> str:

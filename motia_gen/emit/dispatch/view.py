@@ -17,6 +17,7 @@ from motia_gen import model
 from motia_gen.emit.dispatch.validators import ModelBook, Models, accepts_anything
 from motia_gen.emit.jinja import python_literal
 from motia_gen.emit.types.names import pascal, snake, unique
+from motia_gen.model import routes
 from motia_gen.parse.project import module_name
 
 _WIDTH = 100
@@ -381,25 +382,16 @@ def _tables(
 
 
 def _route(trigger: model.HttpTrigger, modules: _Modules, body: str | None) -> list[tuple[str, str]]:
-    params = [segment[1:] for segment in trigger.path.split("/") if segment.startswith(":")]
     args = [("method", python_literal(trigger.method)), ("path", python_literal(trigger.path))]
-    if params:
-        args.append(("pattern", f"re.compile({_raw(path_pattern(trigger.path))})"))
-        args.append(("params", _tuple(python_literal(p) for p in params)))
+    pattern = routes.regex(trigger.path)
+    if pattern is not None:
+        args.append(("pattern", f"re.compile({_raw(pattern)})"))
+        args.append(("params", _tuple(python_literal(p) for p in routes.params(trigger.path))))
     if body is not None:
         args.append(("body", body))
     if trigger.middleware:
         args.append(("middleware", _tuple(_function(m, modules) for m in trigger.middleware)))
     return args
-
-
-def path_pattern(path: str) -> str:
-    """`/users/:id` → `^/users/(?P<id>[^/]+)$`: a parameter matches one non-empty segment."""
-    parts = [
-        f"(?P<{segment[1:]}>[^/]+)" if segment.startswith(":") else re.escape(segment)
-        for segment in path.split("/")
-    ]
-    return "^" + "/".join(parts) + "$"
 
 
 def _raw(text: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from motia_gen import model
+from motia_gen.model.routes import erased, params, template
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]")
 
@@ -18,13 +19,6 @@ class Route:
     operation_id: str
     path: str  # the OpenAPI template: `/users/{id}`
     parameters: tuple[str, ...]  # path parameter names, in path order
-
-
-def template(path: str) -> tuple[str, tuple[str, ...]]:
-    """`/users/:id` → (`/users/{id}`, ("id",))."""
-    segments = path.split("/")
-    names = tuple(s[1:] for s in segments if s.startswith(":"))
-    return "/".join("{" + s[1:] + "}" if s.startswith(":") else s for s in segments), names
 
 
 def operation_id(step_name: str) -> str:
@@ -45,7 +39,8 @@ def routes(app: model.App) -> tuple[Route, ...]:
     found: list[Route] = []
     for step, trigger in _http_triggers(app):
         identifier = _unique(operation_id(step.name), taken)
-        path, parameters = templates.setdefault(_shape(trigger.path), template(trigger.path))
+        shared = (template(trigger.path), params(trigger.path))
+        path, parameters = templates.setdefault(erased(trigger.path), shared)
         found.append(Route(step, trigger, identifier, path, parameters))
     return tuple(found)
 
@@ -55,10 +50,6 @@ def _http_triggers(app: model.App) -> Iterator[tuple[model.Step, model.HttpTrigg
         for trigger in step.triggers:
             if isinstance(trigger, model.HttpTrigger):
                 yield step, trigger
-
-
-def _shape(path: str) -> str:
-    return "/".join(":" if s.startswith(":") else s for s in path.split("/"))
 
 
 def _unique(candidate: str, taken: set[str]) -> str:

@@ -13,6 +13,7 @@ from motia_gen.check.graph import schema_conflict
 from motia_gen.emit.jinja import python_literal
 from motia_gen.emit.types.names import is_attribute, pascal, snake, unique
 from motia_gen.emit.types.schemas import SchemaBook
+from motia_gen.model import routes
 
 ANY_REQUEST_BODY = "Any"  # no bodySchema: the runtime accepts any JSON
 
@@ -183,7 +184,7 @@ def _union(types: list[str]) -> str:
 def _http(
     trigger: model.HttpTrigger, owner: str, suffix: str, book: SchemaBook, out: list[Declaration]
 ) -> tuple[str, str]:
-    params = tuple(Field(p, "str", True) for p in _path_params(trigger.path))
+    params = tuple(Field(p, "str", True) for p in routes.params(trigger.path))
     out.append(Declaration("typeddict", f"PathParams{suffix}", fields=params))
     if trigger.query_params:
         query = tuple(
@@ -206,14 +207,6 @@ def _http(
     response = f"Response{suffix}"
     out.append(Declaration("alias", response, _response(trigger, owner, suffix, book, out)))
     return request, response
-
-
-def _path_params(path: str) -> list[str]:
-    seen: list[str] = []
-    for segment in path.split("/"):
-        if segment.startswith(":") and len(segment) > 1 and segment[1:] not in seen:
-            seen.append(segment[1:])
-    return seen
 
 
 def _response(

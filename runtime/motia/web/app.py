@@ -114,20 +114,22 @@ TRACE_HEADER = b"x-trace-id"
 
 log = logging.getLogger("motia.http")
 
-_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
-
 
 def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     """The matcher for a Motia path (`/pets/:id`): None for a path without parameters, else a regex whose
-    named groups are the parameters. For specs built by hand; the compiler writes these out."""
-    params = tuple(_PARAM.findall(path))
-    if not params:
-        return None, ()
-    parts = _PARAM.split(path)  # literal, name, literal, name, ..., literal
-    regex = "".join(
-        re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]+)" for index, part in enumerate(parts)
-    )
-    return re.compile(regex), params
+    named groups are the parameters. A segment that is `:` and an identifier is a parameter matching one
+    non-empty segment; every other segment is literal. For specs built by hand; the compiler writes these
+    out (from `motia_gen.model.routes`, which a test proves this agrees with)."""
+    parts: list[str] = []
+    params: list[str] = []
+    for segment in path.split("/"):
+        name = segment[1:]
+        if segment.startswith(":") and name.isidentifier() and name not in params:
+            params.append(name)
+            parts.append(f"(?P<{name}>[^/]+)")
+        else:
+            parts.append(re.escape(segment))
+    return (re.compile("/".join(parts)), tuple(params)) if params else (None, ())
 
 
 # -- endpoints --------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from motia_gen.emit.diagram import render_diagram
 from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.emit.dispatch.validators import ModelBook, accepts_anything, faithful, render_models
-from motia_gen.emit.dispatch.view import literal, path_pattern, under_source_root
+from motia_gen.emit.dispatch.view import literal, under_source_root
 from motia_gen.frontend import Overrides, validate_app
 from tests.golden_runner import cases
 from tests.paths import REPO
@@ -182,18 +182,6 @@ def test_annotation_only_schemas_need_no_validator() -> None:
     assert not accepts_anything({"type": "object"})
     assert faithful(OBJECT)
     assert faithful(TREE)
-
-
-def test_path_patterns_match_one_segment_per_parameter() -> None:
-    import re  # noqa: PLC0415
-
-    pattern = re.compile(path_pattern("/users/:id/orders/:order_id"))
-    match = pattern.match("/users/42/orders/a-1")
-    assert match is not None
-    assert match.groupdict() == {"id": "42", "order_id": "a-1"}
-    assert pattern.match("/users/42/orders/") is None
-    assert pattern.match("/users/4/2/orders/1") is None
-    assert re.compile(path_pattern("/a.b/:x")).match("/aXb/1") is None  # static parts are literal
 
 
 def test_literals_round_trip_and_wrap() -> None:

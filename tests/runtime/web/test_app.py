@@ -743,14 +743,15 @@ def test_health() -> None:
 
 
 def test_route_patterns() -> None:
-    pattern, params = route_pattern("/a/:id/b/:name.json")
+    pattern, params = route_pattern("/a/:id/b/:name")
     assert params == ("id", "name")
     assert pattern is not None
     match = pattern.fullmatch("/a/1/b/x.json")
     assert match is not None
-    assert match.groupdict() == {"id": "1", "name": "x"}
+    assert match.groupdict() == {"id": "1", "name": "x.json"}
     assert pattern.fullmatch("/a/1/b/x/y.json") is None
     assert route_pattern("/plain") == (None, ())
+    assert route_pattern("/a:b/:1") == (None, ())  # a parameter is a whole segment, named by an identifier
 
 
 def test_the_lifespan_starts_and_stops_the_runtime_and_reports_a_failed_start(
