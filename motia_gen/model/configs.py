@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from motia.config import RENAMED_KEYS, STEP_CONFIG_FIELDS
+from motia.triggers import TRIGGER_FIELDS, TRIGGER_POSITIONAL
+from motia.types import QUEUE_CONFIG_FIELDS
+
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
 from motia_gen.evaluate.values import (
@@ -37,62 +41,12 @@ CLASSIC_REQUIRED: dict[str, tuple[str, ...]] = {
     "cron": ("name", "cron", "emits"),
     "noop": ("name", "virtualEmits", "virtualSubscribes"),
 }
-# 1.x StepConfig fields: (snake_case name, camelCase serialisation name).
-V1_FIELDS = (
-    ("name", "name"),
-    ("triggers", "triggers"),
-    ("enqueues", "enqueues"),
-    ("virtual_enqueues", "virtualEnqueues"),
-    ("virtual_subscribes", "virtualSubscribes"),
-    ("description", "description"),
-    ("flows", "flows"),
-    ("include_files", "includeFiles"),
-)
-_V1_HINTS = {
-    "emits": "enqueues",
-    "virtualEmits": "virtualEnqueues",
-    "subscribes": "triggers",
-    "type": "triggers",
-}
-# Positional parameters of each trigger helper, and its keyword names (snake_case, camelCase).
+# The 1.x key tables are the runtime's own (`StepConfig.from_mapping`, the trigger helpers, `QueueConfig`),
+# so a config the compiler accepts is one the runtime accepts: (snake_case name, camelCase name) pairs.
+# Positional parameters of each trigger helper, and its keyword names.
 TRIGGER_PARAMS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
-    "http": (
-        ("method", "path"),
-        (
-            ("method", "method"),
-            ("path", "path"),
-            ("body_schema", "bodySchema"),
-            ("response_schema", "responseSchema"),
-            ("query_params", "queryParams"),
-            ("middleware", "middleware"),
-            ("condition", "condition"),
-        ),
-    ),
-    "queue": (
-        ("topic",),
-        (("topic", "topic"), ("input", "input"), ("config", "config"), ("condition", "condition")),
-    ),
-    "cron": (("expression",), (("expression", "expression"), ("condition", "condition"))),
-    "state": ((), (("condition", "condition"),)),
-    "stream": (
-        ("stream_name",),
-        (
-            ("stream_name", "streamName"),
-            ("group_id", "groupId"),
-            ("item_id", "itemId"),
-            ("condition", "condition"),
-        ),
-    ),
+    kind: (TRIGGER_POSITIONAL[kind], fields) for kind, fields in TRIGGER_FIELDS.items()
 }
-QUEUE_CONFIG_FIELDS = (
-    ("type", "type"),
-    ("max_retries", "maxRetries"),
-    ("visibility_timeout", "visibilityTimeout"),
-    ("delay_seconds", "delaySeconds"),
-    ("concurrency", "concurrency"),
-    ("backoff_type", "backoffType"),
-    ("backoff_delay_ms", "backoffDelayMs"),
-)
 _SNAKE = {camel: snake for snake, camel in QUEUE_CONFIG_FIELDS}
 
 
@@ -251,8 +205,8 @@ class ConfigReader:
             ),
             infrastructure=None,
         )
-        allowed = [k for snake, camel_name in V1_FIELDS for k in keys(snake, camel_name)]
-        fields.finish(allowed, hint=_V1_HINTS.get)
+        allowed = [k for snake, camel_name in STEP_CONFIG_FIELDS for k in keys(snake, camel_name)]
+        fields.finish(allowed, hint=RENAMED_KEYS.get)
         return parts
 
     # -- triggers --------------------------------------------------------------------------------------

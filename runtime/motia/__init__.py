@@ -1,16 +1,18 @@
-"""The motia runtime: the user-facing API step files import (`import motia`)."""
+"""The motia runtime: the user-facing API step files import (`import motia`).
 
-from motia.app import AuthenticateHandler, Motia
+What a step file needs to declare itself (configs, triggers, `step`, the small value types) is imported
+with the package; everything else (the context, streams, the server, testing) loads on first use, so
+`import motia` stays cheap for code that only declares, such as the compiler reading the runtime's key
+tables. Type checkers see every name as a plain import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from motia.config import StepConfig
-from motia.context import Enqueuer, FlowContext, StateStore, StreamStore, enqueue
-from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
-from motia.logging import Logger, logger
-from motia.runtime import Runtime, UndeclaredTopicError
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
-from motia.streams.handle import Stream, StreamConfig
-from motia.streams.socket import StreamAuthInput, StreamAuthResult, StreamSubscription
-from motia.streams.store import StreamEvent
-from motia.testing import TestApp
 from motia.triggers import (
     ApiMiddleware,
     CronTrigger,
@@ -37,8 +39,62 @@ from motia.types import (
     QueueConfig,
     TriggerInfo,
 )
-from motia.web.app import HttpApp
-from motia.web.serve import create_app, load_dispatch
+
+if TYPE_CHECKING:
+    from motia.app import AuthenticateHandler, Motia
+    from motia.context import Enqueuer, FlowContext, StateStore, StreamStore, enqueue
+    from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
+    from motia.logging import Logger, logger
+    from motia.runtime import Runtime, UndeclaredTopicError
+    from motia.streams.handle import Stream, StreamConfig
+    from motia.streams.socket import StreamAuthInput, StreamAuthResult, StreamSubscription
+    from motia.streams.store import StreamEvent
+    from motia.testing import TestApp
+    from motia.web.app import HttpApp
+    from motia.web.serve import create_app, load_dispatch
+
+_LAZY = {
+    "AuthenticateHandler": "motia.app",
+    "Enqueuer": "motia.context",
+    "FlowContext": "motia.context",
+    "HttpApp": "motia.web.app",
+    "Logger": "motia.logging",
+    "Motia": "motia.app",
+    "Runtime": "motia.runtime",
+    "StateStore": "motia.context",
+    "StateTriggerInput": "motia.delivery.inputs",
+    "Stream": "motia.streams.handle",
+    "StreamAuthInput": "motia.streams.socket",
+    "StreamAuthResult": "motia.streams.socket",
+    "StreamChange": "motia.delivery.inputs",
+    "StreamConfig": "motia.streams.handle",
+    "StreamEvent": "motia.streams.store",
+    "StreamStore": "motia.context",
+    "StreamSubscription": "motia.streams.socket",
+    "StreamTriggerInput": "motia.delivery.inputs",
+    "TestApp": "motia.testing",
+    "UndeclaredTopicError": "motia.runtime",
+    "create_app": "motia.web.serve",
+    "enqueue": "motia.context",
+    "load_dispatch": "motia.web.serve",
+    "logger": "motia.logging",
+}
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which would read any unknown name as Any
+
+    def __getattr__(name: str) -> Any:
+        """Load a lazily imported name on first use (PEP 562), then keep it as a plain attribute."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'motia' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "ApiMiddleware",

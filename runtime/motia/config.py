@@ -15,7 +15,7 @@ from motia import _convert
 from motia.triggers import Trigger, as_trigger
 from motia.types import Enqueue
 
-_STEP_CONFIG_FIELDS = (
+STEP_CONFIG_FIELDS = (
     ("name", "name"),
     ("triggers", "triggers"),
     ("enqueues", "enqueues"),
@@ -26,7 +26,7 @@ _STEP_CONFIG_FIELDS = (
     ("include_files", "includeFiles"),
 )
 # Classic (0.x) keys and what replaced them, for the error message.
-_RENAMED = {
+RENAMED_KEYS = {
     "emits": "enqueues",
     "virtualEmits": "virtualEnqueues",
     "subscribes": "triggers",
@@ -72,7 +72,7 @@ class StepConfig:
     def from_mapping(cls, mapping: Mapping[str, Any]) -> StepConfig:
         """A dict config in the Motia 1.x shape (`{"name": ..., "triggers": [...]}`). Classic 0.x configs
         (`type`, `emits`, `subscribes`) are rejected with the 1.x key to use."""
-        arguments = _convert.keyword_arguments("step config", mapping, _STEP_CONFIG_FIELDS, hints=_RENAMED)
+        arguments = _convert.keyword_arguments("step config", mapping, STEP_CONFIG_FIELDS, hints=RENAMED_KEYS)
         _convert.require("step config", arguments, "name", "triggers")
         return cls(**arguments)
 

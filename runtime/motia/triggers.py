@@ -248,7 +248,7 @@ def _queue_config(value: object) -> QueueConfig | None:
 
 # -- dict triggers ---------------------------------------------------------------------------------------
 
-_TRIGGER_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+TRIGGER_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "http": (
         ("method", "method"),
         ("path", "path"),
@@ -268,7 +268,7 @@ _TRIGGER_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("condition", "condition"),
     ),
 }
-_POSITIONAL: dict[str, tuple[str, ...]] = {
+TRIGGER_POSITIONAL: dict[str, tuple[str, ...]] = {
     "http": ("method", "path"),
     "queue": ("topic",),
     "cron": ("expression",),
@@ -294,9 +294,9 @@ def trigger_from_mapping(mapping: Mapping[str, Any]) -> Trigger:
     if not isinstance(kind, str) or kind not in _HELPERS:
         raise ValueError(f"unknown trigger type {kind!r}; expected one of {', '.join(_HELPERS)}")
     entries = {key: value for key, value in mapping.items() if key != "type"}
-    arguments = _convert.keyword_arguments(f"{kind} trigger", entries, _TRIGGER_FIELDS[kind])
-    _convert.require(f"{kind} trigger", arguments, *_POSITIONAL[kind])
-    positional = [arguments.pop(name) for name in _POSITIONAL[kind]]
+    arguments = _convert.keyword_arguments(f"{kind} trigger", entries, TRIGGER_FIELDS[kind])
+    _convert.require(f"{kind} trigger", arguments, *TRIGGER_POSITIONAL[kind])
+    positional = [arguments.pop(name) for name in TRIGGER_POSITIONAL[kind]]
     return _HELPERS[kind](*positional, **arguments)
 
 

@@ -30,7 +30,7 @@ QueueType = Literal["standard", "fifo"]
 TriggerType = Literal["http", "queue", "cron", "state", "stream"]
 
 _QUEUE_TYPES: tuple[QueueType, ...] = ("standard", "fifo")
-_QUEUE_CONFIG_FIELDS = (
+QUEUE_CONFIG_FIELDS = (
     ("type", "type"),
     ("max_retries", "maxRetries"),
     ("visibility_timeout", "visibilityTimeout"),
@@ -77,7 +77,7 @@ class QueueConfig:
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> QueueConfig:
         """A queue config dict (snake_case or camelCase keys, e.g. `{"maxRetries": 5}`)."""
-        return cls(**_convert.keyword_arguments("queue config", mapping, _QUEUE_CONFIG_FIELDS))
+        return cls(**_convert.keyword_arguments("queue config", mapping, QUEUE_CONFIG_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)

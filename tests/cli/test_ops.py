@@ -163,10 +163,13 @@ def test_start_loads_no_compiler_module() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_the_compiler_cli_loads_no_runtime_module() -> None:
-    """`motia validate` and friends start without the runtime package (and its HTTP stack)."""
+def test_the_compiler_cli_loads_only_the_runtimes_declaring_modules() -> None:
+    """`motia validate` and friends load the runtime's key tables (configs, triggers, queue settings)
+    and nothing of its HTTP stack, context or storage."""
     probe = (
-        "import sys, motia_gen.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] == 'motia'))"
+        "import sys, motia_gen.cli.main\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('motia', 'starlette', 'uvicorn')))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    declaring = ["motia", "motia._convert", "motia.config", "motia.step", "motia.triggers", "motia.types"]
+    assert result.stdout.strip() == repr(declaring)

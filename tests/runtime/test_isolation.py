@@ -51,3 +51,27 @@ def test_no_runtime_source_imports_the_compiler() -> None:
 )
 def test_the_import_pattern_catches_compiler_imports(line: str) -> None:
     assert COMPILER_IMPORT.search(line)
+
+
+@pytest.mark.slow
+def test_declaring_loads_no_server_and_every_public_name_resolves() -> None:
+    """`import motia` (what a step file and the compiler's key tables need) loads neither the server nor
+    the context machinery; every name in `__all__` still resolves on first use, and an unknown one is
+    an AttributeError."""
+    code = (
+        "import sys, motia\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn')\n"
+        "               or m in ('motia.web.app', 'motia.runtime', 'motia.context'))\n"
+        "assert not heavy, heavy\n"
+        "missing = [n for n in motia.__all__ if getattr(motia, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert set(motia.__all__) <= set(dir(motia))\n"
+        "from motia import step, FlowContext\n"
+        "assert callable(step) and not isinstance(step, type(sys)), step\n"
+        "try:\n"
+        "    motia.NoSuchName\n"
+        "except AttributeError:\n"
+        "    print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, "ok\n"), result.stderr
