@@ -9,34 +9,13 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
+
+from motia.spec import RuntimeSettings
 
 from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
 from motia_gen.diagnostics.suggest import suggestion
 from motia_gen.diagnostics.suppress import Lint
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """Settings the built app runs with; `motia build` writes them into the dispatch module as a literal
-    dict (`table()`), so the runtime never reads pyproject.toml."""
-
-    timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
-    body_limit: int = 1_048_576  # bytes: larger request bodies get 413
-    http_timeout: float = 30.0  # seconds an HTTP handler (with its middleware) may take: later is 504
-    # origins allowed by CORS; "*" or nothing allows any (Motia's default); False turns CORS off
-    cors_origins: tuple[str, ...] | Literal[False] = ()
-    # serve POST /emit (publish to a topic over HTTP); unset: on, except where MOTIA_ENV=production
-    emit_endpoint: bool | None = None
-
-    def table(self) -> dict[str, object]:
-        return {
-            "body_limit": self.body_limit,
-            "http_timeout": self.http_timeout,
-            "cors_origins": False if self.cors_origins is False else list(self.cors_origins),
-            "emit_endpoint": self.emit_endpoint,
-            "timezone": self.timezone,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +39,7 @@ class Settings:
     external_topics: tuple[str, ...] = ()
     types_package: str = "motia_types"  # where `motia generate-types` writes, as a dotted module name
     lint: Lint = field(default_factory=Lint)
-    runtime: Runtime = field(default_factory=Runtime)
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)  # checked here, then passed as is
     stream_auth: StreamAuth | None = None
 
 
@@ -128,8 +107,8 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
 
 
 def _runtime(
-    text: str, key: str, name: str, value: object, runtime: Runtime
-) -> tuple[Runtime, Diagnostic | None]:
+    text: str, key: str, name: str, value: object, runtime: RuntimeSettings
+) -> tuple[RuntimeSettings, Diagnostic | None]:
     """One runtime setting: a wrong type is MG111 like every other key, a bad value MG113."""
     span = _key_span(text, key)
     if name == "timezone":

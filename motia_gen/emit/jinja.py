@@ -13,6 +13,8 @@ from typing import Any
 
 import jinja2
 
+from motia_gen.emit.pysource import literal
+
 
 def _template_dir() -> Path:
     installed = Path(str(files("motia_gen"))) / "templates"
@@ -29,16 +31,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["pyrepr"] = python_literal  # a string as Python source, quotes and escapes included
+    env.filters["pyrepr"] = literal  # a string as Python source, quotes and escapes included
     return env
-
-
-def python_literal(value: object) -> str:
-    """`repr`, with double quotes for strings as ruff's formatter writes them where it can."""
-    text = repr(value)
-    if isinstance(value, str) and text.startswith("'") and '"' not in value:
-        return '"' + text[1:-1].replace("\\'", "'") + '"'
-    return text
 
 
 def render(template: str, **view: Any) -> str:

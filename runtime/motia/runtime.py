@@ -311,10 +311,10 @@ class Runtime:
         await runner.call("cron", None, ctx)
 
     def _start_cron(self) -> CronScheduler:
-        """The cron scheduler for `spec.crons`, in the project's timezone (`settings["timezone"]`, UTC
+        """The cron scheduler for `spec.crons`, in the project's timezone (`settings.timezone`, UTC
         unless set). It locks each tick in the backend, so several instances run a tick once, and logs a
         run's exception without dropping the job."""
-        timezone = self.spec.settings.get("timezone") or "UTC"
+        timezone = self.spec.settings.timezone
         return CronScheduler(
             self.spec.crons, self.backend, self.run_cron, timezone=timezone, clock=self.queue.clock
         )

@@ -19,7 +19,7 @@ How a handler is called (`call_args`) follows the step's form, as Motia's runner
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -120,10 +120,40 @@ class StreamSpec:
     on_leave: Function | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuntimeSettings:
+    """How the app runs: the project's `[tool.motia]` runtime keys, checked by the compiler (MG111, MG113)
+    and written into the dispatch module as one `RuntimeSettings(...)` call; checked again here, for
+    specs built by hand.
+
+    `cors_origins`: the origins CORS allows; empty or holding "*" allows any (Motia's default), False turns
+    CORS off. `emit_endpoint`: serve `POST /emit`; None means on, except where `MOTIA_ENV=production`.
+    """
+
+    timezone: str = "UTC"  # an IANA zone name: when cron schedules fire
+    body_limit: int = 1_048_576  # bytes: larger request bodies get 413
+    http_timeout: float = 30.0  # seconds an HTTP handler (with its middleware) may take: later is 504
+    cors_origins: tuple[str, ...] | Literal[False] = ()
+    emit_endpoint: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.timezone, str) or not self.timezone:
+            raise ValueError(f"timezone must be an IANA zone name, not {self.timezone!r}")
+        limit, timeout, origins = self.body_limit, self.http_timeout, self.cors_origins
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"body_limit must be a whole number of bytes, not {limit!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise ValueError(f"http_timeout must be a positive number of seconds, not {timeout!r}")
+        listed = isinstance(origins, tuple) and all(isinstance(o, str) for o in origins)
+        if origins is not False and not listed:
+            raise ValueError(f"cors_origins must be a tuple of origins or False, not {origins!r}")
+        if self.emit_endpoint not in (None, True, False):
+            raise ValueError(f"emit_endpoint must be True, False or None, not {self.emit_endpoint!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class AppSpec:
-    """The whole app. `settings` holds the project's runtime settings from `[tool.motia]` (timezone,
-    body limit, CORS, ...), as plain JSON values."""
+    """The whole app, with the project's runtime settings (`RuntimeSettings`)."""
 
     steps: tuple[StepSpec, ...] = ()
     routes: tuple[RouteSpec, ...] = ()
@@ -133,7 +163,7 @@ class AppSpec:
     stream_triggers: tuple[StreamTriggerSpec, ...] = ()
     streams: tuple[StreamSpec, ...] = ()
     authenticate: Function | None = None
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: RuntimeSettings = field(default_factory=RuntimeSettings)
 
 
 def call_args(step: StepSpec, kind: str, value: Any, ctx: Any) -> tuple[Any, ...]:

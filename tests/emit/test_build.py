@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from motia.spec import AppSpec
+from motia.spec import AppSpec, RuntimeSettings
 from motia.types import QueueConfig
 from motia.validation import InvalidData  # (imported before the scanning functions are disabled)
 
@@ -117,13 +117,13 @@ def test_messaging_builds_and_its_dispatch_module_imports(
         "RecordProcessed",
         "SendMessage",
     ]
-    assert spec.settings == {
-        "body_limit": 4096,
-        "cors_origins": ["https://example.com"],
-        "emit_endpoint": None,  # unset: the runtime decides (on, except under MOTIA_ENV=production)
-        "http_timeout": 30.0,
-        "timezone": "Europe/Paris",
-    }
+    assert spec.settings == RuntimeSettings(
+        body_limit=4096,
+        cors_origins=("https://example.com",),
+        emit_endpoint=None,  # unset: the runtime decides (on, except under MOTIA_ENV=production)
+        http_timeout=30.0,
+        timezone="Europe/Paris",
+    )
     (route,) = spec.routes
     assert (route.method, route.path, route.pattern, route.step.name) == (
         "POST",
@@ -263,41 +263,37 @@ def test_the_out_folder_must_not_hold_the_app_or_foreign_files(tmp_path: Path) -
     assert (app / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep\n"
 
 
-def _settings(tmp_path: Path, body: str) -> tuple[dict[str, object], list[tuple[str, str]]]:
+def _settings(tmp_path: Path, body: str) -> tuple[RuntimeSettings, list[tuple[str, str]]]:
     (tmp_path / "pyproject.toml").write_text("[tool.motia]\n" + body, encoding="utf-8")
     settings, problems = load_settings(tmp_path)
-    return settings.runtime.table(), [(p.code, p.message) for p in problems]
+    return settings.runtime, [(p.code, p.message) for p in problems]
 
 
-def test_runtime_settings_become_the_app_settings_table(tmp_path: Path) -> None:
+def test_runtime_settings_become_the_apps_runtime_settings(tmp_path: Path) -> None:
     assert _settings(tmp_path, "") == (
-        {
-            "body_limit": 1048576,
-            "cors_origins": [],
-            "emit_endpoint": None,
-            "http_timeout": 30.0,
-            "timezone": "UTC",
-        },
+        RuntimeSettings(
+            body_limit=1048576, cors_origins=(), emit_endpoint=None, http_timeout=30.0, timezone="UTC"
+        ),
         [],
     )
     body = 'timezone = "America/New_York"\nbody_limit = 10\ncors-origins = false\nemit-endpoint = true\n'
     body += "http-timeout = 2.5\n"
     assert _settings(tmp_path, body) == (
-        {
-            "body_limit": 10,
-            "cors_origins": False,
-            "emit_endpoint": True,
-            "http_timeout": 2.5,
-            "timezone": "America/New_York",
-        },
+        RuntimeSettings(
+            body_limit=10,
+            cors_origins=False,
+            emit_endpoint=True,
+            http_timeout=2.5,
+            timezone="America/New_York",
+        ),
         [],
     )
     origins = 'cors-origins = ["*", "http://localhost:3000", "https://a.example.com"]\n'
-    assert _settings(tmp_path, origins)[0]["cors_origins"] == [
+    assert _settings(tmp_path, origins)[0].cors_origins == (
         "*",
         "http://localhost:3000",
         "https://a.example.com",
-    ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -318,14 +314,8 @@ def test_runtime_settings_become_the_app_settings_table(tmp_path: Path) -> None:
 def test_bad_runtime_settings_are_reported_and_left_at_their_defaults(
     tmp_path: Path, line: str, code: str, words: str
 ) -> None:
-    table, problems = _settings(tmp_path, line + "\n")
+    runtime, problems = _settings(tmp_path, line + "\n")
     assert len(problems) == 1
     assert problems[0][0] == code
     assert words in problems[0][1]
-    assert table == {
-        "body_limit": 1048576,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "http_timeout": 30.0,
-        "timezone": "UTC",
-    }
+    assert runtime == RuntimeSettings()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from motia.spec import (
@@ -11,6 +11,7 @@ from motia.spec import (
     CronSpec,
     Function,
     RouteSpec,
+    RuntimeSettings,
     StepForm,
     StepSpec,
     StreamSpec,
@@ -65,7 +66,7 @@ def app(
     subscriptions: tuple[SubscriptionSpec, ...] = (),
     crons: tuple[CronSpec, ...] = (),
     streams: tuple[StreamSpec, ...] = (),
-    settings: Mapping[str, Any] | None = None,
+    settings: RuntimeSettings | None = None,
 ) -> AppSpec:
     steps: dict[str, StepSpec] = {}
     for trigger in (*routes, *subscriptions, *crons):
@@ -76,7 +77,7 @@ def app(
         subscriptions=subscriptions,
         crons=crons,
         streams=streams,
-        settings=dict(settings or {}),
+        settings=settings or RuntimeSettings(),
     )
 
 

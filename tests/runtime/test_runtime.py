@@ -12,7 +12,7 @@ import pydantic
 import pytest
 from motia.clock import ManualClock
 from motia.runtime import Runtime, UndeclaredTopicError
-from motia.spec import CronSpec, StreamSpec
+from motia.spec import CronSpec, RuntimeSettings, StreamSpec
 from motia.storage.memory import MemoryBackend
 from motia.streams.store import StreamEvent
 from motia.types import QueueConfig
@@ -393,7 +393,9 @@ def test_the_scheduler_runs_cron_jobs_on_their_schedule() -> None:
     async def tick(ctx: Any) -> None:
         runs.append(ctx.trace_id)
 
-    spec = app(crons=(CronSpec(step(tick, "Tick"), 0, "* * * * *"),), settings={"timezone": "UTC"})
+    spec = app(
+        crons=(CronSpec(step(tick, "Tick"), 0, "* * * * *"),), settings=RuntimeSettings(timezone="UTC")
+    )
 
     async def scenario() -> None:
         clock = ManualClock(60.0 * 1000)  # on a minute boundary

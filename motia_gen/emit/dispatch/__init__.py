@@ -25,7 +25,7 @@ def dispatch_files(
     (a POSIX path such as `..`)."""
     planner = Planner(app)
     models = render_models(planner.collect(), cache_dir)
-    view = planner.view(settings.runtime.table(), root, settings.source_roots, models)
+    view = planner.view(settings.runtime, root, settings.source_roots, models)
     return {
         "dispatch.py": render("dispatch/dispatch.py.j2", header=HEADER, v=view),
         "_models.py": models.code,

@@ -1,5 +1,5 @@
-"""The dispatch module's view model: every statement's pieces as Python source text, computed here so the
-template only lays them out.
+"""The dispatch module's view model: every statement's pieces as Python source (`Code`, which carries the
+imports it needs), computed here so the template only lays them out.
 
 Names in the generated module: `ROOT` (the app root), one module alias per imported file, `_models` (the
 compiled models), one validator constant per schema (`BODY_…`, `INPUT_…`, `ITEM_…`), one `StepSpec`
@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from motia.spec import RuntimeSettings
 
 from motia_gen import model
 from motia_gen.emit.dispatch.validators import ModelBook, Models, accepts_anything
-from motia_gen.emit.jinja import python_literal
+from motia_gen.emit.pysource import (
+    Code,
+    Import,
+    import_block,
+    imported,
+    json_value,
+    literal,
+    needs_of,
+    raw_string,
+    tuple_of,
+)
 from motia_gen.emit.types.names import pascal, snake, unique
 from motia_gen.model import routes
 from motia_gen.parse.project import module_name
@@ -26,6 +37,7 @@ _RESERVED = (
     "ROOT",
     "Path",
     "QueueConfig",
+    "RuntimeSettings",
     "_models",
     "annotations",
     "app_root",
@@ -34,36 +46,33 @@ _RESERVED = (
     "re",
     "schema_validator",
 )
-_SPECS = (
-    "AppSpec",
-    "CronSpec",
-    "RouteSpec",
-    "StateTriggerSpec",
-    "StepSpec",
-    "StreamSpec",
-    "StreamTriggerSpec",
-    "SubscriptionSpec",
-)
+_LOADER = "motia.loader"
+_SPEC = "motia.spec"
+_VALIDATION = "motia.validation"
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """`func(key=value, …)`; values are Python source, already indented for their place."""
+    """`func(key=value, …)`, laid out one argument per line; values are already indented for their place."""
 
-    func: str
-    args: tuple[tuple[str, str], ...]
+    func: Code
+    args: tuple[tuple[str, Code], ...]
+
+    @property
+    def needs(self) -> frozenset[Import]:
+        return needs_of([self.func, *(value for _, value in self.args)])
 
 
 @dataclass(frozen=True, slots=True)
 class Constant:
     name: str
-    value: str  # Python source
+    value: Code
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str  # AppSpec field
-    rows: tuple[Call | str, ...]
+    rows: tuple[Call | Code, ...]
     calls: bool  # rows are calls (else names)
 
 
@@ -71,8 +80,7 @@ class Table:
 class DispatchView:
     root: str  # the app root, relative to the dispatch module's folder
     source_roots: str  # tuple literal
-    stdlib_imports: tuple[str, ...]
-    motia_imports: tuple[str, ...]
+    imports: tuple[str, ...]  # the standard library's and the runtime's, "" between the two sections
     module_imports: tuple[str, ...]  # `import a.b as alias`, sorted
     module_loads: tuple[Constant, ...]  # alias = load_path(...)
     models: Constant | None
@@ -80,8 +88,8 @@ class DispatchView:
     validators: tuple[Constant, ...]
     steps: tuple[tuple[str, Call], ...]
     tables: tuple[Table, ...]
-    authenticate: str | None  # the stream authenticate hook, `alias.function`
-    settings: str
+    authenticate: Code | None  # the stream authenticate hook, `alias.function`
+    settings: Call
     step_count: int
     route_count: int
 
@@ -159,7 +167,7 @@ class Planner:
         self.schemas[(owner, index, kind)] = (base, schema, self.book.add(name, schema))
 
     def view(
-        self, runtime: dict[str, object], root: str, source_roots: tuple[str, ...], models: Models
+        self, runtime: RuntimeSettings, root: str, source_roots: tuple[str, ...], models: Models
     ) -> DispatchView:
         modules = _modules(self.app, source_roots)
         validators, by_key = self._validators(models)
@@ -171,41 +179,46 @@ class Planner:
         tables = _tables(self.app, steps, step_names, modules, by_key)
         hook = self.app.authenticate
         authenticate = _function(hook, modules) if hook is not None else None
-        used = _used_specs(tables)
-        loader = ["app_root", *(["load_path"] if modules.chosen or models.compiled else [])]
-        motia_imports = [from_import("motia.loader", loader), from_import("motia.spec", used)]
-        if any("QueueConfig(" in str(row) for t in tables for row in t.rows):
-            motia_imports.append(from_import("motia.types", ["QueueConfig"]))
-        checks = sorted({c.value.split("(", 1)[0] for c in validators})
-        if checks:
-            motia_imports.append(from_import("motia.validation", checks))
-        stdlib = []
-        if any("re.compile(" in str(row) for t in tables for row in t.rows):
-            stdlib.append("import re")
-        if models.compiled:
-            stdlib.append("from pathlib import Path")
         digest = hashlib.sha256(models.code.encode()).hexdigest()[:12]
         models_constant = (
             Constant(
                 "_models",
-                f'load_path(Path(__file__).parent, "_models.py", "motia_models_{digest}", lazy=True)',
+                Code(
+                    f'load_path(Path(__file__).parent, "_models.py", "motia_models_{digest}", lazy=True)',
+                    frozenset({Import("pathlib", "Path"), Import(_LOADER, "load_path")}),
+                ),
             )
             if models.compiled
             else None
         )
+        module_loads = tuple(
+            Constant(
+                modules.aliases[f],
+                Code(
+                    f"load_path(ROOT, {literal(f)}, {literal(modules.chosen[f])})",
+                    frozenset({Import(_LOADER, "load_path")}),
+                ),
+            )
+            for f in sorted(modules.chosen)
+        )
+        settings = _settings(runtime)
+        constants = [*module_loads, *validators, *([models_constant] if models_constant else [])]
+        needs = needs_of(
+            [
+                imported(_LOADER, "app_root"),
+                imported(_SPEC, "AppSpec"),
+                *(c.value for c in constants),
+                *(call for _, call in step_calls),
+                *(row for table in tables for row in table.rows),
+                settings,
+            ]
+        )
         return DispatchView(
-            root=python_literal(root),
-            source_roots=_tuple(python_literal(s) for s in source_roots),
-            stdlib_imports=tuple(stdlib),
-            motia_imports=tuple(motia_imports),
+            root=literal(root),
+            source_roots=tuple_of(literal(s) for s in source_roots),
+            imports=tuple(import_block(needs)),
             module_imports=_module_imports(modules),
-            module_loads=tuple(
-                Constant(
-                    modules.aliases[f],
-                    f"load_path(ROOT, {python_literal(f)}, {python_literal(modules.chosen[f])})",
-                )
-                for f in sorted(modules.chosen)
-            ),
+            module_loads=module_loads,
             models=models_constant,
             blank_after_imports=bool(
                 _module_imports(modules) and (modules.chosen or models_constant is not None)
@@ -214,7 +227,7 @@ class Planner:
             steps=step_calls,
             tables=tables,
             authenticate=authenticate,
-            settings=literal(runtime, 4),
+            settings=settings,
             step_count=len(steps),
             route_count=sum(1 for t in tables if t.name == "routes" for _ in t.rows),
         )
@@ -228,15 +241,15 @@ class Planner:
         for key, (name, schema, model_name) in self.schemas.items():
             kind = key[2]
             compiled = model_name is not None and model_name in models.compiled
-            schema_text = literal(schema if isinstance(schema, dict) else {"not": {}}, 4)
-            args = ["_models", python_literal(model_name)] if compiled else []
-            args += [schema_text, python_literal(what[kind])]
+            schema_text = json_value(schema if isinstance(schema, dict) else {"not": {}}, 4, _WIDTH)
+            args = ["_models", literal(model_name)] if compiled else []
+            args += [schema_text, literal(what[kind])]
             func = "compiled_validator" if compiled else "schema_validator"
             value = f"{func}(\n" + "".join(f"    {a},\n" for a in args) + ")"
             known = by_content.get(value)
             if known is None:
                 constant = unique([f"{prefix[kind]}_{name}"], constants)[0]
-                constants[constant] = Constant(constant, value)
+                constants[constant] = Constant(constant, Code(value, frozenset({Import(_VALIDATION, func)})))
                 by_content[value] = constant
                 known = constant
             by_key[key] = known
@@ -297,27 +310,27 @@ def _refs(app: model.App) -> list[model.FunctionRef]:
     return refs
 
 
-def _function(ref: model.FunctionRef, modules: _Modules) -> str:
+def _function(ref: model.FunctionRef, modules: _Modules) -> Code:
     modules.used.add(ref.file)
-    return f"{modules.aliases[ref.file]}.{ref.name}"
+    return Code(f"{modules.aliases[ref.file]}.{ref.name}")
 
 
 def _step_call(step: model.Step, modules: _Modules) -> Call:
     assert step.handler is not None
     ref = step.handler.ref
     args = [
-        ("name", python_literal(step.name)),
-        ("file", python_literal(step.file)),
-        ("form", python_literal("classic" if step.form == "classic" else "v1")),
+        ("name", Code(literal(step.name))),
+        ("file", Code(literal(step.file))),
+        ("form", Code(literal("classic" if step.form == "classic" else "v1"))),
         ("handler", _function(ref, modules)),
-        ("arity", "None" if ref.varargs else str(ref.arity)),
+        ("arity", Code("None" if ref.varargs else str(ref.arity))),
     ]
     topics = sorted({e.topic for e in step.emits})
     if topics:
-        args.append(("enqueues", f"frozenset({{{', '.join(python_literal(t) for t in topics)}}})"))
+        args.append(("enqueues", Code(f"frozenset({{{', '.join(literal(t) for t in topics)}}})")))
     if step.flows:
-        args.append(("flows", _tuple(python_literal(f) for f in step.flows)))
-    return Call("StepSpec", tuple(args))
+        args.append(("flows", Code(tuple_of(literal(f) for f in step.flows))))
+    return Call(imported(_SPEC, "StepSpec"), tuple(args))
 
 
 def _tables(
@@ -327,80 +340,73 @@ def _tables(
     modules: _Modules,
     validators: dict[tuple[str, int, str], str],
 ) -> tuple[Table, ...]:
+    def validator(key: tuple[str, int, str]) -> Code | None:
+        name = validators.get(key)
+        return None if name is None else Code(name)
+
     rows: dict[str, list[Call]] = {
         k: [] for k in ("routes", "subscriptions", "crons", "state_triggers", "stream_triggers")
     }
     for step in steps:
         for index, trigger in enumerate(step.triggers):
-            head = (("step", step_names[step.name]), ("index", str(index)))
+            head = (("step", Code(step_names[step.name])), ("index", Code(str(index))))
             condition = (
                 (("condition", _function(trigger.condition, modules)),)
                 if trigger.condition is not None
                 else ()
             )
             if isinstance(trigger, model.HttpTrigger):
-                rows["routes"].append(
-                    Call(
-                        "RouteSpec",
-                        (
-                            *head,
-                            *_route(trigger, modules, validators.get((step.name, index, "body"))),
-                            *condition,
-                        ),
-                    )
-                )
+                route = _route(trigger, modules, validator((step.name, index, "body")))
+                rows["routes"].append(Call(imported(_SPEC, "RouteSpec"), (*head, *route, *condition)))
             elif isinstance(trigger, model.QueueTrigger):
-                args = [("topic", python_literal(trigger.topic))]
+                args = [("topic", Code(literal(trigger.topic)))]
                 queue = _queue_config(trigger.queue)
                 if queue is not None:
                     args.append(("queue", queue))
-                check = validators.get((step.name, index, "input"))
+                check = validator((step.name, index, "input"))
                 if check is not None:
                     args.append(("input", check))
                 args.extend(condition)
                 if step.infrastructure is not None and step.infrastructure.timeout is not None:
-                    args.append(("timeout", repr(float(step.infrastructure.timeout))))
-                rows["subscriptions"].append(Call("SubscriptionSpec", (*head, *args)))
+                    args.append(("timeout", Code(repr(float(step.infrastructure.timeout)))))
+                rows["subscriptions"].append(Call(imported(_SPEC, "SubscriptionSpec"), (*head, *args)))
             elif isinstance(trigger, model.CronTrigger):
-                args = [("expression", python_literal(trigger.expression)), *condition]
-                rows["crons"].append(Call("CronSpec", (*head, *args)))
+                args = [("expression", Code(literal(trigger.expression))), *condition]
+                rows["crons"].append(Call(imported(_SPEC, "CronSpec"), (*head, *args)))
             elif isinstance(trigger, model.StateTrigger):
-                rows["state_triggers"].append(Call("StateTriggerSpec", (*head, *condition)))
+                rows["state_triggers"].append(Call(imported(_SPEC, "StateTriggerSpec"), (*head, *condition)))
             else:
-                args = [("stream", python_literal(trigger.stream))]
+                args = [("stream", Code(literal(trigger.stream)))]
                 if trigger.group_id is not None:
-                    args.append(("group_id", python_literal(trigger.group_id)))
+                    args.append(("group_id", Code(literal(trigger.group_id))))
                 if trigger.item_id is not None:
-                    args.append(("item_id", python_literal(trigger.item_id)))
-                rows["stream_triggers"].append(Call("StreamTriggerSpec", (*head, *args, *condition)))
-    streams = [_stream(s, modules, validators.get((s.name, -1, "item"))) for s in app.streams]
+                    args.append(("item_id", Code(literal(trigger.item_id))))
+                rows["stream_triggers"].append(
+                    Call(imported(_SPEC, "StreamTriggerSpec"), (*head, *args, *condition))
+                )
+    streams = [_stream(s, modules, validator((s.name, -1, "item"))) for s in app.streams]
     return (
-        Table("steps", tuple(step_names[s.name] for s in steps), calls=False),
+        Table("steps", tuple(Code(step_names[s.name]) for s in steps), calls=False),
         *(Table(name, tuple(calls), calls=True) for name, calls in rows.items()),
         Table("streams", tuple(streams), calls=True),
     )
 
 
-def _route(trigger: model.HttpTrigger, modules: _Modules, body: str | None) -> list[tuple[str, str]]:
-    args = [("method", python_literal(trigger.method)), ("path", python_literal(trigger.path))]
+def _route(trigger: model.HttpTrigger, modules: _Modules, body: Code | None) -> list[tuple[str, Code]]:
+    args = [("method", Code(literal(trigger.method))), ("path", Code(literal(trigger.path)))]
     pattern = routes.regex(trigger.path)
     if pattern is not None:
-        args.append(("pattern", f"re.compile({_raw(pattern)})"))
-        args.append(("params", _tuple(python_literal(p) for p in routes.params(trigger.path))))
+        args.append(("pattern", Code(f"re.compile({raw_string(pattern)})", frozenset({Import("re")}))))
+        args.append(("params", Code(tuple_of(literal(p) for p in routes.params(trigger.path)))))
     if body is not None:
         args.append(("body", body))
     if trigger.middleware:
-        args.append(("middleware", _tuple(_function(m, modules) for m in trigger.middleware)))
+        middleware = [_function(m, modules) for m in trigger.middleware]
+        args.append(("middleware", Code(tuple_of(m.text for m in middleware))))
     return args
 
 
-def _raw(text: str) -> str:
-    if '"' in text or text.endswith("\\") or "\n" in text:
-        return python_literal(text)
-    return f'r"{text}"'
-
-
-def _queue_config(settings: model.QueueSettings | None) -> str | None:
+def _queue_config(settings: model.QueueSettings | None) -> Code | None:
     if settings is None:
         return None
     fields = (
@@ -412,12 +418,27 @@ def _queue_config(settings: model.QueueSettings | None) -> str | None:
         ("backoff_type", settings.backoff_type),
         ("backoff_delay_ms", settings.backoff_delay_ms),
     )
-    given = [f"{key}={python_literal(value)}" for key, value in fields if value is not None]
-    return f"QueueConfig({', '.join(given)})"
+    given = [f"{key}={literal(value)}" for key, value in fields if value is not None]
+    return Code(f"QueueConfig({', '.join(given)})", frozenset({Import("motia.types", "QueueConfig")}))
 
 
-def _stream(stream: model.Stream, modules: _Modules, items: str | None) -> Call:
-    args = [("name", python_literal(stream.name)), ("file", python_literal(stream.file))]
+def _settings(runtime: RuntimeSettings) -> Call:
+    """Every runtime setting spelled out, so the dispatch module shows how the app runs."""
+    origins = runtime.cors_origins
+    return Call(
+        imported(_SPEC, "RuntimeSettings"),
+        (
+            ("timezone", Code(literal(runtime.timezone))),
+            ("body_limit", Code(literal(runtime.body_limit))),
+            ("http_timeout", Code(literal(float(runtime.http_timeout)))),
+            ("cors_origins", Code("False" if origins is False else tuple_of(literal(o) for o in origins))),
+            ("emit_endpoint", Code(literal(runtime.emit_endpoint))),
+        ),
+    )
+
+
+def _stream(stream: model.Stream, modules: _Modules, items: Code | None) -> Call:
+    args = [("name", Code(literal(stream.name))), ("file", Code(literal(stream.file)))]
     if items is not None:
         args.append(("schema", items))
     for key, ref in (
@@ -427,56 +448,4 @@ def _stream(stream: model.Stream, modules: _Modules, items: str | None) -> Call:
     ):
         if ref is not None:
             args.append((key, _function(ref, modules)))
-    return Call("StreamSpec", tuple(args))
-
-
-def _used_specs(tables: tuple[Table, ...]) -> list[str]:
-    used = {"AppSpec"}
-    for table in tables:
-        for row in table.rows:
-            if isinstance(row, Call):
-                used.add(row.func)
-    if any(t.name == "steps" and t.rows for t in tables):
-        used.add("StepSpec")
-    return [s for s in _SPECS if s in used]
-
-
-def from_import(module: str, names: list[str]) -> str:
-    """`from module import a, b` as isort writes it at its default width of 88: wrapped one name per
-    line when longer."""
-    line = f"from {module} import {', '.join(names)}"
-    if len(line) <= 88:
-        return line
-    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
-
-
-def _tuple(items: Iterable[str]) -> str:
-    parts = list(items)
-    if len(parts) == 1:
-        return f"({parts[0]},)"
-    return f"({', '.join(parts)})"
-
-
-def literal(value: object, indent: int, lead: int = 0) -> str:
-    """A JSON value as Python source: one line when it fits (after `indent` spaces and `lead` more
-    characters), else one item per line with trailing commas, as ruff formats it."""
-    flat = _flat(value)
-    if indent + lead + len(flat) <= _WIDTH or not isinstance(value, dict | list) or not value:
-        return flat
-    pad = " " * (indent + 4)
-    if isinstance(value, dict):
-        lines = []
-        for k, v in value.items():
-            key = python_literal(str(k))
-            lines.append(f"{pad}{key}: {literal(v, indent + 4, len(key) + 3)},")
-        return "{\n" + "\n".join(lines) + "\n" + " " * indent + "}"
-    lines = [f"{pad}{literal(v, indent + 4, 1)}," for v in value]
-    return "[\n" + "\n".join(lines) + "\n" + " " * indent + "]"
-
-
-def _flat(value: object) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{python_literal(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flat(v) for v in value) + "]"
-    return python_literal(value)
+    return Call(imported(_SPEC, "StreamSpec"), tuple(args))

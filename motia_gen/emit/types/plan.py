@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from motia_gen import model
 from motia_gen.check.graph import schema_conflict
-from motia_gen.emit.jinja import python_literal
+from motia_gen.emit.pysource import literal
 from motia_gen.emit.types.names import is_attribute, pascal, snake, unique
 from motia_gen.emit.types.schemas import SchemaBook
 from motia_gen.model import routes
@@ -272,7 +272,7 @@ def _emits(step: model.Step, topics: dict[str, TopicType]) -> list[Declaration]:
     for topic, name in zip(declared, unique(f"Emit{topics[t].alias}" for t in declared), strict=True):
         info = topics[topic]
         fields = (
-            Field("topic", f"Literal[{python_literal(topic)}]", True),
+            Field("topic", f"Literal[{literal(topic)}]", True),
             Field("data", f"topics.{info.alias}", True),
             Field("messageGroupId", "str", info.fifo),
         )

@@ -25,7 +25,7 @@ The request a handler gets is a `motia.types.ApiRequest` (`req.body`, `req["path
   body is None. A route with a body schema takes JSON only: another declared content type is 415 (a
   missing one is read as JSON), and a body that fails the schema is 400
   `{"error": "invalid request body", "errors": [{"path", "message"}, ...]}` without running the handler.
-* Bodies over `settings["body_limit"]` bytes (default 1 MiB; `"512kb"`-style strings work too) are 413,
+* Bodies over `settings.body_limit` bytes (default 1 MiB) are 413,
   checked against Content-Length before reading and again while the body streams in.
 
 Per request, in order: the route's `condition(req, ctx)` (false: 422 `{"error": "Request condition not
@@ -37,12 +37,12 @@ given): a str body is sent raw as text/plain, bytes as application/octet-stream 
 content type), None as an empty body, anything else as JSON. Anything else returned is a bug in the
 handler and gives 500, as does an exception, with `{"error": "Internal Server Error", "traceId": ...}` and
 the stack in the log, never in the response. Condition, middleware and handler together get
-`settings["http_timeout"]` seconds (default 30, kept by one `motia.web.watchdog.Watchdog` per app); past
+`settings.http_timeout` seconds (default 30, kept by one `motia.web.watchdog.Watchdog` per app); past
 that they are cancelled and the answer is 504
 `{"error": "Handler timed out", "traceId", "timeoutSeconds"}` (a sync handler's thread cannot be stopped:
 it finishes in the background, its answer discarded).
 
-Every response carries `X-Trace-Id`. CORS (`settings["cors_origins"]`, through Starlette's
+Every response carries `X-Trace-Id`. CORS (`settings.cors_origins`, through Starlette's
 `CORSMiddleware`): absent, empty (what `motia build` writes when the project sets nothing), `"*"` or a
 list holding `"*"` allows every origin (Motia's default); a list allows those origins; `False` turns CORS
 off. A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the
@@ -53,7 +53,7 @@ WebSocket connections at `/` speak Motia's stream protocol (`motia.streams.socke
 are refused.
 
 `POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
-is on unless `settings["emit_endpoint"]` is False, or the environment has `MOTIA_ENV=production` and the
+is on unless `settings.emit_endpoint` is False, or the environment has `MOTIA_ENV=production` and the
 setting is not True. An app route with the same method and path takes precedence over these system routes.
 """
 
@@ -83,9 +83,8 @@ from motia.streams.socket import StreamHub, StreamSocketRoute
 from motia.types import ApiRequest, TriggerInfo
 from motia.validation import InvalidData
 from motia.web.cors import VARY_ORIGIN, cors_middleware, vary_origin
-from motia.web.watchdog import HandlerTimeout, Watchdog, parse_timeout
+from motia.web.watchdog import HandlerTimeout, Watchdog
 from motia.web.wire import (
-    DEFAULT_BODY_LIMIT,
     HttpError,
     InvalidResponse,
     error_response,
@@ -93,18 +92,15 @@ from motia.web.wire import (
     json_response,
     multi_dict,
     parse_body,
-    parse_size,
     read_body,
     render,
 )
 
 __all__ = [
-    "DEFAULT_BODY_LIMIT",
     "HEALTH_PATH",
     "HttpApp",
     "HttpError",
     "RouteTable",
-    "parse_size",
     "route_pattern",
 ]
 
@@ -341,16 +337,14 @@ class HttpApp(Router):
     def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
         self.runtime = runtime
         settings = runtime.spec.settings
-        self.body_limit = parse_size(settings.get("body_limit"))
-        watchdog = Watchdog(parse_timeout(settings.get("http_timeout")))
-        cors = cors_middleware(settings.get("cors_origins"))
+        self.body_limit = settings.body_limit
+        watchdog = Watchdog(settings.http_timeout)
+        cors = cors_middleware(settings.cors_origins)
         table = self.table = RouteTable()
         table.add(HEALTH_PATH, "GET", self._health)
-        emit_setting = settings.get("emit_endpoint")
+        emit_setting = settings.emit_endpoint
         if emit_setting is True or (emit_setting is None and os.environ.get("MOTIA_ENV") != "production"):
             table.add(EMIT_PATH, "POST", self._emit)
-        elif emit_setting not in (None, False):
-            raise ValueError(f"emit_endpoint must be true or false, not {emit_setting!r}")
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)

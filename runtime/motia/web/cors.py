@@ -15,6 +15,8 @@ plain Starlette request does.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -62,24 +64,15 @@ def vary_origin(response: Response) -> None:
     headers.append((b"vary", b"Origin"))
 
 
-def cors_middleware(setting: object) -> Middleware | None:
-    """The CORS middleware for a `cors_origins` setting, or None when CORS is off."""
-    if setting is False:
+def cors_middleware(origins: tuple[str, ...] | Literal[False]) -> Middleware | None:
+    """The CORS middleware for the `cors_origins` setting (see `motia.spec.RuntimeSettings`), or None when
+    CORS is off. No origins, or "*" among them, allows any (Motia's default)."""
+    if origins is False:
         return None
-    if (
-        setting is None
-        or setting == "*"
-        or setting is True
-        or (isinstance(setting, list | tuple) and not setting)
-    ):
-        origins: list[str] = ["*"]
-    elif isinstance(setting, list | tuple) and all(isinstance(item, str) for item in setting):
-        origins = ["*"] if "*" in setting else list(setting)
-    else:
-        raise ValueError(f"cors_origins must be '*', a list of origins or false, not {setting!r}")
+    allowed = ["*"] if not origins or "*" in origins else list(origins)
     return Middleware(
         TracedCORSMiddleware,
-        allow_origins=origins,
+        allow_origins=allowed,
         allow_methods=["*"],
         allow_headers=["*"],
         expose_headers=["X-Trace-Id"],

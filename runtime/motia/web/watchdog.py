@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 
-DEFAULT_HTTP_TIMEOUT = 30.0
-
 
 class HandlerTimeout(Exception):
     """An HTTP handler (with its condition and middleware) ran past `http_timeout`: it was cancelled and
@@ -20,14 +18,6 @@ class HandlerTimeout(Exception):
     def __init__(self, step: str, seconds: float) -> None:
         super().__init__(f"step {step!r} took longer than {seconds:g} s and was cancelled")
         self.seconds = seconds
-
-
-def parse_timeout(value: object) -> float:
-    if value is None:
-        return DEFAULT_HTTP_TIMEOUT
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"http_timeout must be a positive number of seconds, not {value!r}")
-    return float(value)
 
 
 class Watchdog:

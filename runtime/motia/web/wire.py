@@ -14,7 +14,6 @@ does; going through `Request.headers` first would cost a sixth of a whole plain 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from contextlib import aclosing
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -28,7 +27,6 @@ from starlette.types import Scope
 from motia.types import ApiResponse
 
 __all__ = [
-    "DEFAULT_BODY_LIMIT",
     "HttpError",
     "InvalidResponse",
     "error_response",
@@ -37,20 +35,15 @@ __all__ = [
     "json_response",
     "multi_dict",
     "parse_body",
-    "parse_size",
     "read_body",
     "render",
 ]
-
-DEFAULT_BODY_LIMIT = 1024 * 1024
 
 JSON_TYPE = "application/json"
 _TEXT = "text/plain"  # Starlette adds "; charset=utf-8"
 _BINARY = "application/octet-stream"
 _RESPONSE_KEYS = frozenset({"status", "status_code", "body", "headers"})
 _OWN_HEADERS = frozenset({"content-length", "x-trace-id"})
-_SIZE = re.compile(r"\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*", re.IGNORECASE)
-_UNITS = {"b": 1, "kb": 1024, "kib": 1024, "mb": 1024**2, "mib": 1024**2, "gb": 1024**3, "gib": 1024**3}
 
 
 def _json_default(value: object) -> Any:
@@ -98,19 +91,6 @@ class HttpError(Exception):
 
 class InvalidResponse(TypeError):
     """A handler returned something that is not a response."""
-
-
-def parse_size(value: object, default: int = DEFAULT_BODY_LIMIT) -> int:
-    """A size in bytes from a setting: an int, or a str such as `"512kb"` / `"1mb"` (None: `default`)."""
-    if value is None:
-        return default
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str):
-        match = _SIZE.fullmatch(value)
-        if match:
-            return int(match[1]) * _UNITS[(match[2] or "b").lower()]
-    raise ValueError(f"body_limit must be a number of bytes or a size like '1mb', not {value!r}")
 
 
 # -- requests --------------------------------------------------------------------------------------------

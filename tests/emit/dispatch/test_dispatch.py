@@ -4,7 +4,6 @@ rendering, the flows diagram, and the generated module of every error-free golde
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import os
 import subprocess
@@ -21,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from motia_gen.emit.diagram import render_diagram
 from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.emit.dispatch.validators import ModelBook, accepts_anything, faithful, render_models
-from motia_gen.emit.dispatch.view import literal, under_source_root
+from motia_gen.emit.dispatch.view import under_source_root
 from motia_gen.frontend import Overrides, validate_app
 from tests.golden_runner import cases
 from tests.paths import REPO
@@ -182,15 +181,6 @@ def test_annotation_only_schemas_need_no_validator() -> None:
     assert not accepts_anything({"type": "object"})
     assert faithful(OBJECT)
     assert faithful(TREE)
-
-
-def test_literals_round_trip_and_wrap() -> None:
-    value = {"a": [1, 2.5, None, True], "b": {"c": "d'\"e", "long": ["x" * 40, "y" * 40, "z" * 40]}}
-    text = literal(value, 4)
-    assert ast.literal_eval(text) == value
-    assert "\n" in text  # too long for one line
-    assert all(len(line) <= 100 for line in text.splitlines())
-    assert literal({"a": 1}, 0) == '{"a": 1}'
 
 
 def test_diagram_groups_steps_by_flow_and_draws_topics() -> None:

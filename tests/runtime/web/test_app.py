@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from motia import ApiRequest, ApiResponse
 from motia.runtime import Runtime
+from motia.spec import RuntimeSettings
 from motia.storage.memory import MemoryBackend
 from motia.testing import TestApp
 from motia.validation import schema_validator
-from motia.web.app import HttpApp, parse_size, route_pattern
+from motia.web.app import HttpApp, route_pattern
 
 from tests.runtime.specs import app, ok, route, run, step, subscription
 
@@ -299,7 +300,7 @@ def test_bodies_over_the_limit_are_413_by_length_and_while_streaming() -> None:
         calls.append(req.body)
         return {"status": 200, "body": len(req.body)}
 
-    spec = app(routes=(route(step(handler), "POST", "/upload"),), settings={"body_limit": 10})
+    spec = app(routes=(route(step(handler), "POST", "/upload"),), settings=RuntimeSettings(body_limit=10))
 
     async def chunks() -> AsyncIterator[bytes]:
         for _ in range(3):
@@ -322,17 +323,6 @@ def test_bodies_over_the_limit_are_413_by_length_and_while_streaming() -> None:
         assert calls == ["x" * 10]
 
     run(scenario)
-
-
-def test_body_limit_settings() -> None:
-    assert parse_size(None) == 1024 * 1024
-    assert parse_size(2048) == 2048
-    assert parse_size("512kb") == 512 * 1024
-    assert parse_size("2 MiB") == 2 * 1024 * 1024
-    with pytest.raises(ValueError, match="body_limit"):
-        parse_size("lots")
-    with pytest.raises(ValueError, match="body_limit"):
-        parse_size(-1)
 
 
 def test_raw_string_and_bytes_bodies_and_explicit_content_types() -> None:
@@ -543,9 +533,9 @@ def test_a_false_condition_is_422_and_skips_the_handler() -> None:
     run(scenario)
 
 
-@pytest.mark.parametrize("setting", [None, [], "*", ["*"]])
+@pytest.mark.parametrize("setting", [None, (), ("*",)])
 def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> None:
-    settings = {} if setting is None else {"cors_origins": setting}
+    settings = RuntimeSettings() if setting is None else RuntimeSettings(cors_origins=setting)
     spec = app(routes=(route(step(ok), "POST", "/x"),), settings=settings)
 
     async def scenario() -> None:
@@ -576,8 +566,11 @@ def test_cors_allows_every_origin_by_default_with_preflight(setting: Any) -> Non
 
 
 def test_cors_with_a_list_of_origins_and_turned_off() -> None:
-    listed = app(routes=(route(step(ok), "GET", "/x"),), settings={"cors_origins": ["https://app.example"]})
-    off = app(routes=(route(step(ok), "GET", "/x"),), settings={"cors_origins": False})
+    listed = app(
+        routes=(route(step(ok), "GET", "/x"),),
+        settings=RuntimeSettings(cors_origins=("https://app.example",)),
+    )
+    off = app(routes=(route(step(ok), "GET", "/x"),), settings=RuntimeSettings(cors_origins=False))
     preflight = {"origin": "https://evil.example", "access-control-request-method": "GET"}
 
     async def scenario() -> None:
@@ -606,7 +599,7 @@ def test_cors_with_a_list_of_origins_and_turned_off() -> None:
 
     run(scenario)
     with pytest.raises(ValueError, match="cors_origins"):
-        HttpApp(Runtime(app(settings={"cors_origins": 3}), MemoryBackend()))
+        RuntimeSettings(cors_origins=3)  # type: ignore[arg-type]
 
 
 def test_cors_adds_vary_origin_to_every_answer_as_starlette_does() -> None:
@@ -615,7 +608,7 @@ def test_cors_adds_vary_origin_to_every_answer_as_starlette_does() -> None:
 
     routes = (route(step(ok), "GET", "/x"), route(step(varied, "Varied"), "GET", "/varied"))
     every = app(routes=routes)
-    listed = app(routes=routes, settings={"cors_origins": ["https://app.example"]})
+    listed = app(routes=routes, settings=RuntimeSettings(cors_origins=("https://app.example",)))
 
     async def scenario() -> None:
         for spec in (every, listed):
@@ -699,9 +692,9 @@ def test_the_emit_endpoint_enqueues_with_the_request_trace_id() -> None:
 
 
 def test_the_emit_endpoint_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    off = app(settings={"emit_endpoint": False})
+    off = app(settings=RuntimeSettings(emit_endpoint=False))
     default = app()
-    on = app(settings={"emit_endpoint": True})
+    on = app(settings=RuntimeSettings(emit_endpoint=True))
 
     async def status(spec: Any) -> int:
         async with TestApp(spec) as client:
@@ -808,7 +801,7 @@ def test_a_handler_past_the_http_timeout_is_504_and_the_app_keeps_serving() -> N
             route(step(own_timeout, "Upstream"), "GET", "/upstream"),
             route(step(ok, "Fine"), "GET", "/fine"),
         ),
-        settings={"http_timeout": 0.2},
+        settings=RuntimeSettings(http_timeout=0.2),
     )
 
     async def scenario() -> None:
@@ -830,6 +823,14 @@ def test_a_handler_past_the_http_timeout_is_504_and_the_app_keeps_serving() -> N
     run(scenario)
 
 
-def test_http_timeout_setting_is_checked() -> None:
+def test_runtime_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="http_timeout must be a positive number"):
-        HttpApp(Runtime(app(settings={"http_timeout": 0}), MemoryBackend()))
+        RuntimeSettings(http_timeout=0)
+    with pytest.raises(ValueError, match="body_limit"):
+        RuntimeSettings(body_limit=-1)
+    with pytest.raises(ValueError, match="body_limit"):
+        RuntimeSettings(body_limit=True)
+    with pytest.raises(ValueError, match="emit_endpoint"):
+        RuntimeSettings(emit_endpoint="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timezone"):
+        RuntimeSettings(timezone="")

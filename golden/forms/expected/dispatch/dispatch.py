@@ -16,6 +16,7 @@ from motia.spec import (
     AppSpec,
     CronSpec,
     RouteSpec,
+    RuntimeSettings,
     StateTriggerSpec,
     StepSpec,
     StreamSpec,
@@ -265,13 +266,13 @@ APP = AppSpec(
             file="src/v1_streams.stream.py",
         ),
     ),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

@@ -9,7 +9,7 @@ beyond those imports.
 from __future__ import annotations
 
 from motia.loader import app_root
-from motia.spec import AppSpec, CronSpec, StepSpec
+from motia.spec import AppSpec, CronSpec, RuntimeSettings, StepSpec
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -39,13 +39,13 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

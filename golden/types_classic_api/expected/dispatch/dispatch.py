@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 
 from motia.loader import app_root, load_path
-from motia.spec import AppSpec, RouteSpec, StepSpec, StreamSpec, SubscriptionSpec
+from motia.spec import (
+    AppSpec,
+    RouteSpec,
+    RuntimeSettings,
+    StepSpec,
+    StreamSpec,
+    SubscriptionSpec,
+)
 from motia.types import QueueConfig
 from motia.validation import compiled_validator
 
@@ -123,13 +130,13 @@ APP = AppSpec(
             schema=ITEM_PETS,
         ),
     ),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from motia.loader import app_root, load_path
-from motia.spec import AppSpec, CronSpec, StepSpec, SubscriptionSpec
+from motia.spec import AppSpec, CronSpec, RuntimeSettings, StepSpec, SubscriptionSpec
 from motia.types import QueueConfig
 from motia.validation import compiled_validator
 
@@ -106,13 +106,13 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 
 from motia.loader import app_root
-from motia.spec import AppSpec, CronSpec, RouteSpec, StepSpec, SubscriptionSpec
+from motia.spec import (
+    AppSpec,
+    CronSpec,
+    RouteSpec,
+    RuntimeSettings,
+    StepSpec,
+    SubscriptionSpec,
+)
 
 ROOT = app_root(__file__, "..", (".",))
 
@@ -95,13 +102,13 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 
 from motia.loader import app_root, load_path
-from motia.spec import AppSpec, CronSpec, RouteSpec, StepSpec, SubscriptionSpec
+from motia.spec import (
+    AppSpec,
+    CronSpec,
+    RouteSpec,
+    RuntimeSettings,
+    StepSpec,
+    SubscriptionSpec,
+)
 from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
@@ -134,13 +141,13 @@ APP = AppSpec(
     state_triggers=(),
     stream_triggers=(),
     streams=(),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]

@@ -16,6 +16,7 @@ from motia.spec import (
     AppSpec,
     CronSpec,
     RouteSpec,
+    RuntimeSettings,
     StateTriggerSpec,
     StepSpec,
     StreamSpec,
@@ -207,13 +208,13 @@ APP = AppSpec(
             schema=ITEM_TICKETS,
         ),
     ),
-    settings={
-        "body_limit": 1048576,
-        "http_timeout": 30.0,
-        "cors_origins": [],
-        "emit_endpoint": None,
-        "timezone": "UTC",
-    },
+    settings=RuntimeSettings(
+        timezone="UTC",
+        body_limit=1048576,
+        http_timeout=30.0,
+        cors_origins=(),
+        emit_endpoint=None,
+    ),
 )
 
 __all__ = ["APP", "ROOT"]
