@@ -171,5 +171,6 @@ def test_the_compiler_cli_loads_only_the_runtimes_declaring_modules() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('motia', 'starlette', 'uvicorn')))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    declaring = ["motia", "motia._convert", "motia.config", "motia.step", "motia.triggers", "motia.types"]
+    declaring = ["motia", "motia._convert", "motia.config", "motia.spec", "motia.step", "motia.triggers"]
+    declaring.append("motia.types")
     assert result.stdout.strip() == repr(declaring)
