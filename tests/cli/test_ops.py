@@ -171,6 +171,8 @@ def test_the_compiler_cli_loads_only_the_runtimes_declaring_modules() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('motia', 'starlette', 'uvicorn')))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    declaring = ["motia", "motia._convert", "motia.config", "motia.spec", "motia.step", "motia.triggers"]
-    declaring.append("motia.types")
+    declaring = [
+        *("motia", "motia._convert", "motia.config", "motia.spec"),
+        *("motia.step", "motia.triggers", "motia.types"),
+    ]
     assert result.stdout.strip() == repr(declaring)
