@@ -51,6 +51,17 @@ def needs_of(pieces: Iterable[Source | None]) -> frozenset[Import]:
     return frozenset(need for piece in pieces if piece is not None for need in piece.needs)
 
 
+def join(separator: str, pieces: Iterable[Code]) -> Code:
+    """The pieces' texts joined (`" | "` makes a union), needing what any of them needs."""
+    listed = list(pieces)
+    return Code(separator.join(p.text for p in listed), needs_of(listed))
+
+
+def subscript(base: Code, *arguments: Code) -> Code:
+    """`base[a, b]`: a generic type applied."""
+    return Code(f"{base.text}[{', '.join(a.text for a in arguments)}]", needs_of([base, *arguments]))
+
+
 def literal(value: object) -> str:
     """`repr`, with double quotes for strings as ruff's formatter writes them where it can."""
     text = repr(value)

@@ -56,8 +56,8 @@ def handler_ties(app: model.App, steps: tuple[StepTypes, ...], package: str) -> 
                 ref.name,
                 ref.file,
                 f"{package}.steps.{types.module}",
-                tuple(t for _, t in protocol.params),
-                protocol.type,
+                tuple(t.text for _, t in protocol.params),
+                protocol.type.text,
                 ref.span,
             )
         )
