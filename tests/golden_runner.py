@@ -8,12 +8,12 @@ from pathlib import Path
 from motia_gen import model
 from motia_gen.diagnostics import has_errors
 from motia_gen.diagnostics.render import Summary, line_reader, render_text
-from motia_gen.emit.app_json import render_app_json
 from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.emit.openapi import document_info
 from motia_gen.emit.openapi.files import openapi_files
 from motia_gen.emit.types.package import types_files
 from motia_gen.frontend import Overrides, validate_app
+from tests.app_json import render_app_json
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 BAD_HANDLERS = "handlers_bad"  # a typed case's handlers with one mistake each (see test_typecheck.py)

@@ -90,7 +90,7 @@ class BodyVisitor(cst.CSTVisitor):
             elif qualified in ("motia.Stream", "motia.streams.Stream"):
                 name = _first_arg_string(node)
                 if name is not None:
-                    self.streams.append(ir.StreamUse(name, "Stream", self.converter.span_of(node)))
+                    self.streams.append(ir.StreamUse(name, self.converter.span_of(node)))
             elif func.value not in _BUILTINS:
                 self.opaque_calls = True
         elif not self._rooted_at_param(func):
@@ -116,7 +116,7 @@ class BodyVisitor(cst.CSTVisitor):
             and isinstance(inner.value, cst.Name)
             and inner.value.value in self.params
         ):
-            self.streams.append(ir.StreamUse(node.attr.value, "context", self.converter.span_of(node)))
+            self.streams.append(ir.StreamUse(node.attr.value, self.converter.span_of(node)))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):

@@ -141,10 +141,9 @@ class EmitSite:
 
 @dataclass(frozen=True, slots=True)
 class StreamUse:
-    """A stream named in code: `context.streams.<name>` (via="context") or `Stream("<name>")`."""
+    """A stream named in code: `context.streams.<name>` or `Stream("<name>")`."""
 
     name: str
-    via: Literal["context", "Stream"]
     span: Span
 
 
@@ -208,10 +207,6 @@ class FunctionDef:
     decorators: tuple[Expr, ...]
     body: BodyFacts
     span: Span
-
-    @property
-    def positional_arity(self) -> int:
-        return sum(1 for p in self.params if p.kind == "positional")
 
 
 @dataclass(frozen=True, slots=True)

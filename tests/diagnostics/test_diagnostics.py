@@ -4,6 +4,7 @@ import os
 import re
 
 from motia_gen.diagnostics import (
+    CODES,
     REGISTRY,
     Severity,
     Span,
@@ -11,7 +12,7 @@ from motia_gen.diagnostics import (
     has_errors,
     sort_diagnostics,
 )
-from motia_gen.emit.diagnostics_doc import registry_markdown
+from motia_gen.emit.jinja import render
 from tests.paths import REPO
 
 DOC = REPO / "docs" / "diagnostics.md"
@@ -40,6 +41,11 @@ def test_sorting_is_by_position_and_removes_duplicates() -> None:
     a = diag("MG105", Span("b.py", 2, 1, 2, 2), "x")
     b = diag("MG105", Span("a.py", 9, 1, 9, 2), "x")
     assert sort_diagnostics([a, b, a]) == (b, a)
+
+
+def registry_markdown() -> str:
+    """docs/diagnostics.md: every code with its name, default severity and doc."""
+    return render("diagnostics.md.j2", codes=CODES)
 
 
 def test_docs_list_every_code() -> None:

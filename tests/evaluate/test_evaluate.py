@@ -117,10 +117,11 @@ def test_function_references_stay_symbolic(tmp_path: Path) -> None:
     value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source})
     assert evaluator.diagnostics == []
     assert isinstance(value, VFunction)
-    assert (value.function.name, value.function.is_async, value.function.positional_arity) == (
+    function = value.function
+    assert (function.name, function.is_async, [p.name for p in function.params]) == (
         "guard",
         True,
-        3,
+        ["req", "ctx", "nxt"],
     )
 
 

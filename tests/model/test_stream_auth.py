@@ -18,9 +18,9 @@ from motia.storage.memory import MemoryBackend
 from motia.streams.socket import StreamHub
 
 from motia_gen.diagnostics import Diagnostic
-from motia_gen.emit.app_json import render_app_json
 from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.frontend import FrontEnd, Overrides, load_app, validate_app
+from tests.app_json import render_app_json
 from tests.emit.dispatch.test_dispatch import assert_typed_and_clean
 from tests.emit.test_build import import_dispatch
 

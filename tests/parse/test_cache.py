@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from motia_gen import frontend
-from motia_gen.emit.app_json import app_document
 from motia_gen.frontend import FrontEnd, Overrides, UnitRecord, load_app
 from motia_gen.parse import ir, project
 from motia_gen.parse.cache import CompileCache
+from tests.app_json import app_document
 from tests.paths import REPO
 
 ROOT = REPO

@@ -1,4 +1,4 @@
-"""`app.json`: the checked app model as sorted, stable JSON (what golden tests snapshot)."""
+"""`app.json`: the checked app model as sorted, stable JSON (what golden tests snapshot; a test helper)."""
 
 from __future__ import annotations
 
