@@ -3,6 +3,11 @@
 Frozen dataclasses only. Classic configs are normalised into the same trigger model as Motia 1.x: an api
 step is one http trigger, an event step one queue trigger per subscribed topic, a cron step one cron
 trigger. JSON Schemas are plain dicts; treat them as read-only.
+
+The readers that build it from evaluated configs are this package's modules: `definitions` (the entry:
+`DefinitionReader`, steps and streams of one file), `configs` (every config form), `fields` (typed access
+to config keys), `facts` (what handler bodies do), `stream_auth` (the authenticate hook) and `routes`
+(HTTP paths: the one reading of path parameters).
 """
 
 from __future__ import annotations
