@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from motia.config import RENAMED_KEYS, STEP_CONFIG_FIELDS
-from motia.triggers import TRIGGER_FIELDS, TRIGGER_POSITIONAL
-from motia.types import QUEUE_CONFIG_FIELDS
+from motia.triggers import QUEUE_CONFIG_FIELDS, TRIGGER_FIELDS, TRIGGER_POSITIONAL
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag

@@ -11,13 +11,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from motia.config import StepConfig
+from motia.config import Enqueue, StepConfig
+from motia.request import ApiRequest, ApiResponse, TriggerInfo
 from motia.step import StepBuilder, StepDefinition, StepHandler, step
 from motia.triggers import (
     ApiMiddleware,
     CronTrigger,
     HttpMethod,
     HttpTrigger,
+    QueryParam,
+    QueueConfig,
     QueueTrigger,
     StateTrigger,
     StreamTrigger,
@@ -30,15 +33,7 @@ from motia.triggers import (
     state,
     stream,
 )
-from motia.types import (
-    ApiRequest,
-    ApiResponse,
-    Enqueue,
-    JsonValue,
-    QueryParam,
-    QueueConfig,
-    TriggerInfo,
-)
+from motia.types import JsonValue
 
 if TYPE_CHECKING:
     from motia.app import AuthenticateHandler, Motia

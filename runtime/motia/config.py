@@ -13,7 +13,28 @@ from typing import Any
 
 from motia import _convert
 from motia.triggers import Trigger, as_trigger
-from motia.types import Enqueue
+
+
+@dataclass(frozen=True, slots=True)
+class Enqueue:
+    """A topic a step may enqueue to; `conditional` marks an edge that is not always taken (drawn dashed)."""
+
+    topic: str
+    label: str | None = None
+    conditional: bool = False
+
+    def __post_init__(self) -> None:
+        _convert.text(self.topic, "enqueue topic")
+        _convert.optional_text(self.label, "enqueue label")
+        _convert.boolean(self.conditional, "enqueue conditional")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> Enqueue:
+        fields = (("topic", "topic"), ("label", "label"), ("conditional", "conditional"))
+        arguments = _convert.keyword_arguments("enqueue", mapping, fields, hints={"type": "topic"})
+        _convert.require("enqueue", arguments, "topic")
+        return cls(**arguments)
+
 
 STEP_CONFIG_FIELDS = (
     ("name", "name"),

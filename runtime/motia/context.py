@@ -25,7 +25,7 @@ from typing_extensions import TypeVar
 
 from motia import _convert
 from motia.logging import Logger
-from motia.types import TriggerInfo
+from motia.request import TriggerInfo
 
 Enqueuer = Callable[[Mapping[str, Any]], Awaitable[None]]
 """Sends one `{"topic": ..., "data": ...}` message."""

@@ -39,12 +39,12 @@ from motia.delivery.changes import RESERVED_PREFIX, ChangeTriggers
 from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.logging import extra
 from motia.logging import logger as root_logger
+from motia.request import TriggerInfo
 from motia.scheduler import CronScheduler
 from motia.spec import AppSpec, CronSpec, Function, StepSpec, SubscriptionSpec, call_args
 from motia.state_manager import StateManager
 from motia.storage.backend import Backend, DeadLetter
 from motia.streams.store import Streams
-from motia.types import TriggerInfo
 
 __all__ = ["Runtime", "StepRunner", "UndeclaredTopicError", "is_async_callable", "resolve"]
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 
 StepForm = Literal["classic", "v1"]
 Function = Callable[..., Any]

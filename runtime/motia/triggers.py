@@ -14,7 +14,79 @@ from typing import Any, Literal
 
 from motia import _convert
 from motia._convert import JsonSchema, SchemaInput
-from motia.types import QueryParam, QueueConfig
+from motia.types import QueueType
+
+_QUEUE_TYPES: tuple[QueueType, ...] = ("standard", "fifo")
+QUEUE_CONFIG_FIELDS = (
+    ("type", "type"),
+    ("max_retries", "maxRetries"),
+    ("visibility_timeout", "visibilityTimeout"),
+    ("delay_seconds", "delaySeconds"),
+    ("concurrency", "concurrency"),
+    ("backoff_type", "backoffType"),
+    ("backoff_delay_ms", "backoffDelayMs"),
+)
+
+
+def _count(value: object, what: str, *, minimum: int = 0) -> None:
+    """Counts and durations are whole numbers; `True` is not a retry count even though it is an int."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an integer, not {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, not {value}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueConfig:
+    """How a queue trigger delivers messages. Keyword-only, like Motia's model and the compiler's reading
+    of `QueueConfig(...)`."""
+
+    type: QueueType = "standard"
+    max_retries: int = 3
+    visibility_timeout: int = 30
+    delay_seconds: int = 0
+    concurrency: int | None = None
+    backoff_type: str | None = None
+    backoff_delay_ms: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in _QUEUE_TYPES:
+            raise ValueError(f"queue type must be 'standard' or 'fifo', not {self.type!r}")
+        _count(self.max_retries, "max_retries")
+        _count(self.visibility_timeout, "visibility_timeout")
+        _count(self.delay_seconds, "delay_seconds")
+        if self.concurrency is not None:
+            _count(self.concurrency, "concurrency", minimum=1)
+        _convert.optional_text(self.backoff_type, "backoff_type")
+        if self.backoff_delay_ms is not None:
+            _count(self.backoff_delay_ms, "backoff_delay_ms")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> QueueConfig:
+        """A queue config dict (snake_case or camelCase keys, e.g. `{"maxRetries": 5}`)."""
+        return cls(**_convert.keyword_arguments("queue config", mapping, QUEUE_CONFIG_FIELDS))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParam:
+    """A documented query parameter of an HTTP trigger. The description may be left out, as the compiler
+    allows."""
+
+    name: str
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        _convert.text(self.name, "query parameter name")
+        _convert.optional_text(self.description, "query parameter description")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> QueryParam:
+        arguments = _convert.keyword_arguments(
+            "query parameter", mapping, (("name", "name"), ("description", "description"))
+        )
+        _convert.require("query parameter", arguments, "name")
+        return cls(**arguments)
+
 
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
 HTTP_METHODS: tuple[HttpMethod, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")

@@ -172,7 +172,7 @@ def test_the_compiler_cli_loads_only_the_runtimes_declaring_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     declaring = [
-        *("motia", "motia._convert", "motia.config", "motia.spec"),
+        *("motia", "motia._convert", "motia.config", "motia.request", "motia.spec"),
         *("motia.step", "motia.triggers", "motia.types"),
     ]
     assert result.stdout.strip() == repr(declaring)

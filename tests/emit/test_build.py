@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from motia.spec import AppSpec, RuntimeSettings
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.validation import InvalidData  # (imported before the scanning functions are disabled)
 
 from motia_gen.cli.files import write_tree

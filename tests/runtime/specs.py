@@ -18,7 +18,7 @@ from motia.spec import (
     SubscriptionSpec,
     Validator,
 )
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.web.app import route_pattern
 
 

@@ -15,7 +15,7 @@ from motia.runtime import Runtime, UndeclaredTopicError
 from motia.spec import CronSpec, RuntimeSettings, StreamSpec
 from motia.storage.memory import MemoryBackend
 from motia.streams.store import StreamEvent
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.validation import InvalidData, schema_validator
 
 from tests.runtime.specs import app, route, run, step, subscription

@@ -419,7 +419,7 @@ def _queue_config(settings: model.QueueSettings | None) -> Code | None:
         ("backoff_delay_ms", settings.backoff_delay_ms),
     )
     given = [f"{key}={literal(value)}" for key, value in fields if value is not None]
-    return Code(f"QueueConfig({', '.join(given)})", frozenset({Import("motia.types", "QueueConfig")}))
+    return Code(f"QueueConfig({', '.join(given)})", frozenset({Import("motia.triggers", "QueueConfig")}))
 
 
 def _settings(runtime: RuntimeSettings) -> Call:

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 from motia.context import current_trace_id
 from motia.delivery.engine import MessageInfo, Subscriber, new_trace_id
 from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
+from motia.request import TriggerInfo
 from motia.spec import StateTriggerSpec, StreamTriggerSpec
 from motia.storage.backend import JsonData
 from motia.streams.store import StreamEvent
-from motia.types import QueueConfig, TriggerInfo
+from motia.triggers import QueueConfig
 
 if TYPE_CHECKING:
     from motia.runtime import Runtime

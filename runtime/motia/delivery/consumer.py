@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from motia.clock import Clock
 from motia.storage.backend import Backend, Message, NewMessage
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 
 DEFAULT_CONCURRENCY = 10
 DEFAULT_BACKOFF_MS = 1000

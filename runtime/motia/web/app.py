@@ -15,7 +15,7 @@ a `GET` route without the body. Every exception is caught in the route table and
 below (Starlette's `ServerErrorMiddleware` and `ExceptionMiddleware` are left out: they would cost a fifth
 of a plain Starlette request and have nothing left to catch).
 
-The request a handler gets is a `motia.types.ApiRequest` (`req.body`, `req["pathParams"]`, ...):
+The request a handler gets is a `motia.request.ApiRequest` (`req.body`, `req["pathParams"]`, ...):
 
 * `path_params` from the path, URL-decoded; `query_params`: a str per name, a list of str for a name given
   more than once; `headers`: lower-case names, repeated headers joined with ", ".
@@ -77,10 +77,10 @@ from motia.context import FlowContext, current_context
 from motia.delivery.changes import RESERVED_PREFIX
 from motia.delivery.engine import new_trace_id
 from motia.logging import extra
+from motia.request import ApiRequest, TriggerInfo
 from motia.runtime import Runtime, StepRunner, resolve
 from motia.spec import Function, RouteSpec, call_args
 from motia.streams.socket import StreamHub, StreamSocketRoute
-from motia.types import ApiRequest, TriggerInfo
 from motia.validation import InvalidData
 from motia.web.cors import VARY_ORIGIN, cors_middleware, vary_origin
 from motia.web.watchdog import HandlerTimeout, Watchdog

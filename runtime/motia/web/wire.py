@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from motia.types import ApiResponse
+from motia.request import ApiResponse
 
 __all__ = [
     "HttpError",

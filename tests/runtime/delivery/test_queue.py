@@ -23,7 +23,7 @@ from motia.delivery.engine import LEASE_GRACE_SECONDS, MessageInfo, QueueEngine,
 from motia.storage.backend import Backend, NewMessage
 from motia.storage.memory import MemoryBackend
 from motia.storage.sqlite import SqliteBackend
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 
 T0 = 1_000_000.0
 Scenario = Callable[[Backend, ManualClock], Awaitable[None]]

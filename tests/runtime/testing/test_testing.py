@@ -9,7 +9,7 @@ import pytest
 from motia import TestApp
 from motia.spec import CronSpec, StreamSpec
 from motia.storage.memory import MemoryBackend
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 
 from tests.runtime.specs import app, route, run, step, subscription
 

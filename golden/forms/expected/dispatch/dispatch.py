@@ -23,7 +23,7 @@ from motia.spec import (
     StreamTriggerSpec,
     SubscriptionSpec,
 )
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))

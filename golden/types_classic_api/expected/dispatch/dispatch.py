@@ -20,7 +20,7 @@ from motia.spec import (
     StreamSpec,
     SubscriptionSpec,
 )
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from motia.loader import app_root, load_path
 from motia.spec import AppSpec, CronSpec, RuntimeSettings, StepSpec, SubscriptionSpec
-from motia.types import QueueConfig
+from motia.triggers import QueueConfig
 from motia.validation import compiled_validator
 
 ROOT = app_root(__file__, "..", (".",))
