@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.commands import motia
 from tests.paths import GOLDEN, REPO
 
 ROOT = REPO
 
 pytestmark = pytest.mark.slow
-
-
-def motia(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli.main", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def copy(case: str, tmp_path: Path) -> Path:

@@ -10,19 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import motia
 from tests.paths import GOLDEN, REPO
 
 ROOT = REPO
-
-
-def motia(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli.main", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def copy(case: str, tmp_path: Path) -> Path:

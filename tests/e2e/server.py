@@ -21,18 +21,10 @@ from typing import Any, TypeVar
 import httpx
 from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.commands import motia
+from tests.paths import REPO
+
 T = TypeVar("T")
-
-
-def motia(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli.main", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
 
 
 def copy_example(name: str, target: Path) -> Path:

@@ -9,7 +9,6 @@ import json
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,20 +23,11 @@ from motia_gen.cli.files import write_tree
 from motia_gen.emit.types.package import types_files
 from motia_gen.frontend import Overrides, validate_app
 from motia_gen.settings import load_settings
+from tests.commands import motia
 from tests.paths import GOLDEN, REPO
 
 ROOT = REPO
 ARTIFACTS = {"dispatch.py", "_models.py", "openapi.json", "flows.mmd", "manifest.json"}
-
-
-def motia(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motia_gen.cli.main", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def copy_app(source: Path, tmp_path: Path) -> Path:
