@@ -63,11 +63,16 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
         return Settings(), ()
     text = file.read_text(encoding="utf-8", errors="replace")
     try:
-        table = tomllib.loads(text).get("tool", {}).get("motia", {})
+        tool = tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError as error:
         return Settings(), (
             diag("MG111", Span.file_start("pyproject.toml"), f"pyproject.toml is not valid TOML: {error}"),
         )
+    if not isinstance(tool, dict):
+        return Settings(), (
+            diag("MG111", _key_span(text, "tool"), "[tool] in pyproject.toml must be a table"),
+        )
+    table = tool.get("motia", {})
     if not isinstance(table, dict):
         return Settings(), (diag("MG111", _key_span(text, "motia"), "[tool.motia] must be a table"),)
     settings = Settings()
@@ -101,9 +106,33 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             problems.append(
                 diag("MG111", _key_span(text, key), f"[tool.motia] {key} must be a list of strings")
             )
+        elif (unsafe := _unsafe(name, value)) is not None:
+            problems.append(diag("MG115", _key_span(text, key), f"[tool.motia] {key}: {unsafe}"))
         else:
             settings = replace(settings, **cast(dict[str, Any], {name: tuple(value)}))
     return settings, tuple(problems)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PATHS = ("dirs", "source_roots", "include", "exclude")
+
+
+def _unsafe(name: str, values: list[str]) -> str | None:
+    """Why one of a list setting's values cannot be used, or None. Paths and globs stay inside the app;
+    no string carries a control character into the configs of the tools the compiler runs."""
+    for value in values:
+        if _CONTROL.search(value):
+            return f"{value!r} holds a control character"
+        if name not in _PATHS:
+            continue
+        parts = value.replace("\\", "/").split("/")
+        if not value.strip():
+            return "a path must not be empty"
+        if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", value):
+            return f"{value!r} is absolute; paths are relative to the app root"
+        if ".." in parts:
+            return f"{value!r} leaves the app ('..')"
+    return None
 
 
 def _runtime(

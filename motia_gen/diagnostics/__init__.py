@@ -188,6 +188,15 @@ CODES: tuple[Code, ...] = (
         "compiler.",
     ),
     Code(
+        "MG115",
+        "unsafe-setting-value",
+        Severity.ERROR,
+        "A `[tool.motia]` path or glob (`dirs`, `source-roots`, `include`, `exclude`) is empty, absolute or "
+        "leaves the app through `..`, or a string setting (those, or `external-topics`) holds a control "
+        "character such as a newline. The compiler reads only inside the app and passes these values to "
+        "the tools it runs (mypy), so such a value is refused and the setting keeps its default.",
+    ),
+    Code(
         "MG200",
         "undeclared-emit",
         Severity.ERROR,

@@ -26,6 +26,7 @@ from motia_gen.typecheck.shadow import (
     shadow_source,
 )
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # path:line:col:end_line:end_col: severity: message  [code]
 _LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<eline>\d+):(?P<ecol>\d+): (?P<level>\w+): (?P<msg>.*)$"
@@ -111,12 +112,23 @@ def _reuse(path: Path, unchanged: bool) -> str | None:
 
 
 def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
+    """The mypy config: `--strict` and where to find the shadow tree, nothing else. It names no plugin and
+    never copies one from the app. Every value written into it is checked to be one line, so no setting can
+    add an option (the settings refuse such values first, as MG115)."""
     search = ":".join(str((shadow.root / r).resolve()) for r in source_roots)
+    values = {
+        "mypy_path": search,
+        "cache_dir": str(root / ".motia" / "mypy"),
+        "python_executable": sys.executable,
+    }
+    for key, value in values.items():
+        if _CONTROL.search(value):
+            raise ValueError(f"typecheck: the {key} value {value!r} holds a control character")
     return (
         "[mypy]\n"
         "strict = True\n"
-        f"mypy_path = {search}\n"
-        f"cache_dir = {root / '.motia' / 'mypy'}\n"
+        f"mypy_path = {values['mypy_path']}\n"
+        f"cache_dir = {values['cache_dir']}\n"
         "explicit_package_bases = True\n"
         "namespace_packages = True\n"
         "show_column_numbers = True\n"
@@ -125,7 +137,7 @@ def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
         "error_summary = False\n"
         "pretty = False\n"
         "color_output = False\n"
-        f"python_executable = {sys.executable}\n"
+        f"python_executable = {values['python_executable']}\n"
     )
 
 
