@@ -81,6 +81,15 @@ async def resolve(value: Any) -> Any:
     return value
 
 
+class HandlerExit(Exception):
+    """Step code raised `SystemExit` (`sys.exit()`, `exit()`) or `KeyboardInterrupt`. It fails that call
+    (a 500, a failed queue attempt, a failed cron run) like any other exception; it never stops the server,
+    which only its own signals do."""
+
+    def __init__(self, step: str, error: BaseException) -> None:
+        super().__init__(f"step {step!r} raised {type(error).__name__}({error})")
+
+
 class StepRunner:
     """What the runtime keeps per step: its logger and how to call its handler."""
 
@@ -157,10 +166,13 @@ class StepRunner:
 
     async def invoke(self, args: tuple[Any, ...]) -> Any:
         """Call the handler with `args`: awaited when async, in a worker thread when sync (the context
-        variables go along)."""
-        if self.is_async:
-            return await self.handler(*args)
-        return await resolve(await asyncio.to_thread(self.handler, *args))
+        variables go along). `SystemExit` or `KeyboardInterrupt` from step code becomes `HandlerExit`."""
+        try:
+            if self.is_async:
+                return await self.handler(*args)
+            return await resolve(await asyncio.to_thread(self.handler, *args))
+        except (SystemExit, KeyboardInterrupt) as error:
+            raise HandlerExit(self.step.name, error) from error
 
 
 class Runtime:

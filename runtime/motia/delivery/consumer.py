@@ -335,6 +335,15 @@ async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any
         message.attempt,
         consumer.max_attempts,
     )
+    if message.attempt > consumer.max_attempts:
+        # Every allowed attempt was claimed and none settled: the process died in the handler (a crash, an
+        # OOM kill, os._exit). Running it again would only take the process down again.
+        died = (
+            f"the handler did not finish (process died); {message.attempt - 1} attempt(s) made, "
+            f"{consumer.max_attempts} allowed"
+        )
+        await _dead(consumer, message, died)
+        return
     value = message.payload
     if spec.validator is not None:
         try:
