@@ -190,7 +190,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
     """Loads only the compiler's own data classes: a tampered cache file cannot make the compiler run code."""
 
     _ALLOWED_MODULES = frozenset(
-        {"motia_gen.parse.ir", "motia_gen.diagnostics", "motia_gen.model", "motia_gen.frontend"}
+        {"motia_gen.parse.ir", "motia_gen.diagnostics.data", "motia_gen.model", "motia_gen.frontend"}
     )
 
     def find_class(self, module: str, name: str) -> type:
