@@ -152,7 +152,7 @@ def parse_body(raw: bytes, content_type: str | None, json_only: bool) -> Any:
         if json_only:
             return _parse_json(raw)
         try:
-            return json.loads(raw)
+            return loads(raw)
         except ValueError:
             try:
                 return raw.decode()
@@ -175,9 +175,46 @@ def parse_body(raw: bytes, content_type: str | None, json_only: bool) -> Any:
 
 def _parse_json(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
-    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both
+        return loads(raw)
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError and the limits below
         raise HttpError(400, {"error": "invalid JSON", "detail": str(error)}) from None
+
+
+MAX_JSON_DEPTH = 100
+"""How deeply a request's JSON may nest. Deeper bodies are refused before any validator or handler walks
+them (a recursive walk of a 100,000-deep list would exhaust the stack)."""
+
+
+def loads(raw: bytes) -> Any:
+    """Strict JSON: `NaN` and `Infinity` are refused (they are not JSON, and no client can read them back),
+    and so is nesting deeper than `MAX_JSON_DEPTH`; both raise ValueError."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+    opened = raw.count(b"[" if isinstance(raw, bytes) else "[") + raw.count(
+        b"{" if isinstance(raw, bytes) else "{"
+    )
+    if opened > MAX_JSON_DEPTH and _too_deep(value):  # only bodies with that many brackets can be too deep
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _charset(content_type: str) -> str:

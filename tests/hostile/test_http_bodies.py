@@ -1,0 +1,73 @@
+"""Hostile request bodies are a 400, never a 500: deep nesting, NaN and Infinity, on app routes and on
+`/emit`; bodies within the limits still work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from motia.testing import TestApp
+from motia.web.wire import MAX_JSON_DEPTH
+
+from tests.runtime.specs import app, route, run, step, subscription
+
+RECEIVED: list[Any] = []
+
+
+async def echo(req: Any, ctx: Any) -> dict[str, Any]:
+    RECEIVED.append(req.body)
+    return {"status": 200, "body": {"ok": True}}
+
+
+async def on_event(input: Any, ctx: Any) -> None:
+    RECEIVED.append(input)
+
+
+SPEC = app(
+    routes=(route(step(echo, "Echo"), "POST", "/echo"),),
+    subscriptions=(subscription(step(on_event, "OnEvent"), "topic"),),
+)
+JSON = {"content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, f"nested deeper than {MAX_JSON_DEPTH} levels"),
+        (b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1), f"nested deeper than {MAX_JSON_DEPTH}"),
+        (b'{"a": NaN}', "NaN is not a JSON value"),
+        (b'{"a": -Infinity}', "-Infinity is not a JSON value"),
+    ],
+    ids=["100k-deep", "just-too-deep", "NaN", "Infinity"],
+)
+@pytest.mark.parametrize("path", ["/echo", "/emit"])
+def test_hostile_json_is_a_400_and_reaches_no_handler(path: str, body: bytes, detail: str) -> None:
+    RECEIVED.clear()
+    if path == "/emit":
+        body = b'{"topic": "topic", "data": ' + body + b"}"
+
+    async def scenario() -> None:
+        async with TestApp(SPEC) as test:
+            answer = await test.post(path, content=body, headers=JSON)
+            await test.wait_idle()
+            assert answer.status_code == 400, answer.text
+            assert answer.json()["error"] == "invalid JSON"
+            assert detail in answer.json()["detail"]
+
+    run(scenario)
+    assert RECEIVED == []
+
+
+def test_json_at_the_depth_limit_and_wide_bodies_pass() -> None:
+    RECEIVED.clear()
+    deep = b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH
+    wide = b"[" + b",".join(b'{"a": [1, 2]}' for _ in range(5_000)) + b"]"
+
+    async def scenario() -> None:
+        async with TestApp(SPEC) as test:
+            assert (await test.post("/echo", content=deep, headers=JSON)).status_code == 200
+            assert (await test.post("/echo", content=wide, headers=JSON)).status_code == 200
+
+    run(scenario)
+    assert len(RECEIVED) == 2
+    assert len(RECEIVED[1]) == 5_000
