@@ -55,6 +55,9 @@ def emit(
             typer.echo(response.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as error:
         typer.echo(f"error: {url} answered {error.code}: {error.read().decode('utf-8', 'replace')}", err=True)
+        if error.code == 404:
+            hint = "POST /emit is off unless the app sets `emit-endpoint = true` or runs `motia start --emit`"
+            typer.echo(f"hint: {hint}", err=True)
         raise typer.Exit(1) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)

@@ -23,7 +23,15 @@ def start(
         Path, typer.Option("--build", "-b", help="The built app: relative to the app root unless absolute.")
     ] = Path("dist"),
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 3000,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
+    host: Annotated[
+        str, typer.Option("--host", "-H", help="Interface to listen on; 0.0.0.0 for every interface.")
+    ] = "127.0.0.1",
+    emit: Annotated[
+        bool,
+        typer.Option(
+            "--emit", help="Serve POST /emit (publish to a topic over HTTP) unless [tool.motia] turns it off."
+        ),
+    ] = False,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
     root = path.resolve()
@@ -32,14 +40,14 @@ def start(
     if (dist / "dispatch.py").is_file():
         from motia.web.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
 
-        serve(dist, host, port, root=root, log_level=log_level)
+        serve(dist, host, port, root=root, log_level=log_level, emit=emit)
         return
     typer.echo(f"{dist} holds no built app: building it first", err=True)
     _build(root, dist)
     # Building loaded the compiler: the server gets a fresh process that loads only the runtime, so none
     # of the compiler's modules stay in memory (or in the garbage collector's way) while it serves.
     command = [sys.executable, "-m", "motia", "serve", str(dist), "--root", str(root)]
-    command += ["--host", host, "--port", str(port), "--log-level", log_level]
+    command += ["--host", host, "--port", str(port), "--log-level", log_level, *(["--emit"] if emit else [])]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

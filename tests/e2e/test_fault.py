@@ -54,7 +54,9 @@ def _app(root: Path) -> Path:
     (app / "steps").mkdir(parents=True)
     (app / "steps" / "record_step.py").write_text(RECORD_STEP, encoding="utf-8")
     (app / "steps" / "ticker_step.py").write_text(TICK_STEP, encoding="utf-8")
-    (app / "pyproject.toml").write_text('[project]\nname = "fault"\nversion = "0"\n', encoding="utf-8")
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "fault"\nversion = "0"\n\n[tool.motia]\nemit-endpoint = true\n', encoding="utf-8"
+    )
     return app
 
 

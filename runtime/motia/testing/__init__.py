@@ -122,7 +122,7 @@ class TestApp:
         self._logger.setLevel(logging.DEBUG)
         self._logger.addHandler(self._capture)
         self._runtime = runtime
-        self.http = HttpApp(runtime, lifespan=False)
+        self.http = HttpApp(runtime, lifespan=False, emit=True)  # in process: no network to expose it to
         await runtime.start()
         self._client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.http), base_url=self._base_url

@@ -53,15 +53,21 @@ WebSocket connections at `/` speak Motia's stream protocol (`motia.streams.socke
 are refused.
 
 `POST /emit` (`{"topic", "data", "messageGroupId"?}` → `{"success": true, "emitted": {"topic", "data"}}`)
-is on unless `settings.emit_endpoint` is False, or the environment has `MOTIA_ENV=production` and the
-setting is not True. An app route with the same method and path takes precedence over these system routes.
+publishes to a topic over HTTP. It is off unless `settings.emit_endpoint` is True or, when the setting is
+unset, the server asks for it (`HttpApp(..., emit=True)`: `motia start --emit`, and `TestApp`, which serves
+no network). It takes a JSON body with a JSON Content-Type only (else 415), so a browser cannot send one
+without a preflight.
+
+The runtime's own endpoints (`/emit`, `/__motia/…`) never serve another origin, whatever the app's CORS
+policy: a request whose `Origin` is not the server's own is 403, and CORS adds nothing to their answers
+(a preflight gets no permission). An app route with the same method and path takes precedence over these
+system routes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -85,6 +91,7 @@ from motia.validation import InvalidData
 from motia.web.cors import VARY_ORIGIN, cors_middleware, vary_origin
 from motia.web.watchdog import HandlerTimeout, Watchdog
 from motia.web.wire import (
+    JSON_TYPE,
     HttpError,
     InvalidResponse,
     error_response,
@@ -213,6 +220,25 @@ class RouteEndpoint:
         return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
 
 
+def _cross_origin(scope: Scope) -> bool:
+    """Whether the request comes from a page of another origin: an `Origin` header whose host is not the
+    one the request was sent to. (Browsers send `Origin` on every cross-origin request.)"""
+    origin: str | None = None
+    host: str | None = None
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            origin = value.decode("latin-1")
+        elif name == b"host":
+            host = value.decode("latin-1")
+    if origin is None:
+        return False
+    return bool(origin.partition("://")[2].rstrip("/") != (host or ""))
+
+
+def _refuse_cross_origin() -> Response:
+    return error_response(403, "the runtime's own endpoints do not serve other origins")
+
+
 # -- routing ---------------------------------------------------------------------------------------------
 
 
@@ -334,20 +360,22 @@ class HttpApp(Router):
     With `lifespan=True` (the default) the server's lifespan events start and stop the runtime; the test
     harness starts it itself."""
 
-    def __init__(self, runtime: Runtime, *, lifespan: bool = True) -> None:
+    def __init__(self, runtime: Runtime, *, lifespan: bool = True, emit: bool = False) -> None:
         self.runtime = runtime
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
         watchdog = Watchdog(settings.http_timeout)
-        cors = cors_middleware(settings.cors_origins)
         table = self.table = RouteTable()
         table.add(HEALTH_PATH, "GET", self._health)
-        emit_setting = settings.emit_endpoint
-        if emit_setting is True or (emit_setting is None and os.environ.get("MOTIA_ENV") != "production"):
+        emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
+        if emit_on:
             table.add(EMIT_PATH, "POST", self._emit)
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)
+        # The runtime's own paths get no CORS answers, unless an app route took the path over.
+        own = {_normal_path(r.path) for r in runtime.spec.routes}
+        cors = cors_middleware(settings.cors_origins, frozenset({HEALTH_PATH, EMIT_PATH} - own))
         self.streams = StreamHub(runtime)
         super().__init__(
             routes=[table, StreamSocketRoute(self.streams)],  # the table takes every HTTP request first
@@ -367,10 +395,17 @@ class HttpApp(Router):
 
     # -- system routes
     async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        if _cross_origin(scope):
+            return _refuse_cross_origin()
         return json_response({"status": "ok", "running": self.runtime.started})
 
     async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
+        if _cross_origin(scope):
+            return _refuse_cross_origin()
         headers = header_dict(scope)
+        media = headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media != JSON_TYPE and not media.endswith("+json"):
+            return error_response(415, f"/emit takes {JSON_TYPE} only", expected=JSON_TYPE)
         raw = await read_body(Request(scope, receive), headers, self.body_limit)
         message = parse_body(raw, headers.get("content-type"), True)
         expected = 'expected a JSON object {"topic": string, "data": any, "messageGroupId"?: string}'

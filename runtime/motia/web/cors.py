@@ -15,13 +15,14 @@ plain Starlette request does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from motia.delivery.engine import new_trace_id
 
@@ -34,7 +35,26 @@ VARY_ORIGIN = "motia.vary_origin"
 
 class TracedCORSMiddleware(CORSMiddleware):
     """`CORSMiddleware` whose preflight answers carry an `X-Trace-Id`, with a quick way through for
-    requests that are not CORS requests."""
+    requests that are not CORS requests. Paths in `private` (the runtime's own endpoints) get no CORS
+    answer at all: a page of another origin is never allowed to call them."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        allow_origins: Sequence[str] = (),
+        allow_methods: Sequence[str] = ("GET",),
+        allow_headers: Sequence[str] = (),
+        expose_headers: Sequence[str] = (),
+        private: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(
+            app,
+            allow_origins=allow_origins,
+            allow_methods=allow_methods,
+            allow_headers=allow_headers,
+            expose_headers=expose_headers,
+        )
+        self.private = private
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -43,6 +63,9 @@ class TracedCORSMiddleware(CORSMiddleware):
                     break
             else:
                 scope[VARY_ORIGIN] = True
+                await self.app(scope, receive, send)
+                return
+            if scope["path"] in self.private:
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
@@ -64,7 +87,9 @@ def vary_origin(response: Response) -> None:
     headers.append((b"vary", b"Origin"))
 
 
-def cors_middleware(origins: tuple[str, ...] | Literal[False]) -> Middleware | None:
+def cors_middleware(
+    origins: tuple[str, ...] | Literal[False], private: frozenset[str] = frozenset()
+) -> Middleware | None:
     """The CORS middleware for the `cors_origins` setting (see `motia.spec.RuntimeSettings`), or None when
     CORS is off. No origins, or "*" among them, allows any (Motia's default)."""
     if origins is False:
@@ -72,6 +97,7 @@ def cors_middleware(origins: tuple[str, ...] | Literal[False]) -> Middleware | N
     allowed = ["*"] if not origins or "*" in origins else list(origins)
     return Middleware(
         TracedCORSMiddleware,
+        private=private,
         allow_origins=allowed,
         allow_methods=["*"],
         allow_headers=["*"],

@@ -72,12 +72,15 @@ def _import(path: Path) -> ModuleType:
     return module
 
 
-def create_app(spec: AppSpec, backend: Backend | None = None, *, root: str | Path = ".") -> HttpApp:
+def create_app(
+    spec: AppSpec, backend: Backend | None = None, *, root: str | Path = ".", emit: bool = False
+) -> HttpApp:
     """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
-    `<root>/.motia/motia.sqlite3`, and the app closes it on shutdown."""
+    `<root>/.motia/motia.sqlite3`, and the app closes it on shutdown. `emit`: serve `POST /emit` when the
+    app's settings do not say (off by default)."""
     owned = backend is None
     store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
-    return HttpApp(Runtime(spec, store, close_backend=owned))
+    return HttpApp(Runtime(spec, store, close_backend=owned), emit=emit)
 
 
 def serve(
@@ -87,6 +90,7 @@ def serve(
     *,
     root: str | Path | None = None,
     log_level: str = "info",
+    emit: bool = False,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up."""
@@ -95,7 +99,7 @@ def serve(
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     spec = load_dispatch(dist_dir, root=app_root)
-    app = create_app(spec, root=app_root)
+    app = create_app(spec, root=app_root, emit=emit)
     # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
     # would otherwise walk every step module and model on each full collection. (No collection first:
     # the little garbage the imports left is not worth a full pass before the first request.)
@@ -127,5 +131,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--root", default=None, help="the app's folder (default: the parent of DIST)")
     parser.add_argument("--log-level", default="warning", help="uvicorn's own log level")
+    parser.add_argument("--emit", action="store_true", help="serve POST /emit (unless the app turns it off)")
     args = parser.parse_args(argv)
-    serve(args.dist, args.host, args.port, root=args.root, log_level=args.log_level)
+    serve(args.dist, args.host, args.port, root=args.root, log_level=args.log_level, emit=args.emit)

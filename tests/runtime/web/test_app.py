@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from motia import ApiRequest, ApiResponse
 from motia.runtime import Runtime
@@ -691,23 +692,64 @@ def test_the_emit_endpoint_enqueues_with_the_request_trace_id() -> None:
     run(scenario)
 
 
-def test_the_emit_endpoint_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_emit_endpoint_is_off_unless_the_server_or_the_settings_turn_it_on() -> None:
     off = app(settings=RuntimeSettings(emit_endpoint=False))
     default = app()
     on = app(settings=RuntimeSettings(emit_endpoint=True))
 
-    async def status(spec: Any) -> int:
-        async with TestApp(spec) as client:
-            response = await client.post("/emit", json={"topic": "t", "data": {}})
-            traced(response)
-            return response.status_code
+    async def status(spec: Any, emit: bool) -> int:
+        http = HttpApp(Runtime(spec, MemoryBackend()), lifespan=False, emit=emit)
+        await http.runtime.start()
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=http), base_url="http://t"
+            ) as client:
+                response = await client.post("/emit", json={"topic": "t", "data": {}})
+        finally:
+            await http.runtime.stop()
+        traced(response)
+        return response.status_code
 
     async def scenario() -> None:
-        assert await status(off) == 404
-        assert await status(default) == 200
-        monkeypatch.setenv("MOTIA_ENV", "production")
-        assert await status(default) == 404
-        assert await status(on) == 200
+        assert await status(default, emit=False) == 404  # a server's default: off
+        assert await status(default, emit=True) == 200  # `motia start --emit`, TestApp
+        assert await status(off, emit=True) == 404
+        assert await status(on, emit=False) == 200
+
+    run(scenario)
+
+
+def test_the_runtimes_own_endpoints_refuse_other_origins_and_need_json() -> None:
+    received: list[Any] = []
+
+    async def handler(data: Any, ctx: Any) -> None:
+        received.append(data)
+
+    spec = app(subscriptions=(subscription(step(handler, "Listen"), "t"),))
+    evil = {"origin": "https://evil.example"}
+
+    async def scenario() -> None:
+        async with TestApp(spec, base_url="http://localhost:3000") as client:
+            # A page elsewhere posting a "simple" request (no preflight): refused, nothing enqueued.
+            simple = await client.post(
+                "/emit", content=b'{"topic": "t", "data": 1}', headers={**evil, "content-type": "text/plain"}
+            )
+            assert simple.status_code == 403
+            assert "access-control-allow-origin" not in simple.headers
+            preflight = await client.request(
+                "OPTIONS", "/emit", headers={**evil, "access-control-request-method": "POST"}
+            )
+            assert "access-control-allow-origin" not in preflight.headers
+            assert (await client.get("/__motia/health", headers=evil)).status_code == 403
+            plain = await client.post("/emit", content=b'{"topic": "t", "data": 1}')
+            assert plain.status_code == 415
+            same = {"origin": "http://localhost:3000"}
+            assert (
+                await client.post("/emit", json={"topic": "t", "data": 2}, headers=same)
+            ).status_code == 200
+            assert (await client.post("/emit", json={"topic": "t", "data": 3})).status_code == 200
+            await client.wait_idle()
+        assert received == [2, 3]
 
     run(scenario)
 
