@@ -14,6 +14,7 @@ from typing import Any, cast
 from motia.spec import RuntimeSettings
 
 from motia_gen.diagnostics import Diagnostic, Severity, Span, diag
+from motia_gen.diagnostics.sources import read_source
 from motia_gen.diagnostics.suggest import suggestion
 from motia_gen.diagnostics.suppress import Lint
 
@@ -59,9 +60,13 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|\*")
 def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
     """Read `[tool.motia]`; a missing file or table gives the defaults, a malformed one MG111."""
     file = root / "pyproject.toml"
-    if not file.is_file():
+    if not file.exists():
         return Settings(), ()
-    text = file.read_text(encoding="utf-8", errors="replace")
+    data, unreadable = read_source(root, "pyproject.toml")
+    if data is None:
+        message = f"cannot read pyproject.toml: {unreadable}"
+        return Settings(), (diag("MG111", Span.file_start("pyproject.toml"), message),)
+    text = data.decode("utf-8", errors="replace")
     try:
         tool = tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError as error:

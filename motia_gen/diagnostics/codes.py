@@ -39,7 +39,9 @@ CODES: tuple[Code, ...] = (
         "MG102",
         "unreadable-file",
         Severity.ERROR,
-        "The file could not be read as UTF-8 text (a decoding or permission problem).",
+        "The file could not be read as UTF-8 text: a decoding or permission problem, or a file the compiler "
+        "does not read: not a regular file (a FIFO or a device), a link to a file outside the app, or larger "
+        "than 1 MiB.",
     ),
     Code(
         "MG103",

@@ -11,6 +11,7 @@ from itertools import groupby
 from pathlib import Path
 
 from motia_gen.diagnostics import CODES, REGISTRY, Code, Diagnostic, Severity, Span
+from motia_gen.diagnostics.sources import read_source
 
 # Gives a file's lines (for code frames); an empty list when the file cannot be read.
 LineSource = Callable[[str], Sequence[str]]
@@ -59,10 +60,8 @@ def line_reader(root: Path) -> LineSource:
 
     @cache
     def lines(relative: str) -> list[str]:
-        try:
-            return source_lines((root / relative).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return []
+        data, _problem = read_source(root, relative)
+        return [] if data is None else source_lines(data.decode("utf-8", errors="replace"))
 
     return lines
 

@@ -4,12 +4,13 @@ not exist is reported (MG112) rather than silently ignored."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity, Span, diag
+from motia_gen.diagnostics.sources import read_source
 from motia_gen.diagnostics.suggest import distance
 
 _COMMENT = re.compile(r"#\s*motia:\s*ignore\[([^\]]*)\]")
@@ -37,11 +38,10 @@ class Ignore:
 def read_ignores(root: str, files: Iterable[str]) -> list[Ignore]:
     found: list[Ignore] = []
     for file in files:
-        try:
-            with open(os.path.join(root, file), encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
+        data, _unreadable = read_source(Path(root), file)
+        if data is None:
             continue
+        text = data.decode("utf-8", errors="replace")
         if "motia:" in text:
             found.extend(_comments(file, text))
     return found

@@ -46,19 +46,60 @@ def parse_source(path: str, source: str, module: str | None, *, read_bodies: boo
         column = offset - (source.rfind("\n", 0, offset) + 1) + 1
         message = "the file contains a NUL byte, which Python does not accept in source code"
         return _failed(path, module, diag("MG101", Span(path, line, column, line, column + 1), message))
+    refused = _cpython_refuses(path, source)
+    if refused is not None:
+        return _failed(path, module, refused)
     try:
         tree = cst.parse_module(source)
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        converter = ExpressionConverter(lambda node: to_span(path, positions[node]))
+        return _ModuleReader(path, module, converter, read_bodies).read(wrapper.module)
     except cst.ParserSyntaxError as error:
         return _failed(path, module, _syntax_error(path, source, error))
     except RecursionError:
-        message = "the file nests expressions too deeply to be parsed"
-        return _failed(path, module, diag("MG101", Span.file_start(path), message))
+        return _failed(path, module, diag("MG101", Span.file_start(path), _TOO_DEEP))
     except cst.CSTValidationError as error:  # valid Python that libcst cannot represent (rare identifiers)
         return _failed(path, module, diag("MG101", Span.file_start(path), f"cannot parse the file: {error}"))
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    converter = ExpressionConverter(lambda node: to_span(path, positions[node]))
-    return _ModuleReader(path, module, converter, read_bodies).read(wrapper.module)
+
+
+_TOO_DEEP = "the file nests expressions too deeply to be read"
+MAX_NESTING = 100
+"""How deep a file's syntax tree may nest (real step files stay near 15). Deeper trees are refused before
+libcst reads them: its readers recurse, and a chain of 2,000 subscripts took seconds to fail."""
+
+
+def _cpython_refuses(path: str, source: str) -> Diagnostic | None:
+    """CPython's own parser (C, and quick) sees the file first: libcst's native parser crashes the process
+    on nesting CPython refuses (1,500 parentheses), so libcst only ever gets files CPython accepts. A syntax
+    error is reported with CPython's message and position."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as cpython:
+        line = cpython.lineno or 1
+        column = cpython.offset or 1
+        return diag("MG101", Span(path, line, column, line, column), f"invalid syntax: {cpython.msg}")
+    except (RecursionError, MemoryError):  # CPython's own nesting limits (10,000 unary minus signs)
+        return diag("MG101", Span.file_start(path), _TOO_DEEP)
+    except ValueError as other:
+        return diag("MG101", Span.file_start(path), f"invalid source: {other}")
+    deepest = _deeper_than(tree, MAX_NESTING)
+    if deepest is None:
+        return None
+    line, column = getattr(deepest, "lineno", 1), getattr(deepest, "col_offset", 0) + 1
+    message = f"{_TOO_DEEP}: it nests more than {MAX_NESTING} levels here"
+    return diag("MG101", Span(path, line, column, line, column + 1), message)
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> ast.AST | None:
+    """The first node found below `limit` levels, walking without recursion; None when none is."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def _failed(path: str, module: str | None, diagnostic: Diagnostic) -> ir.ModuleIR:

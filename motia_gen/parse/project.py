@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from motia_gen.diagnostics import Span, diag
+from motia_gen.diagnostics.sources import read_source
 from motia_gen.parse import ir
 from motia_gen.parse.cache import CompileCache, UnitInputs, digest
 
@@ -69,11 +70,9 @@ class Project:
 
     def read(self, relative: str) -> bytes | None:
         if relative not in self._data:
-            try:
-                data: bytes | None = (self.root / relative).read_bytes()
-            except OSError as error:
-                data = None
-                self._errors[relative] = str(error.strerror or error)
+            data, problem = read_source(self.root, relative)
+            if problem is not None:
+                self._errors[relative] = problem
             self._data[relative] = data
             self._contents[relative] = "" if data is None else digest(data)
         return self._data[relative]

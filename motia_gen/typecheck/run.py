@@ -16,6 +16,7 @@ from pathlib import Path
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
+from motia_gen.diagnostics.sources import read_source
 from motia_gen.emit.types.plan import StepTypes
 from motia_gen.typecheck.shadow import (
     HandlerTie,
@@ -75,7 +76,10 @@ def plan_workspace(
     old_keys = _read_keys(folder / KEYS)
     keys: dict[str, str] = {}
     for relative in app_python_files(root, package.replace(".", "/")):
-        text = (root / relative).read_text(encoding="utf-8", errors="replace")
+        data, _unreadable = read_source(root, relative)
+        if data is None:  # not a file mypy could read either (the checks report the step files among them)
+            continue
+        text = data.decode("utf-8", errors="replace")
         ties = ties_by_file.get(relative, [])
         target = module_path(relative)
         keys[target] = hashlib.sha256(f"{text}\0{ties!r}".encode()).hexdigest()

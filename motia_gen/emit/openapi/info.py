@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from motia_gen.diagnostics.sources import read_source
+
 DEFAULT_TITLE = "Motia API"
 DEFAULT_VERSION = "1.0.0"
 
@@ -24,10 +26,12 @@ def document_info(root: Path, title: str | None = None, version: str | None = No
 
 def project_metadata(root: Path) -> tuple[str | None, str | None]:
     """`[project]` name and version from the app's pyproject.toml, when it has them."""
+    data, _unreadable = read_source(root, "pyproject.toml")
     try:
-        table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = tomllib.loads(data.decode("utf-8")) if data is not None else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None, None
+    table = document.get("project", {})
     if not isinstance(table, dict):
         return None, None
     name, version = table.get("name"), table.get("version")

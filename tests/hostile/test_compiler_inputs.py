@@ -1,0 +1,98 @@
+"""Small hostile files never crash or hang the compiler: each is a diagnostic at the file, the exit code
+stays within 0/1/2, and the other files are still read. Run as a user runs `motia validate`, in a
+subprocess (the worst of these used to kill the process with a segfault)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+GOOD = (
+    'config = {{"type": "api", "name": "Good{n}", "path": "/good{n}", "method": "GET", "emits": []}}\n\n'
+    "async def handler(req, context):\n"
+    '    return {{"status": 200, "body": {{}}}}\n'
+)
+
+NESTED = {
+    "parentheses": "x = " + "(" * 1500 + "1" + ")" * 1500 + "\n",
+    "unary": "x = " + "-" * 10_000 + "1\n",
+    "sum": "x = " + "+".join(["1"] * 4000) + "\n",
+    "dict": "x = " + "{'a': " * 400 + "1" + "}" * 400 + "\n",
+    "subscripts": "x = a" + "[0]" * 2000 + "\n",
+    "list": "x = " + "[" * 150 + "]" * 150 + "\n",
+}
+
+
+def validate(app: Path, *extra: str) -> tuple[int, dict[str, list[str]]]:
+    """`motia validate --format json`: the exit code and the codes reported per file."""
+    result = subprocess.run(
+        [sys.executable, "-m", "motia_gen", "validate", "--format", "json", "--no-cache", *extra, str(app)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    found: dict[str, list[str]] = {}
+    for item in json.loads(result.stdout)["diagnostics"]:
+        found.setdefault(item["file"], []).append(item["code"])
+    return result.returncode, found
+
+
+def _app(tmp_path: Path, good: int = 1) -> Path:
+    app = tmp_path / "app"
+    (app / "steps").mkdir(parents=True)
+    for n in range(good):
+        (app / "steps" / f"good{n}_step.py").write_text(GOOD.format(n=n), encoding="utf-8")
+    return app
+
+
+@pytest.mark.parametrize("shape", sorted(NESTED))
+def test_deep_nesting_is_mg101_at_the_file(tmp_path: Path, shape: str) -> None:
+    app = _app(tmp_path)
+    (app / "steps" / "deep_step.py").write_text(NESTED[shape], encoding="utf-8")
+    code, found = validate(app)
+    assert code == 1
+    assert found == {"steps/deep_step.py": ["MG101"]}
+
+
+def test_a_hostile_file_among_many_read_in_the_process_pool_spoils_only_itself(tmp_path: Path) -> None:
+    app = _app(tmp_path, good=210)  # past the threshold where files are parsed in worker processes
+    (app / "steps" / "deep_step.py").write_text(NESTED["parentheses"], encoding="utf-8")
+    code, found = validate(app)
+    assert code == 1
+    assert found == {"steps/deep_step.py": ["MG101"]}
+
+
+def test_files_that_are_not_regular_files_inside_the_app_are_mg102_and_never_read(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    steps = app / "steps"
+    os.mkfifo(steps / "pipe_step.py")  # reading it would block forever
+    (steps / "zero_step.py").symlink_to("/dev/zero")  # reading it would never end
+    outside = tmp_path / "secret.py"
+    outside.write_text(GOOD.format(n=99), encoding="utf-8")
+    (steps / "outside_step.py").symlink_to(outside)
+    (steps / "huge_step.py").write_text("x = 1\n" * 200_000, encoding="utf-8")  # 1.2 MB
+    code, found = validate(app)
+    assert code == 1
+    assert found == {
+        "steps/huge_step.py": ["MG102"],
+        "steps/outside_step.py": ["MG102"],
+        "steps/pipe_step.py": ["MG102"],
+        "steps/zero_step.py": ["MG102"],
+    }
+
+
+def test_a_pyproject_that_is_a_fifo_is_a_diagnostic_not_a_hang(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    os.mkfifo(app / "pyproject.toml")
+    code, found = validate(app)
+    assert code == 1
+    assert found == {"pyproject.toml": ["MG111"]}
