@@ -230,10 +230,16 @@ def _middleware(refs: tuple[model.FunctionRef, ...]) -> Iterator[Diagnostic]:
 
 
 def include_files(check: CheckInput) -> Iterator[Diagnostic]:
+    root = os.path.normpath(check.root)
     for step in check.app.steps:
-        base = os.path.join(check.root, os.path.dirname(step.file))
+        base = os.path.join(root, os.path.dirname(step.file))
         for include in step.include_files:
-            if not glob.glob(os.path.join(base, include.pattern), recursive=True):
+            pattern = os.path.normpath(os.path.join(base, include.pattern))
+            if os.path.isabs(include.pattern) or os.path.commonpath([root, pattern]) != root:
+                # Never searched: `/**/x` would walk the whole file system.
+                message = f"includeFiles pattern '{include.pattern}' leaves the app"
+                yield diag("MG227", include.span, message, help="name files relative to the step's folder")
+            elif next(glob.iglob(pattern, recursive=True), None) is None:  # the first match is enough
                 yield diag(
                     "MG227",
                     include.span,

@@ -343,7 +343,8 @@ CODES: tuple[Code, ...] = (
         "MG227",
         "include-files-unmatched",
         Severity.WARNING,
-        "An `includeFiles` glob matches no file next to the step.",
+        "An `includeFiles` glob matches no file next to the step, or leaves the app (an absolute pattern "
+        "or one climbing out through `..`), which is never searched.",
     ),
     Code(
         "MG228",

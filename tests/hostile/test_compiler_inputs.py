@@ -96,3 +96,21 @@ def test_a_pyproject_that_is_a_fifo_is_a_diagnostic_not_a_hang(tmp_path: Path) -
     code, found = validate(app)
     assert code == 1
     assert found == {"pyproject.toml": ["MG111"]}
+
+
+@pytest.mark.parametrize("pattern", ["/**/passwd", "../../**/*", "../outside.txt"])
+def test_include_files_leaving_the_app_are_refused_without_being_searched(
+    tmp_path: Path, pattern: str
+) -> None:
+    app = _app(tmp_path)
+    (tmp_path / "outside.txt").write_text("x", encoding="utf-8")
+    step = GOOD.format(n=7).replace('"emits": []', f'"emits": [], "includeFiles": [{pattern!r}]')
+    (app / "steps" / "inc_step.py").write_text(step, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "motia_gen", "validate", "--no-cache", str(app)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert f"warning[MG227] includeFiles pattern '{pattern}' leaves the app" in result.stdout
