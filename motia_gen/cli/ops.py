@@ -116,13 +116,17 @@ async def _replay(backend: SqliteBackend, ids: list[str], replay_all: bool) -> l
 
 
 async def _with_backend(root: Path, action: Any) -> Any:
-    from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend  # noqa: PLC0415
+    from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend  # noqa: PLC0415
 
     database = root / DEFAULT_PATH
     if not database.is_file():
         typer.echo(f"error: {database} does not exist; the app has not run here yet", err=True)
         raise typer.Exit(2)
-    backend = SqliteBackend(database)
+    try:
+        backend = SqliteBackend(database)
+    except DatabaseUnusable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
     try:
         return await action(backend)
     finally:

@@ -127,17 +127,36 @@ _DEAD_COLUMNS = (
 )
 
 
+class DatabaseUnusable(RuntimeError):
+    """The app's SQLite file cannot be used: corrupt, truncated to nothing, not a database, or holding
+    another format. The message names the file and what to do; nothing in it was changed."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"{path} is not a usable motia database ({reason}); move it aside to start with an empty one, "
+            "or restore it from a backup"
+        )
+
+
 class SqliteBackend:
-    """A `motia.storage.backend.Backend` in one SQLite file; everything it accepted survives a restart."""
+    """A `motia.storage.backend.Backend` in one SQLite file; everything it accepted survives a restart.
+
+    Opening a file that is not a usable database raises `DatabaseUnusable`. An existing empty file counts as
+    one: the backend writes its schema as soon as it creates a file, so an empty one was truncated."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            raise DatabaseUnusable(self.path, "the file is empty")
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             for pragma in _PRAGMAS:
                 self._db.execute(pragma)
             self._create_schema()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise DatabaseUnusable(self.path, str(error)) from None
         except BaseException:
             self._db.close()
             raise
@@ -146,8 +165,10 @@ class SqliteBackend:
         with self._transaction():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
-                found = f"{self.path} holds motia data in format {version}"
-                raise RuntimeError(f"{found}; this runtime reads format {SCHEMA_VERSION}")
+                reason = (
+                    f"it holds motia data in format {version}; this runtime reads format {SCHEMA_VERSION}"
+                )
+                raise DatabaseUnusable(self.path, reason)
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
@@ -309,10 +330,9 @@ class SqliteBackend:
         return [_dead_letter(row) for row in rows]
 
     async def replay(self, dead_letter_id: str, *, now: float) -> str | None:
-        try:
-            key = int(dead_letter_id)
-        except ValueError:
-            return None
+        if not dead_letter_id.isascii() or not dead_letter_id.isdecimal() or int(dead_letter_id) >= 2**63:
+            return None  # not an id SQLite could have given (it stores ids as signed 64-bit integers)
+        key = int(dead_letter_id)
         with self._transaction():
             cursor = self._db.execute(_FROM_DEAD, (now, now, key))
             if cursor.rowcount != 1:

@@ -23,7 +23,7 @@ from motia.logging import configure_logging
 from motia.runtime import Runtime
 from motia.spec import AppSpec
 from motia.storage.backend import Backend
-from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
+from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
 from motia.web.app import HttpApp
 
 __all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
@@ -99,7 +99,11 @@ def serve(
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     spec = load_dispatch(dist_dir, root=app_root)
-    app = create_app(spec, root=app_root, emit=emit)
+    try:
+        app = create_app(spec, root=app_root, emit=emit)
+    except DatabaseUnusable as error:
+        sys.stderr.write(f"motia: {error}\n")
+        raise SystemExit(1) from None
     # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
     # would otherwise walk every step module and model on each full collection. (No collection first:
     # the little garbage the imports left is not worth a full pass before the first request.)

@@ -20,7 +20,7 @@ from motia.storage.backend import (
     stream_namespace,
 )
 from motia.storage.memory import MemoryBackend
-from motia.storage.sqlite import SqliteBackend
+from motia.storage.sqlite import DatabaseUnusable, SqliteBackend
 
 T0 = 1_000_000.0
 Scenario = Callable[[Backend], Awaitable[None]]
@@ -364,6 +364,7 @@ def test_sqlite_refuses_a_file_in_another_format(tmp_path: Path) -> None:
         db.execute("PRAGMA user_version = 99")
     db.close()
     with pytest.raises(
-        RuntimeError, match=r"future.sqlite3 holds motia data in format 99; this runtime reads format 1"
+        DatabaseUnusable,
+        match=r"future.sqlite3 is not a usable motia database \(it holds motia data in format 99",
     ):
         SqliteBackend(path)
