@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from motia.logging import Logger, logger
     from motia.runtime import Runtime, UndeclaredTopicError
     from motia.streams.handle import Stream, StreamConfig
-    from motia.streams.socket import StreamAuthInput, StreamAuthResult, StreamSubscription
+    from motia.streams.protocol import StreamAuthInput, StreamAuthResult, StreamSubscription
     from motia.streams.store import StreamEvent
     from motia.testing import TestApp
     from motia.web.app import HttpApp
@@ -59,13 +59,13 @@ _LAZY = {
     "StateStore": "motia.context",
     "StateTriggerInput": "motia.delivery.inputs",
     "Stream": "motia.streams.handle",
-    "StreamAuthInput": "motia.streams.socket",
-    "StreamAuthResult": "motia.streams.socket",
+    "StreamAuthInput": "motia.streams.protocol",
+    "StreamAuthResult": "motia.streams.protocol",
     "StreamChange": "motia.delivery.inputs",
     "StreamConfig": "motia.streams.handle",
     "StreamEvent": "motia.streams.store",
     "StreamStore": "motia.context",
-    "StreamSubscription": "motia.streams.socket",
+    "StreamSubscription": "motia.streams.protocol",
     "StreamTriggerInput": "motia.delivery.inputs",
     "TestApp": "motia.testing",
     "UndeclaredTopicError": "motia.runtime",

@@ -47,9 +47,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,17 +62,28 @@ from motia.logging import extra
 from motia.logging import logger as root_logger
 from motia.runtime import Runtime, resolve
 from motia.spec import Function, StreamSpec
+from motia.streams.protocol import (
+    ACCESS_DENIED,
+    InvalidMessage,
+    Room,
+    StreamAuthInput,
+    StreamSubscription,
+    auth_outcome,
+    envelope,
+    error_frame,
+    parse_message,
+)
+from motia.streams.protocol import where as named_in
 from motia.streams.store import StreamEvent
 from motia.web.wire import header_dict, multi_dict
 
 __all__ = [
     "AUTH_FAILED",
     "MAX_BACKLOG",
-    "StreamAuthInput",
-    "StreamAuthResult",
+    "MAX_QUEUED_BYTES",
+    "MAX_SUBSCRIPTIONS",
     "StreamHub",
     "StreamSocketRoute",
-    "StreamSubscription",
 ]
 
 log = logging.getLogger("motia.streams.handle")
@@ -84,76 +93,15 @@ AUTH_FAILED = 4401
 BACKLOG_CLOSE = 1013  # "try again later"
 MAX_BACKLOG = 10_000
 """Messages a socket may have waiting to be sent before it is closed as too slow."""
-
-ACCESS_DENIED = {"code": "STREAM_ACCESS_DENIED", "message": "Access denied"}
-
-
-@dataclass(frozen=True, slots=True)
-class StreamAuthInput:
-    """What `authenticate` gets about a connection (Motia 1.x's `StreamAuthInput`; classic hooks read
-    `headers` and `url`, also as `input["headers"]`)."""
-
-    headers: Mapping[str, str]
-    path: str
-    query_params: Mapping[str, str | list[str]]
-    addr: str | None = None
-    url: str = "/"
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, _SNAKE.get(key, key))
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, _SNAKE.get(key, key), default)
-
-
-@dataclass(frozen=True, slots=True)
-class StreamSubscription:
-    """A join's subscription as the access hooks see it (`sub.group_id` or `sub["groupId"]`)."""
-
-    stream_name: str
-    group_id: str
-    id: str | None = None
-    subscription_id: str | None = None
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, _SNAKE.get(key, key))
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, _SNAKE.get(key, key), default)
-
-
-_SNAKE = {
-    "streamName": "stream_name",
-    "groupId": "group_id",
-    "subscriptionId": "subscription_id",
-    "queryParams": "query_params",
-}
-
-Room = tuple[str, str, str | None]  # (stream, group, item id or None for the whole group)
-
-
-class InvalidMessage(ValueError):
-    """A client message that is not a join or leave of Motia's shape."""
-
-
-def _dumps(message: Mapping[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
-
-
-def _now() -> int:
-    return time.time_ns() // 1_000_000
-
-
-def _envelope(stream: str, group: str, item: str | None, event: Mapping[str, Any]) -> str:
-    message: dict[str, Any] = {"timestamp": _now(), "streamName": stream, "groupId": group}
-    if item is not None:
-        message["id"] = item
-    message["event"] = event
-    return _dumps(message)
-
-
-def _error(stream: str, group: str, item: str | None, data: Mapping[str, str]) -> str:
-    return _envelope(stream, group, item, {"type": "event", "event": {"type": "error", "data": dict(data)}})
+MAX_QUEUED_BYTES = 16 * 1024 * 1024
+"""Bytes a socket may have waiting to be sent before it is closed as too slow (1013)."""
+READ_PAUSE_BYTES = 1024 * 1024
+"""Past this many bytes waiting, the socket's next message is read only once the client has taken some:
+joins are handled no faster than the client drains their answers."""
+MAX_SUBSCRIPTIONS = 1_000
+"""Subscriptions one socket may hold; one more closes it with `TOO_MANY_CLOSE`."""
+TOO_MANY_CLOSE = 1008  # policy violation
+CLOSE_GRACE = 5.0  # seconds a refused socket's writer gets to send its close frame
 
 
 def _positional(function: Function) -> int | None:
@@ -169,30 +117,6 @@ def _positional(function: Function) -> int | None:
         if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
             count += 1
     return count
-
-
-def auth_outcome(result: Any) -> tuple[bool, Any]:
-    """(authorized, auth context) from what `authenticate` returned (see the module docstring)."""
-    if result is None or result is False:
-        return False, None
-    if result is True:
-        return True, None
-    if isinstance(result, Mapping):
-        if "authorized" in result:  # the seeds' `{"authorized": ..., "context": ...}`
-            return result["authorized"] is True, result.get("context")
-        return True, result
-    if hasattr(result, "authorized"):
-        return result.authorized is True, getattr(result, "context", None)
-    return True, result
-
-
-@dataclass(frozen=True, slots=True)
-class StreamAuthResult:
-    """What `authenticate` may return (Motia 1.x's model): whether the connection is let in and the auth
-    context the access hooks get. A dict `{"authorized": ..., "context": ...}` means the same."""
-
-    authorized: bool
-    context: Any = None
 
 
 class StreamHub:
@@ -239,7 +163,7 @@ class StreamHub:
             body: dict[str, Any] = {"type": "event", "event": event.data}
         else:
             body = {"type": event.type, "data": event.data}
-        text = _envelope(event.stream, event.group_id, event.item_id, body)
+        text = envelope(event.stream, event.group_id, event.item_id, body)
         targets = {**group, **item} if group and item else (group or item or {})
         for client in tuple(targets):
             client.push(text)
@@ -339,15 +263,15 @@ class StreamClient:
         try:
             kind, subscription = parse_message(raw)
         except InvalidMessage as problem:
-            stream, group, item = _where(raw)
-            self.push(_error(stream, group, item, {"code": "INVALID_MESSAGE", "message": str(problem)}))
+            stream, group, item = named_in(raw)
+            self.push(error_frame(stream, group, item, {"code": "INVALID_MESSAGE", "message": str(problem)}))
             return
         spec = self.hub.specs.get(subscription.stream_name)
         where = (subscription.stream_name, subscription.group_id, subscription.id)
         if spec is None:
             known = ", ".join(sorted(self.hub.specs)) or "none"
             message = f"there is no stream named {subscription.stream_name!r} (streams: {known})"
-            self.push(_error(*where, {"code": "STREAM_NOT_FOUND", "message": message}))
+            self.push(error_frame(*where, {"code": "STREAM_NOT_FOUND", "message": message}))
             return
         if kind == "join":
             await self.join(spec, subscription, where)
@@ -356,7 +280,7 @@ class StreamClient:
 
     async def join(self, spec: StreamSpec, subscription: StreamSubscription, room: Room) -> None:
         if not await self.hub.may_join(spec, subscription, self.auth):
-            self.push(_error(*room, ACCESS_DENIED))
+            self.push(error_frame(*room, ACCESS_DENIED))
             return
         slot: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self.push(slot)  # the sync's place, ahead of every change from now on
@@ -370,9 +294,11 @@ class StreamClient:
                 data = await items.get(subscription.group_id, subscription.id)
         except Exception as error:
             log.error("stream %r sync failed", spec.name, exc_info=error, extra=extra(stream=spec.name))
-            slot.set_result(_error(*room, {"code": "STREAM_ERROR", "message": "could not read the stream"}))
+            slot.set_result(
+                error_frame(*room, {"code": "STREAM_ERROR", "message": "could not read the stream"})
+            )
             return
-        slot.set_result(_envelope(*room, {"type": "sync", "data": data}))
+        slot.set_result(envelope(*room, {"type": "sync", "data": data}))
 
     async def leave(self, spec: StreamSpec, subscription: StreamSubscription, room: Room) -> None:
         held = self.subscriptions.get(room)
@@ -397,47 +323,6 @@ class StreamClient:
             spec = self.hub.specs[room[0]]
             for one in held.values():
                 await self.hub.left(spec, one, self.auth)
-
-
-def parse_message(raw: str | bytes | None) -> tuple[str, StreamSubscription]:
-    """The kind (`join`/`leave`) and subscription of a client message, or `InvalidMessage`."""
-    if raw is None:
-        raise InvalidMessage("expected a JSON text message")
-    try:
-        message = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidMessage("the message is not JSON") from None
-    expected = (
-        'expected {"type": "join" | "leave", "data": {"streamName": string, "groupId": string, '
-        '"id"?: string, "subscriptionId": string}}'
-    )
-    if not isinstance(message, dict) or message.get("type") not in ("join", "leave"):
-        raise InvalidMessage(expected)
-    data = message.get("data")
-    if not isinstance(data, dict):
-        raise InvalidMessage(expected)
-    stream, group, item, sub = (data.get(key) for key in ("streamName", "groupId", "id", "subscriptionId"))
-    if not isinstance(stream, str) or not stream or not isinstance(group, str):
-        raise InvalidMessage(f"'streamName' and 'groupId' must be strings; {expected}")
-    if item is not None and not isinstance(item, str):
-        raise InvalidMessage(f"'id' must be a string when given; {expected}")
-    if sub is not None and not isinstance(sub, str):
-        raise InvalidMessage(f"'subscriptionId' must be a string; {expected}")
-    return message["type"], StreamSubscription(stream, group, item, sub)
-
-
-def _where(raw: str | bytes | None) -> Room:
-    """The stream, group and item a malformed message names, as far as it names them (for its error)."""
-    with contextlib.suppress(ValueError, UnicodeDecodeError, TypeError):
-        data = json.loads(raw or "").get("data")
-        if isinstance(data, dict):
-            stream, group, item = data.get("streamName"), data.get("groupId"), data.get("id")
-            return (
-                stream if isinstance(stream, str) else "",
-                group if isinstance(group, str) else "",
-                item if isinstance(item, str) else None,
-            )
-    return "", "", None
 
 
 class StreamSocketRoute(BaseRoute):

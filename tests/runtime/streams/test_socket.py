@@ -21,14 +21,14 @@ from motia.storage.backend import Backend
 from motia.storage.memory import MemoryBackend
 from motia.storage.sqlite import SqliteBackend
 from motia.streams import socket as stream_socket
-from motia.streams.socket import (
-    AUTH_FAILED,
+from motia.streams.protocol import (
     StreamAuthInput,
     StreamAuthResult,
     StreamSubscription,
     auth_outcome,
     parse_message,
 )
+from motia.streams.socket import AUTH_FAILED
 from motia.web.app import HttpApp
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
