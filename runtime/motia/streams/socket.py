@@ -48,7 +48,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,15 +248,40 @@ class StreamClient:
     outbox: asyncio.Queue[str | asyncio.Future[str]] = field(default_factory=asyncio.Queue)
     subscriptions: dict[Room, dict[str | None, StreamSubscription]] = field(default_factory=dict)
     overflowed: bool = False
+    close_code: int = BACKLOG_CLOSE
+    close_reason: str = "too far behind"
+    queued: int = 0  # bytes waiting in the outbox
+    drained: asyncio.Event = field(default_factory=asyncio.Event)  # set while `queued` is below the pause
 
     def push(self, message: str | asyncio.Future[str]) -> None:
         if self.overflowed:
             return
         if self.outbox.qsize() >= MAX_BACKLOG:
-            self.overflowed = True
-            self.outbox.put_nowait("")  # wakes the writer, which closes the socket
+            self.refuse(BACKLOG_CLOSE, "too far behind")
             return
+        if isinstance(message, str):
+            self.count(len(message))
         self.outbox.put_nowait(message)
+
+    def fill(self, slot: asyncio.Future[str], message: str) -> None:
+        """Give a reserved place its message (a join's sync, whose size is known only now)."""
+        self.count(len(message))
+        slot.set_result(message)
+
+    def count(self, size: int) -> None:
+        self.queued += size
+        if self.queued > MAX_QUEUED_BYTES:
+            self.refuse(BACKLOG_CLOSE, "too far behind")
+        elif self.queued > READ_PAUSE_BYTES:
+            self.drained.clear()
+        else:
+            self.drained.set()
+
+    def refuse(self, code: int, reason: str) -> None:
+        """Close the socket once the writer gets here, sending nothing more."""
+        if not self.overflowed:
+            self.overflowed, self.close_code, self.close_reason = True, code, reason
+            self.outbox.put_nowait("")  # wakes the writer, which closes the socket
 
     async def handle(self, raw: str | bytes | None) -> None:
         """One client message, answered in the outbox."""
@@ -279,6 +304,9 @@ class StreamClient:
             await self.leave(spec, subscription, where)
 
     async def join(self, spec: StreamSpec, subscription: StreamSubscription, room: Room) -> None:
+        if sum(len(held) for held in self.subscriptions.values()) >= MAX_SUBSCRIPTIONS:
+            self.refuse(TOO_MANY_CLOSE, f"too many subscriptions (at most {MAX_SUBSCRIPTIONS})")
+            return
         if not await self.hub.may_join(spec, subscription, self.auth):
             self.push(error_frame(*room, ACCESS_DENIED))
             return
@@ -294,11 +322,10 @@ class StreamClient:
                 data = await items.get(subscription.group_id, subscription.id)
         except Exception as error:
             log.error("stream %r sync failed", spec.name, exc_info=error, extra=extra(stream=spec.name))
-            slot.set_result(
-                error_frame(*room, {"code": "STREAM_ERROR", "message": "could not read the stream"})
-            )
+            failed = {"code": "STREAM_ERROR", "message": "could not read the stream"}
+            self.fill(slot, error_frame(*room, failed))
             return
-        slot.set_result(envelope(*room, {"type": "sync", "data": data}))
+        self.fill(slot, envelope(*room, {"type": "sync", "data": data}))
 
     async def leave(self, spec: StreamSpec, subscription: StreamSubscription, room: Room) -> None:
         held = self.subscriptions.get(room)
@@ -358,10 +385,14 @@ class StreamSocketRoute(BaseRoute):
                     break  # websocket.disconnect
                 text = message.get("text")
                 await client.handle(text if text is not None else message.get("bytes"))
-                if writer.done():
+                if not client.drained.is_set():  # read on only once the client has taken its answers
+                    await _first(client.drained.wait(), writer)
+                if writer.done() or client.overflowed:
                     break
         finally:
             await client.close()
+            if client.overflowed:  # the writer is on its way to send the close frame: give it a moment
+                await asyncio.wait((writer,), timeout=CLOSE_GRACE)
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
@@ -375,7 +406,16 @@ async def _write(client: StreamClient, send: Send) -> None:
         if not isinstance(message, str):
             message = await message
         if client.overflowed:
+            closing = {"type": "websocket.close", "code": client.close_code, "reason": client.close_reason}
             with contextlib.suppress(Exception):
-                await send({"type": "websocket.close", "code": BACKLOG_CLOSE, "reason": "too far behind"})
+                await send(closing)
             return
         await send({"type": "websocket.send", "text": message})
+        client.count(-len(message))
+
+
+async def _first(waiting: Awaitable[object], writer: asyncio.Task[None]) -> None:
+    """Wait for `waiting`, or for the writer to end (the socket failed or was refused)."""
+    waiter = asyncio.ensure_future(waiting)
+    await asyncio.wait((waiter, writer), return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
