@@ -58,8 +58,9 @@ ROOM = StreamSpec("room", "streams/room_stream.py")
 
 @pytest.mark.slow
 def test_joins_from_a_client_that_never_reads_keep_memory_bounded_and_health_answering() -> None:
-    """3,000 joins of a 400 KB room from a client that reads nothing: before the limits the server grew by
-    about a gigabyte. Now joins wait for the client to drain, so the server holds about one sync."""
+    """3,000 joins of a 400 KB room from a client that reads nothing. Without the limits the server grows by
+    about 200 MiB in these 3 s (and on, to gigabytes); with them joins wait for the client to drain, so the
+    server holds about one sync (9 MiB measured)."""
 
     @scenario(app(streams=(ROOM,)))
     async def _(server: Server) -> None:
@@ -80,7 +81,7 @@ def test_joins_from_a_client_that_never_reads_keep_memory_bounded_and_health_ans
                 health = await asyncio.wait_for(client.get("/__motia/health"), 1.0)
             assert health.status_code == 200
             grown_mib = _rss_mib() - before
-            assert grown_mib < 150, f"the server grew by {grown_mib:.0f} MiB"
+            assert grown_mib < 64, f"the server grew by {grown_mib:.0f} MiB"
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
                 await sender
