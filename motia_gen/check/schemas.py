@@ -43,6 +43,9 @@ def schema_problem(schema: object) -> str | None:
 @lru_cache(maxsize=4096)
 def _problem(text: str) -> str | None:
     schema = json.loads(text)
+    refused = reference_problem(schema)
+    if refused is not None:
+        return refused
     from jsonschema import validators  # noqa: PLC0415 (slow to import; only when a schema is checked)
     from jsonschema.exceptions import best_match  # noqa: PLC0415
 
@@ -52,6 +55,76 @@ def _problem(text: str) -> str | None:
         return None
     where = "/".join(str(part) for part in error.absolute_path)
     return f"{error.message}" + (f" (at {where})" if where else "")
+
+
+_REF_KEYS = ("$ref", "$dynamicRef")
+_ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default", "deprecated"})
+
+
+def reference_problem(schema: dict[str, object]) -> str | None:
+    """What is wrong with the schema's references: only `#...` references inside the schema are followed
+    (a URL or a file would be fetched or read at build time), each must point at something, and no chain
+    of references may come back to itself without a schema in between (it has no meaning, and resolving
+    it never ends)."""
+    stack: list[object] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key in _REF_KEYS:
+            ref = node.get(key)
+            if isinstance(ref, str):
+                problem = _ref_problem(schema, ref)
+                if problem is not None:
+                    return problem
+        stack.extend(node.values())
+    return None
+
+
+def _ref_problem(root: dict[str, object], ref: str) -> str | None:
+    if not ref.startswith("#"):
+        return (
+            f"$ref {ref!r} points outside the schema; only references inside it ('#/$defs/...') are followed"
+        )
+    seen: set[str] = set()
+    while True:
+        if ref in seen:
+            return f"$ref {ref!r} is part of a loop of references with no schema in between"
+        seen.add(ref)
+        target = _resolve(root, ref)
+        if target is _MISSING:
+            return f"$ref {ref!r} points at nothing in the schema"
+        if not isinstance(target, dict) or not set(target) - _ANNOTATIONS <= {"$ref"}:
+            return None  # a schema of its own: recursion through it is fine
+        following = target.get("$ref")
+        if not isinstance(following, str) or not following.startswith("#"):
+            return None
+        ref = following
+
+
+_MISSING = object()
+
+
+def _resolve(root: object, ref: str) -> object:
+    """The JSON Pointer fragment of `ref` in `root` (`#` is the root), or `_MISSING`."""
+    node = root
+    pointer = ref[1:]
+    if not pointer:
+        return node
+    if not pointer.startswith("/"):
+        return _MISSING  # an anchor name (`#node`): left to the validators, which know `$anchor`
+    for raw in pointer[1:].split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
 
 
 @cache
