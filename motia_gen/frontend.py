@@ -195,6 +195,7 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
     reader = DefinitionReader(evaluator)
     units: dict[str, UnitRecord] = {}
     for source in files:
+        evaluator.forget()
         start = len(evaluator.diagnostics)
         with project.tracking() as dependencies:
             module = project.load(source.path, bodies=source.kind == "step")

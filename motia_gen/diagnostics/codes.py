@@ -311,9 +311,9 @@ CODES: tuple[Code, ...] = (
         "invalid-json-schema",
         Severity.ERROR,
         "A schema (`bodySchema`, `input`, a `responseSchema` value, a stream schema) is not a valid JSON "
-        "Schema according to its meta-schema, or it has a `$ref` the build cannot follow safely: one pointing "
-        "outside the schema (a URL or a file, which would be fetched or read), at nothing, or into a loop "
-        "of references with no schema in between.",
+        "Schema according to its meta-schema, or it has a `$ref` the build cannot follow safely: one "
+        "pointing outside the schema (a URL or a file, which would be fetched or read), at nothing, or into "
+        "a loop of references with no schema in between.",
     ),
     Code(
         "MG223",

@@ -63,12 +63,22 @@ class _Translation:
     dependencies: Dependencies
 
 
+MAX_ITEMS = 10_000
+"""The most items a list, or keys a dict, in a config may have (real configs hold a handful)."""
+
+
 class Evaluator:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
         self.diagnostics: list[Diagnostic] = []
         self._stack: list[tuple[str, str]] = []
         self._schemas: dict[tuple[str, str], _Translation] = {}
+        self._values: dict[tuple[str, str, Span], Value] = {}
+
+    def forget(self) -> None:
+        """Drop the values remembered so far. The front end calls it before each definition file, so every
+        file's evaluation reads (and records as its dependencies) every module it uses."""
+        self._values.clear()
 
     def report(self, code: str, span: Span, message: str, help: str | None = None) -> VUnknown:
         self.diagnostics.append(diag(code, span, message, help=help))
@@ -127,6 +137,8 @@ class Evaluator:
             if item.key is None:
                 if isinstance(value, VDict):
                     entries.update((e.key.value, e) for e in value.entries)
+                    if len(entries) > MAX_ITEMS:
+                        return self.report("MG105", expr.span, f"the dict has more than {MAX_ITEMS:,} keys")
                 elif not isinstance(value, VUnknown):
                     self.report("MG105", item.value.span, f"cannot unpack {describe(value)} into a dict")
                 continue
@@ -150,6 +162,8 @@ class Evaluator:
                     self.report("MG105", element.span, f"cannot unpack {describe(value)} into a list")
             else:
                 items.append(self.evaluate(module, element))
+            if len(items) > MAX_ITEMS:
+                return self.report("MG105", expr.span, f"the list has more than {MAX_ITEMS:,} items")
         return VList(tuple(items), expr.span)
 
     def _name(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
@@ -169,15 +183,21 @@ class Evaluator:
         return self._assigned(symbol.module, binding)
 
     def _assigned(self, module: ir.ModuleIR, binding: ir.Assign) -> Value:
+        """A module-level assignment's value, evaluated once however often it is used (`b = [*a, *a]`,
+        `c = [*b, *b]`, … would otherwise cost twice as much at every level)."""
         key = (module.path, binding.name)
+        remembered = self._values.get((*key, binding.span))
+        if remembered is not None:
+            return remembered
         if key in self._stack:
             return self.report("MG108", binding.span, f"'{binding.name}' is defined in terms of itself")
         self._stack.append(key)
         try:
-            value = self.evaluate(module, binding.value)
-            return self._patched(module, binding, value)
+            value = self._patched(module, binding, self.evaluate(module, binding.value))
         finally:
             self._stack.pop()
+        self._values[(*key, binding.span)] = value
+        return value
 
     def _patched(self, module: ir.ModuleIR, binding: ir.Assign, value: Value) -> Value:
         """Apply module-level `name["key"] = value` statements that follow the binding."""

@@ -114,3 +114,15 @@ def test_include_files_leaving_the_app_are_refused_without_being_searched(
         check=False,
     )
     assert f"warning[MG227] includeFiles pattern '{pattern}' leaves the app" in result.stdout
+
+
+def test_doubling_unpacking_is_evaluated_once_per_name_and_bounded(tmp_path: Path) -> None:
+    """`a1 = [*a0, *a0]` … `a29`: 676 bytes that used to run for minutes. Each name is evaluated once,
+    and a list past 10,000 items is MG105 at the expression that made it."""
+    app = _app(tmp_path)
+    lines = ["a0 = ['x']", *(f"a{i} = [*a{i - 1}, *a{i - 1}]" for i in range(1, 30))]
+    lines.append('config = {"type": "noop", "name": "U", "virtualEmits": a29, "virtualSubscribes": []}')
+    (app / "steps" / "unpack_step.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, found = validate(app)
+    assert code == 1
+    assert found == {"steps/unpack_step.py": ["MG105"]}
