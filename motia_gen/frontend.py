@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -133,7 +134,8 @@ def _reusable_units(project: Project, files: tuple[SourceFile, ...]) -> dict[str
 
 def _parse_all(project: Project, files: tuple[SourceFile, ...], workers: int | None) -> None:
     """Parse the given definition files and, wave by wave, the project modules they import, in a
-    process pool when there are many (configs mostly read their schemas from imported modules)."""
+    process pool when there are many (configs mostly read their schemas from imported modules). A pool
+    whose worker dies (killed, out of memory) is given up: what it had not parsed is parsed here."""
     pending = [(f.path, f.kind == "step") for f in files]
     pool: ProcessPoolExecutor | None = None
     try:
@@ -143,10 +145,14 @@ def _parse_all(project: Project, files: tuple[SourceFile, ...], workers: int | N
                 pool = ProcessPoolExecutor(max_workers=workers)
             if pool is not None and jobs:
                 chunk = max(1, len(jobs) // ((workers or 2) * 8))
-                for (path, _name, _data, bodies), blob in zip(
-                    jobs, pool.map(_parse_job, jobs, chunksize=chunk), strict=True
-                ):
-                    project.cache.store_module(path, project.content(path), bodies, blob)
+                try:
+                    for (path, _name, _data, bodies), blob in zip(
+                        jobs, pool.map(_parse_job, jobs, chunksize=chunk), strict=True
+                    ):
+                        project.cache.store_module(path, project.content(path), bodies, blob)
+                except BrokenProcessPool:
+                    pool.shutdown(cancel_futures=True)
+                    pool, workers = None, 1  # the rest are parsed in this process, below
             parsed = [project.load(path, bodies=bodies) for path, bodies in pending]
             pending = _imported_files(project, parsed)
     finally:

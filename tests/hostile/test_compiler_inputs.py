@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from motia_gen import frontend
+
 pytestmark = pytest.mark.slow
 
 GOOD = (
@@ -126,3 +128,26 @@ def test_doubling_unpacking_is_evaluated_once_per_name_and_bounded(tmp_path: Pat
     code, found = validate(app)
     assert code == 1
     assert found == {"steps/unpack_step.py": ["MG105"]}
+
+
+def test_a_parse_worker_that_dies_costs_the_pool_not_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-parse (out of memory, say): the files it had are parsed in the main process."""
+    app = _app(tmp_path, good=210)
+    monkeypatch.setattr(frontend, "_parse_job", _dying_parse_job)
+    result = frontend.validate_app(app, frontend.Overrides(use_cache=False, workers=2))
+    assert result.diagnostics == ()
+    assert len(result.app.steps) == 210
+
+
+_REAL_PARSE_JOB = frontend._parse_job
+
+
+def _dying_parse_job(job: tuple[str, str | None, bytes, bool]) -> bytes:
+    if job[0] == "steps/good7_step.py" and os.getpid() != _MAIN:
+        os._exit(9)  # in a worker: the pool breaks
+    return _REAL_PARSE_JOB(job)
+
+
+_MAIN = os.getpid()
