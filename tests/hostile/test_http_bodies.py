@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from motia.spec import RuntimeSettings
 from motia.testing import TestApp
 from motia.web.wire import MAX_JSON_DEPTH
 
@@ -71,3 +74,28 @@ def test_json_at_the_depth_limit_and_wide_bodies_pass() -> None:
     run(scenario)
     assert len(RECEIVED) == 2
     assert len(RECEIVED[1]) == 5_000
+
+
+def test_a_body_that_trickles_in_gets_408_within_the_request_timeout() -> None:
+    RECEIVED.clear()
+    spec = app(
+        routes=(route(step(echo, "Echo"), "POST", "/echo"),), settings=RuntimeSettings(http_timeout=0.2)
+    )
+
+    async def trickle() -> AsyncIterator[bytes]:
+        for byte in b'{"a": 1}':
+            await asyncio.sleep(0.1)  # eight bytes over 0.8 s, against a 0.2 s limit
+            yield bytes([byte])
+
+    async def scenario() -> None:
+        async with TestApp(spec) as test:
+            answer = await test.post("/echo", content=trickle(), headers=JSON)
+            assert answer.status_code == 408
+            assert answer.json() == {
+                "error": "the request body did not arrive in time",
+                "timeoutSeconds": 0.2,
+            }
+            assert (await test.post("/echo", json={"a": 1})).status_code == 200
+
+    run(scenario)
+    assert RECEIVED == [{"a": 1}]
