@@ -171,7 +171,7 @@ class RouteEndpoint:
         ):
             body = None
         else:
-            raw = await read_body(Request(scope, receive), headers, self.body_limit, self.watchdog.seconds)
+            raw = await read_body(Request(scope, receive), headers, self.body_limit, self.watchdog)
             body = parse_body(raw, headers.get("content-type"), self.json_only)
         query = scope["query_string"]
         api_request: ApiRequest[Any, Any, Any] = ApiRequest(
@@ -364,8 +364,7 @@ class HttpApp(Router):
         self.runtime = runtime
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
-        self.http_timeout = settings.http_timeout
-        watchdog = Watchdog(settings.http_timeout)
+        watchdog = self.watchdog = Watchdog(settings.http_timeout)
         table = self.table = RouteTable()
         table.add(HEALTH_PATH, "GET", self._health)
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
@@ -407,7 +406,7 @@ class HttpApp(Router):
         media = headers.get("content-type", "").partition(";")[0].strip().lower()
         if media != JSON_TYPE and not media.endswith("+json"):
             return error_response(415, f"/emit takes {JSON_TYPE} only", expected=JSON_TYPE)
-        raw = await read_body(Request(scope, receive), headers, self.body_limit, self.http_timeout)
+        raw = await read_body(Request(scope, receive), headers, self.body_limit, self.watchdog)
         message = parse_body(raw, headers.get("content-type"), True)
         expected = 'expected a JSON object {"topic": string, "data": any, "messageGroupId"?: string}'
         if not isinstance(message, dict):

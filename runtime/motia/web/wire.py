@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from motia.request import ApiResponse
+from motia.web.watchdog import Watchdog
 
 __all__ = [
     "HttpError",
@@ -119,9 +120,10 @@ def multi_dict(params: ImmutableMultiDict[str, str]) -> dict[str, str | list[str
     return single
 
 
-async def read_body(request: Request, headers: Mapping[str, str], limit: int, timeout: float) -> bytes:
-    """The request's body, at most `limit` bytes (413 past it) and within `timeout` seconds: a client that
-    sends its body byte by byte gets 408 instead of holding the connection."""
+async def read_body(request: Request, headers: Mapping[str, str], limit: int, watchdog: Watchdog) -> bytes:
+    """The request's body, at most `limit` bytes (413 past it) and within the watchdog's time (the app's
+    `http_timeout`): a client that sends its body byte by byte gets 408 instead of holding the connection.
+    The app's one watchdog keeps the time, so a body costs no timer of its own."""
     declared = headers.get("content-length")
     if declared is not None:
         try:
@@ -132,16 +134,22 @@ async def read_body(request: Request, headers: Mapping[str, str], limit: int, ti
             raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
+    task = watchdog.enter()
     try:
-        async with asyncio.timeout(timeout), aclosing(request.stream()) as stream:
+        async with aclosing(request.stream()) as stream:
             async for chunk in stream:
                 size += len(chunk)
                 if size > limit:
                     raise _too_large(limit)
                 chunks.append(chunk)
-    except TimeoutError:
-        late = {"error": "the request body did not arrive in time", "timeoutSeconds": timeout}
+    except asyncio.CancelledError:
+        if task not in watchdog.expired:
+            raise  # the server is stopping or the client went away
+        task.uncancel()
+        late = {"error": "the request body did not arrive in time", "timeoutSeconds": watchdog.seconds}
         raise HttpError(408, late) from None
+    finally:
+        watchdog.leave(task)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
