@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from motia.storage.memory import MemoryBackend
 from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
+from motia.testing import TestApp
 
 from tests.commands import motia
-from tests.runtime.specs import run
+from tests.runtime.specs import app, run
 
 GOOD = (
     'config = {"type": "api", "name": "Ping", "path": "/ping", "method": "GET", "emits": []}\n\n'
@@ -84,3 +86,36 @@ def test_dlq_replay_of_a_huge_id_is_not_found(tmp_path: Path) -> None:
     SqliteBackend(app / DEFAULT_PATH)  # a fresh, valid database
     replayed = motia("dlq", "replay", "99999999999999999999", "--app", str(app))
     assert (replayed.returncode, replayed.stderr) == (1, "error: no dead letter 99999999999999999999\n")
+
+
+def test_check_writes_and_reports_a_database_that_cannot_be_written(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        backend = SqliteBackend(tmp_path / "motia.sqlite3")
+        assert await backend.check() is None
+        backend._db.close()  # as good as a file gone read-only under the server: no write gets through
+        problem = await backend.check()
+        assert problem is not None
+        assert problem.startswith("the database cannot be written: ")
+        assert str(tmp_path) not in problem
+
+    run(scenario)
+
+
+def test_health_is_503_degraded_while_the_store_cannot_be_written() -> None:
+    class Full(MemoryBackend):
+        problem: str | None = None
+
+        async def check(self) -> str | None:
+            return self.problem
+
+    backend = Full()
+
+    async def scenario() -> None:
+        async with TestApp(app(), backend) as test:
+            assert (await test.get("/__motia/health")).json() == {"status": "ok", "running": True}
+            backend.problem = "the database cannot be written: database or disk is full"
+            answer = await test.get("/__motia/health")
+            assert answer.status_code == 503
+            assert answer.json() == {"status": "degraded", "running": True, "problem": backend.problem}
+
+    run(scenario)

@@ -246,6 +246,11 @@ class Backend(Protocol):
         another owner holds it. Locks are never released early, they expire; expired locks may be dropped."""
         ...
 
+    async def check(self) -> str | None:
+        """None when the store can be written now; otherwise why not, in a few words that name no path
+        (the health endpoint shows them). It writes nothing that stays."""
+        ...
+
     async def close(self) -> None:
         """Release resources. Nothing stored is lost."""
         ...

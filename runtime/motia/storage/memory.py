@@ -218,6 +218,9 @@ class MemoryBackend:
         self._locks[name] = (owner, until)
         return True
 
+    async def check(self) -> str | None:
+        return None  # memory can always be written
+
     async def close(self) -> None:
         """Nothing to release; the data lives as long as this object."""
 

@@ -355,6 +355,16 @@ class SqliteBackend:
             cursor = self._db.execute(_LOCK, {"name": name, "owner": owner, "until": until})
         return cursor.rowcount == 1
 
+    async def check(self) -> str | None:
+        """A real write, committed (rewriting the format number in the file's header): a full disk, a file
+        made read-only or a closed database shows here, not when the next event is lost."""
+        try:
+            with self._transaction():
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error as error:
+            return f"the database cannot be written: {error}"
+        return None
+
     async def close(self) -> None:
         self._db.close()
 

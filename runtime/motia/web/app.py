@@ -397,6 +397,11 @@ class HttpApp(Router):
     async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
         if _cross_origin(scope):
             return _refuse_cross_origin()
+        problem = await self.runtime.backend.check()
+        if problem is not None:  # a load balancer takes this instance out before events are refused
+            return json_response(
+                {"status": "degraded", "running": self.runtime.started, "problem": problem}, 503
+            )
         return json_response({"status": "ok", "running": self.runtime.started})
 
     async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
