@@ -32,6 +32,12 @@ def start(
             "--emit", help="Serve POST /emit (publish to a topic over HTTP) unless [tool.motia] turns it off."
         ),
     ] = False,
+    limit_concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--limit-concurrency", min=1, help="Connections and requests served at once; past it, 503."
+        ),
+    ] = None,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
     root = path.resolve()
@@ -40,7 +46,9 @@ def start(
     if (dist / "dispatch.py").is_file():
         from motia.web.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
 
-        serve(dist, host, port, root=root, log_level=log_level, emit=emit)
+        serve(
+            dist, host, port, root=root, log_level=log_level, emit=emit, limit_concurrency=limit_concurrency
+        )
         return
     typer.echo(f"{dist} holds no built app: building it first", err=True)
     _build(root, dist)
@@ -48,6 +56,8 @@ def start(
     # of the compiler's modules stay in memory (or in the garbage collector's way) while it serves.
     command = [sys.executable, "-m", "motia", "serve", str(dist), "--root", str(root)]
     command += ["--host", host, "--port", str(port), "--log-level", log_level, *(["--emit"] if emit else [])]
+    if limit_concurrency is not None:
+        command += ["--limit-concurrency", str(limit_concurrency)]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

@@ -78,14 +78,16 @@ class Server:
         return self.process.returncode
 
 
-def start(app: Path, port: int | None = None, *, env: dict[str, str] | None = None) -> Server:
-    """`motia start` on a free port, returned once `/__motia/health` answers."""
+def start(
+    app: Path, port: int | None = None, *, env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> Server:
+    """`motia start [OPTIONS]` on a free port, returned once `/__motia/health` answers."""
     port = port or free_port()
     log = app / f"server-{port}-{time.monotonic_ns()}.log"
     environment = {**os.environ, "MOTIA_LOG_FORMAT": "json", "LOG_LEVEL": "info", **(env or {})}
     script = Path(sys.executable).with_name("motia")  # the console script, as users run it
     launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "motia_gen.cli.main"]
-    command = [*launcher, "start", str(app), "--host", "127.0.0.1"]
+    command = [*launcher, "start", str(app), "--host", "127.0.0.1", *options]
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [*command, "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from motia.spec import RuntimeSettings
 from motia.testing import TestApp
 from motia.web.wire import MAX_JSON_DEPTH
 
+from tests.e2e.server import build, start
 from tests.runtime.specs import app, route, run, step, subscription
 
 RECEIVED: list[Any] = []
@@ -99,3 +102,38 @@ def test_a_body_that_trickles_in_gets_408_within_the_request_timeout() -> None:
 
     run(scenario)
     assert RECEIVED == [{"a": 1}]
+
+
+SLOW_STEP = """import asyncio
+
+config = {"type": "api", "name": "Slow", "path": "/slow", "method": "GET", "emits": []}
+
+
+async def handler(req, context):
+    await asyncio.sleep(1.5)
+    return {"status": 200, "body": {"ok": True}}
+"""
+
+
+@pytest.mark.slow
+def test_start_limit_concurrency_answers_503_past_the_limit(tmp_path: Path) -> None:
+    application = tmp_path / "slow"
+    (application / "steps").mkdir(parents=True)
+    (application / "steps" / "slow_step.py").write_text(SLOW_STEP, encoding="utf-8")
+    build(application)
+    server = start(application, options=("--limit-concurrency", "4"))
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            first = [asyncio.create_task(client.get("/slow")) for _ in range(2)]
+            await asyncio.sleep(0.5)  # two requests under way, well within the limit
+            later = [asyncio.create_task(client.get("/slow")) for _ in range(6)]
+            answers = await asyncio.gather(*first, *later)
+        return [answer.status_code for answer in answers]
+
+    try:
+        statuses = asyncio.run(burst())
+    finally:
+        server.stop()
+    assert statuses[:2] == [200, 200]
+    assert 503 in statuses[2:]

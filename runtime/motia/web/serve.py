@@ -91,6 +91,7 @@ def serve(
     root: str | Path | None = None,
     log_level: str = "info",
     emit: bool = False,
+    limit_concurrency: int | None = None,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up."""
@@ -118,7 +119,16 @@ def serve(
         )
     )
     log.info("serving %s on http://%s:%d: %s", app_root.name or app_root, host, port, counts)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level=log_level, lifespan="on", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        workers=1,
+        log_level=log_level,
+        lifespan="on",
+        access_log=False,
+        limit_concurrency=limit_concurrency,  # past it, new connections and requests get 503
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -136,5 +146,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", default=None, help="the app's folder (default: the parent of DIST)")
     parser.add_argument("--log-level", default="warning", help="uvicorn's own log level")
     parser.add_argument("--emit", action="store_true", help="serve POST /emit (unless the app turns it off)")
+    parser.add_argument(
+        "--limit-concurrency", type=int, default=None, help="connections and requests at once"
+    )
     args = parser.parse_args(argv)
-    serve(args.dist, args.host, args.port, root=args.root, log_level=args.log_level, emit=args.emit)
+    serve(
+        args.dist,
+        args.host,
+        args.port,
+        root=args.root,
+        log_level=args.log_level,
+        emit=args.emit,
+        limit_concurrency=args.limit_concurrency,
+    )
