@@ -127,7 +127,8 @@ class RuntimeSettings:
     specs built by hand.
 
     `cors_origins`: the origins CORS allows; empty or holding "*" allows any (Motia's default), False turns
-    CORS off. `emit_endpoint`: serve `POST /emit`; None means on, except where `MOTIA_ENV=production`.
+    CORS off. `emit_endpoint`: serve `POST /emit`; None leaves it to the server (`motia start --emit`),
+    which keeps it off by default.
     """
 
     timezone: str = "UTC"  # an IANA zone name: when cron schedules fire

@@ -2,7 +2,7 @@
 
     spec = load_dispatch("dist")                 # the AppSpec the compiler wrote out
     app = create_app(spec, root=".")             # SQLite data in ./.motia/motia.sqlite3
-    serve("dist", host="0.0.0.0", port=3000)     # both, then uvicorn with one worker
+    serve("dist", host="127.0.0.1", port=3000)   # both, then uvicorn with one worker
 
 One worker, because the runtime is one process's event loop: its queue consumers, cron scheduler and
 stream clients live there (several instances share work through the backend, not through uvicorn's
