@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -137,3 +139,31 @@ def test_start_limit_concurrency_answers_503_past_the_limit(tmp_path: Path) -> N
         server.stop()
     assert statuses[:2] == [200, 200]
     assert 503 in statuses[2:]
+
+
+@pytest.mark.slow
+def test_start_answers_431_to_a_request_head_past_64_kib(tmp_path: Path) -> None:
+    application = tmp_path / "slow"
+    (application / "steps").mkdir(parents=True)
+    (application / "steps" / "slow_step.py").write_text(SLOW_STEP, encoding="utf-8")
+    build(application)
+    server = start(application)
+    try:
+        huge = _raw(
+            server.port, b"GET /__motia/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n"
+        )
+        fine = _raw(
+            server.port, b"GET /__motia/health HTTP/1.1\r\nHost: x\r\nX-Ok: " + b"a" * 8_000 + b"\r\n\r\n"
+        )
+    finally:
+        server.stop()
+    assert huge.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    assert fine.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """Send one request over a plain socket and read the start of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        with contextlib.suppress(OSError):  # the server may close before taking the whole head
+            connection.sendall(request)
+        return connection.recv(200)

@@ -25,6 +25,7 @@ from motia.spec import AppSpec
 from motia.storage.backend import Backend
 from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
 from motia.web.app import HttpApp
+from motia.web.limits import http_options
 
 __all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
 
@@ -128,6 +129,7 @@ def serve(
         lifespan="on",
         access_log=False,
         limit_concurrency=limit_concurrency,  # past it, new connections and requests get 503
+        **http_options(),  # request heads past 64 KiB get 431
     )
 
 
