@@ -9,6 +9,7 @@ diagnostic at the exact expression, and evaluation goes on with a `VUnknown` in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -65,6 +66,8 @@ class _Translation:
 
 MAX_ITEMS = 10_000
 """The most items a list, or keys a dict, in a config may have (real configs hold a handful)."""
+MAX_TEXT = 100_000
+"""The longest string a config may build (`s = t + t` doubles at every line; `f"{x:>999999999}"` pads)."""
 
 
 class Evaluator:
@@ -122,6 +125,9 @@ class Evaluator:
             if spec is None:
                 return None
             converted = _convert(value.value, part.conversion)
+            if any(int(width) > MAX_TEXT for width in re.findall(r"\d+", spec)):
+                self.report("MG105", part.value.span, f"the f-string pads past {MAX_TEXT:,} characters")
+                return None
             try:
                 out.append(format(converted, spec))
             except (ValueError, TypeError) as error:
@@ -348,9 +354,13 @@ class Evaluator:
             return VUnknown(expr.span)
         if expr.op == "+" and isinstance(left, VScalar) and isinstance(right, VScalar):
             joined = _joined_strings(left.value, right.value)
+            if joined is not None and len(joined) > MAX_TEXT:
+                return self.report("MG105", expr.span, f"the string is longer than {MAX_TEXT:,} characters")
             if joined is not None:
                 return VScalar(joined, expr.span)
         if expr.op == "+" and isinstance(left, VList) and isinstance(right, VList):
+            if len(left.items) + len(right.items) > MAX_ITEMS:
+                return self.report("MG105", expr.span, f"the list has more than {MAX_ITEMS:,} items")
             return VList(left.items + right.items, expr.span)
         if expr.op == "|" and isinstance(left, VDict) and isinstance(right, VDict):
             merged = {e.key.value: e for e in left.entries}

@@ -151,3 +151,27 @@ def _dying_parse_job(job: tuple[str, str | None, bytes, bool]) -> bytes:
 
 
 _MAIN = os.getpid()
+
+
+@pytest.mark.parametrize(
+    ("first", "step", "emits", "description"),
+    [
+        ("s0 = 'ab'", "s{i} = s{j} + s{j}", "[]", "s39"),
+        ("l0 = ['x']", "l{i} = l{j} + l{j}", "l39", "''"),
+        ("w = 'x'", "p{i} = f'{{w:>999999999}}'", "[]", "p1"),
+    ],
+    ids=["string", "list", "f-string"],
+)
+def test_values_that_grow_without_end_are_mg105(
+    tmp_path: Path, first: str, step: str, emits: str, description: str
+) -> None:
+    app = _app(tmp_path)
+    lines = [first, *(step.format(i=i, j=i - 1) for i in range(1, 40))]
+    lines.append(
+        f'config = {{"type": "noop", "name": "G", "description": {description}, '
+        f'"virtualEmits": {emits}, "virtualSubscribes": []}}'
+    )
+    (app / "steps" / "grow_step.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, found = validate(app)
+    assert code == 1
+    assert found == {"steps/grow_step.py": ["MG105"]}
