@@ -43,8 +43,14 @@ def typecheck(
     use_cache: UseCache = True,
 ) -> None:
     """Check every handler with mypy --strict against the types generated for its step."""
+    from motia_gen.typecheck.run import UnsafeConfigValue  # noqa: PLC0415
+
     root = path.resolve()
-    front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
+    try:
+        front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
+    except UnsafeConfigValue as error:
+        typer.echo(f"motia typecheck: {error}; nothing was checked", err=True)
+        raise typer.Exit(2) from None
     report(root, replace(front, diagnostics=diagnostics), output_format)
     raise typer.Exit(1 if has_errors(diagnostics) else 0)
 

@@ -34,6 +34,11 @@ _LINE = re.compile(
 )
 
 
+class UnsafeConfigValue(ValueError):
+    """A value for mypy's config would hold a control character (the app lives in a folder whose name has
+    a newline, say): written, it could add options to the config, so typecheck refuses to run."""
+
+
 WORKSPACE = ".motia"  # under the app root
 SHADOW = "typecheck"  # the shadow tree, under WORKSPACE
 KEYS = "typecheck-keys.json"
@@ -127,7 +132,7 @@ def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
     }
     for key, value in values.items():
         if _CONTROL.search(value):
-            raise ValueError(f"typecheck: the {key} value {value!r} holds a control character")
+            raise UnsafeConfigValue(f"the {key} for mypy, {value!r}, holds a control character")
     return (
         "[mypy]\n"
         "strict = True\n"

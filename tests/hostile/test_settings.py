@@ -93,3 +93,14 @@ def test_typecheck_never_loads_a_plugin_a_setting_tries_to_inject(tmp_path: Path
         check=False,
     )
     assert marker.exists()
+
+
+@pytest.mark.slow
+def test_typecheck_refuses_an_app_folder_whose_name_holds_a_newline(tmp_path: Path) -> None:
+    app = tmp_path / "app\nplugins = evil.py"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "ping_step.py").write_text(STEP, encoding="utf-8")
+    checked = motia("typecheck", str(app))
+    assert checked.returncode == 2
+    assert "holds a control character; nothing was checked" in checked.stderr
+    assert "Traceback" not in checked.stderr
