@@ -7,6 +7,8 @@ import glob
 import os
 from collections.abc import Iterable, Iterator
 
+from motia.spec import CONDITION_ARGUMENTS, MIDDLEWARE_ARGUMENTS, StepForm, handler_arguments
+
 from motia_gen import model
 from motia_gen.check.base import CheckInput, Rule, http_triggers, label, queue_triggers
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
@@ -154,14 +156,10 @@ def settings_ranges(check: CheckInput) -> Iterator[Diagnostic]:
 
 # -- handlers -----------------------------------------------------------------------------------------------
 def _expected_arguments(step: model.Step) -> tuple[int, ...]:
-    """How many positional arguments the runtime may pass to the step's handler."""
-    if step.kind == "cron":
-        return (1,)
-    if step.kind in ("api", "event"):
-        return (2,)
-    if step.triggers and all(isinstance(t, model.CronTrigger) for t in step.triggers):
-        return (2, 1)  # 1.x cron handlers get (None, ctx), or ctx alone when they take one argument
-    return (2,)
+    """How many positional arguments the runtime may pass to the step's handler (its own rule)."""
+    form: StepForm = "classic" if step.form == "classic" else "v1"
+    kinds = ["cron" if isinstance(t, model.CronTrigger) else "other" for t in step.triggers]
+    return handler_arguments(form, kinds)
 
 
 def _plural(count: int) -> str:
@@ -202,7 +200,7 @@ def _signature_help(step: model.Step) -> str:
 def middleware_and_conditions(check: CheckInput) -> Iterator[Diagnostic]:
     for step in check.app.steps:
         for trigger in step.triggers:
-            if trigger.condition is not None and not trigger.condition.accepts(2):
+            if trigger.condition is not None and not trigger.condition.accepts(CONDITION_ARGUMENTS):
                 ref = trigger.condition
                 yield diag(
                     "MG226",
@@ -214,18 +212,12 @@ def middleware_and_conditions(check: CheckInput) -> Iterator[Diagnostic]:
 
 
 def _middleware(refs: tuple[model.FunctionRef, ...]) -> Iterator[Diagnostic]:
-    for ref in refs:
-        if not ref.accepts(3):
+    for ref in refs:  # sync or async alike: the runtime awaits what a sync middleware returns
+        if not ref.accepts(MIDDLEWARE_ARGUMENTS):
             yield diag(
                 "MG226",
                 ref.span,
                 f"middleware '{ref.name}' cannot be called with 3 arguments (req, context, next)",
-            )
-        elif not ref.is_async:
-            yield diag(
-                "MG226",
-                ref.span,
-                f"middleware '{ref.name}' must be async: it awaits `next()` to run the handler",
             )
 
 

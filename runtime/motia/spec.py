@@ -19,7 +19,7 @@ How a handler is called (`call_args`) follows the step's form, as Motia's runner
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -165,6 +165,19 @@ class AppSpec:
     streams: tuple[StreamSpec, ...] = ()
     authenticate: Function | None = None
     settings: RuntimeSettings = field(default_factory=RuntimeSettings)
+
+
+MIDDLEWARE_ARGUMENTS = 3  # (req, ctx, next); sync or async
+CONDITION_ARGUMENTS = 2  # (input, ctx)
+
+
+def handler_arguments(form: StepForm, kinds: Collection[str]) -> tuple[int, ...]:
+    """How many positional arguments `call_args` may pass the handler of a step of `form` whose triggers
+    are of `kinds`; a handler must accept one of them. The compiler's checks read this too, so what they
+    accept is what the runtime calls."""
+    if form == "classic":
+        return (1,) if kinds and all(kind == "cron" for kind in kinds) else (2,)
+    return (2, 1)  # 1.x: (input, ctx), or what Motia passes a one-parameter handler
 
 
 def call_args(step: StepSpec, kind: str, value: Any, ctx: Any) -> tuple[Any, ...]:
