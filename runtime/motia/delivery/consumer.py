@@ -400,13 +400,15 @@ async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
 
 
 async def _dead(consumer: Consumer, message: Message, reason: str) -> None:
+    letter = await consumer.backend.dead_letter(message, reason=reason, now=consumer.clock.now())
+    if letter is None:
+        return  # no longer ours (its lease ran out and another consumer holds it)
     log.error(
-        "%s → %s: message %s moved to the dead letters after %d attempt(s): %s [trace %s]",
+        "%s → %s: moved to the dead letters as %s after %d attempt(s): %s [trace %s]",
         message.topic,
         message.subscriber,
-        message.id,
+        letter,  # the id `motia dlq list` shows and `motia dlq replay` takes
         message.attempt,
         reason,
         message.trace_id,
     )
-    await consumer.backend.dead_letter(message, reason=reason, now=consumer.clock.now())

@@ -220,8 +220,9 @@ class Backend(Protocol):
         """Hand an unfinished message back at once without counting the attempt (graceful shutdown)."""
         ...
 
-    async def dead_letter(self, message: Message, *, reason: str, now: float) -> bool:
-        """Move the message to the dead letters with `reason` and `message.attempt` attempts."""
+    async def dead_letter(self, message: Message, *, reason: str, now: float) -> str | None:
+        """Move the message to the dead letters with `reason` and `message.attempt` attempts; the dead
+        letter's id (what `dead_letters` lists and `replay` takes), or None when the message was not held."""
         ...
 
     async def dead_letters(

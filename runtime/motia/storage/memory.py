@@ -159,10 +159,10 @@ class MemoryBackend:
         self._schedule(message.id, stored)
         return True
 
-    async def dead_letter(self, message: Message, *, reason: str, now: float) -> bool:
+    async def dead_letter(self, message: Message, *, reason: str, now: float) -> str | None:
         stored = self._remove(message)
         if stored is None:
-            return False
+            return None
         new = stored.new
         self._dead[message.id] = DeadLetter(
             id=message.id,
@@ -177,7 +177,7 @@ class MemoryBackend:
             group_id=new.group_id,
             fifo_group=new.fifo_group,
         )
-        return True
+        return message.id
 
     async def dead_letters(
         self, *, topic: str | None = None, subscriber: str | None = None

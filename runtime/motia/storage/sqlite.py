@@ -311,12 +311,13 @@ class SqliteBackend:
         )
         return cursor.rowcount == 1
 
-    async def dead_letter(self, message: Message, *, reason: str, now: float) -> bool:
+    async def dead_letter(self, message: Message, *, reason: str, now: float) -> str | None:
         with self._transaction():
-            moved = self._db.execute(_TO_DEAD, (reason, now, *_held(message))).rowcount
-            if moved:
-                self._db.execute("DELETE FROM messages WHERE id = ?", (int(message.id),))
-        return moved == 1
+            cursor = self._db.execute(_TO_DEAD, (reason, now, *_held(message)))
+            if cursor.rowcount != 1:
+                return None
+            self._db.execute("DELETE FROM messages WHERE id = ?", (int(message.id),))
+        return str(cursor.lastrowid)
 
     async def dead_letters(
         self, *, topic: str | None = None, subscriber: str | None = None
