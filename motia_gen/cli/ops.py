@@ -40,6 +40,9 @@ def emit(
     message: Annotated[str, typer.Option("--message", "-m", help="The event's data, as JSON.")],
     port: Annotated[int, typer.Option("--port", "-p", help="The running app's port.")] = 3000,
     host: Annotated[str, typer.Option("--host", help="The running app's host.")] = "localhost",
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="The messageGroupId, for FIFO subscribers.")
+    ] = None,
 ) -> None:
     """Emit an event to a running app (through its POST /emit endpoint)."""
     try:
@@ -47,7 +50,10 @@ def emit(
     except json.JSONDecodeError as error:
         typer.echo(f"error: --message is not valid JSON: {error}", err=True)
         raise typer.Exit(2) from None
-    body = json.dumps({"topic": topic, "data": data}).encode()
+    sent: dict[str, Any] = {"topic": topic, "data": data}
+    if group is not None:
+        sent["messageGroupId"] = group
+    body = json.dumps(sent).encode()
     url = f"http://{host}:{port}/emit"
     request = urllib.request.Request(url, body, {"content-type": "application/json"}, method="POST")
     try:
@@ -65,15 +71,23 @@ def emit(
         raise typer.Exit(2) from None
 
 
+AppOption = Annotated[
+    Path | None,
+    typer.Option("--app", "-a", exists=True, file_okay=False, help="The app's root folder (default: .)."),
+]
+
+
 @dlq_app.command("list")
 def dlq_list(
     path: AppPath = Path("."),
+    app: AppOption = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Only this topic.")] = None,
     step: Annotated[str | None, typer.Option("--step", help="Only this subscribing step.")] = None,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
-    """List the dead letters, oldest first."""
-    letters = asyncio.run(_with_backend(path, lambda b: b.dead_letters(topic=topic, subscriber=step)))
+    """List the dead letters, oldest first. The app is the argument or `--app`, as `dlq replay` takes it."""
+    root = app or path
+    letters = asyncio.run(_with_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step)))
     if output_format is ListFormat.json:
         typer.echo(json.dumps([_as_json(letter) for letter in letters], indent=2, sort_keys=True))
         return
@@ -88,16 +102,14 @@ def dlq_list(
 @dlq_app.command("replay")
 def dlq_replay(
     ids: Annotated[list[str] | None, typer.Argument(help="Dead letter ids (from `motia dlq list`).")] = None,
-    path: Annotated[
-        Path, typer.Option("--app", exists=True, file_okay=False, help="The app's root folder.")
-    ] = Path("."),
+    app: AppOption = None,
     replay_all: Annotated[bool, typer.Option("--all", help="Replay every dead letter.")] = False,
 ) -> None:
     """Queue dead letters again; their attempts start over."""
     if not ids and not replay_all:
         typer.echo("error: give dead letter ids, or --all", err=True)
         raise typer.Exit(2)
-    outcome = asyncio.run(_with_backend(path, lambda b: _replay(b, ids or [], replay_all)))
+    outcome = asyncio.run(_with_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all)))
     missing = [letter_id for letter_id, new_id in outcome if new_id is None]
     for letter_id, new_id in outcome:
         if new_id is not None:

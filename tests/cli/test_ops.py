@@ -89,7 +89,7 @@ def test_dlq_replay_requeues_and_reports_unknown_ids(tmp_path: Path) -> None:
     everything = motia("dlq", "replay", "--all", "--app", str(tmp_path))
     assert everything.returncode == 0
     assert _pending(tmp_path) == 2
-    assert motia("dlq", "list", str(tmp_path)).stdout.strip() == "no dead letters"
+    assert motia("dlq", "list", "--app", str(tmp_path)).stdout.strip() == "no dead letters"
 
 
 def test_dlq_without_a_database_says_so(tmp_path: Path) -> None:
@@ -135,6 +135,11 @@ def test_emit_posts_topic_and_data(server: HTTPServer) -> None:
     assert ok.returncode == 0, ok.stderr
     assert '"success": true' in ok.stdout
     assert _Recorder.received == [("/emit", {"topic": "order.placed", "data": {"id": 1}})]
+    grouped = motia(
+        "emit", "-t", "order.placed", "-m", "2", "--group", "c-1", "--port", port, "--host", "127.0.0.1"
+    )
+    assert grouped.returncode == 0, grouped.stderr
+    assert _Recorder.received[-1] == ("/emit", {"topic": "order.placed", "data": 2, "messageGroupId": "c-1"})
 
     refused = motia("emit", "-t", "bad", "-m", "1", "--port", port, "--host", "127.0.0.1")
     assert refused.returncode == 1
