@@ -24,6 +24,7 @@ from motia.runtime import Runtime
 from motia.spec import AppSpec
 from motia.storage.backend import Backend
 from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
+from motia.web import dotenv
 from motia.web.app import HttpApp
 from motia.web.limits import http_options
 
@@ -100,6 +101,7 @@ def serve(
 
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
+    dotenv.load(app_root)  # before the step modules are imported: they may read the environment then
     spec = load_dispatch(dist_dir, root=app_root)
     try:
         app = create_app(spec, root=app_root, emit=emit)
