@@ -91,9 +91,19 @@ class Logger:
 
     def _log(self, level: int, message: str, fields: Mapping[str, Any] | None) -> None:
         if self._logger.isEnabledFor(level):
-            merged = {**self._bound, **fields} if self._bound and fields else (fields or self._bound)
+            bound = self._bound or _ambient()
+            merged = {**bound, **fields} if bound and fields else (fields or bound)
             # No args: the message is never %-formatted, so a '%' in it is just a character.
             self._logger.log(level, message, extra={FIELDS: merged}, stacklevel=3)
+
+
+def _ambient() -> Mapping[str, Any]:
+    """The fields of the handler call this code runs in: the module-level `logger` (`from motia import
+    logger`) used inside a handler then carries its step, flows and trace id, as `ctx.logger` does."""
+    from motia.context import current_context  # noqa: PLC0415 (that module imports this one)
+
+    ctx = current_context.get()
+    return {} if ctx is None else ctx.logger._bound
 
 
 def extra(**fields: Any) -> dict[str, Any]:

@@ -12,6 +12,9 @@ import pytest
 from motia import enqueue, logger
 from motia.context import FlowContext, current_context, current_trace_id
 from motia.logging import LOGGER_NAME, JsonFormatter, format_line
+from motia.testing import TestApp
+
+from tests.runtime.specs import app, run, step, subscription
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, dict[str, Any]]]:
@@ -92,3 +95,34 @@ def test_enqueue_sends_through_the_current_handler_call() -> None:
 
     asyncio.run(run())
     assert sent == [{"topic": "order.created", "data": {"id": 1}}]
+
+
+def test_the_module_level_logger_inside_a_handler_carries_its_step_and_trace() -> None:
+    def sync_handler(input: Any, ctx: Any) -> None:  # run in a worker thread: the context goes along
+        logger.info("from a sync handler", {"n": input["n"]})
+
+    async def async_handler(input: Any, ctx: Any) -> None:
+        logger.info("from an async handler")
+
+    spec = app(
+        subscriptions=(
+            subscription(step(sync_handler, "SyncStep", flows=("f",)), "one"),
+            subscription(step(async_handler, "AsyncStep"), "two"),
+        )
+    )
+
+    async def scenario() -> None:
+        async with TestApp(spec) as test:
+            await test.emit("one", {"n": 1}, trace_id="trace-1")
+            await test.emit("two", {}, trace_id="trace-2")
+            await test.wait_idle()
+            logger.info("outside any handler")
+            found = {entry["msg"]: entry for entry in test.logs}
+        assert found["from a sync handler"]["step"] == "SyncStep"
+        assert found["from a sync handler"]["trace_id"] == "trace-1"
+        assert found["from a sync handler"]["n"] == 1
+        assert found["from an async handler"]["step"] == "AsyncStep"
+        assert found["from an async handler"]["trace_id"] == "trace-2"
+        assert "step" not in found["outside any handler"]
+
+    run(scenario)
