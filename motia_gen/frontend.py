@@ -56,6 +56,7 @@ class FrontEnd:
     app: model.App
     settings: Settings
     diagnostics: tuple[Diagnostic, ...]
+    sources: tuple[tuple[str, str], ...] = ()  # every file read, with its SHA-256 (for a build's manifest)
 
 
 def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
@@ -90,7 +91,8 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         files=tuple(f.path for f in files),
         authenticate=authenticate,
     )
-    return FrontEnd(app, settings, sort_diagnostics(diagnostics))
+    sources = tuple(sorted((path, sha) for path, sha in project.contents().items() if sha))
+    return FrontEnd(app, settings, sort_diagnostics(diagnostics), sources)
 
 
 def validate_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:

@@ -47,7 +47,7 @@ def build_command(
         raise typer.Exit(refused)
     relative_root = Path(os.path.relpath(root, target)).as_posix()
     cache = root / ".motia" / "cache" if use_cache else None
-    files = artifacts(front.app, front.settings, document_info(root), relative_root, cache)
+    files = artifacts(front.app, front.settings, document_info(root), relative_root, cache, front.sources)
     output = Output(target, files, _shown(root, target), "run motia build to update it", owned=".", swap=True)
     raise typer.Exit(deliver(output, check=check))
 

@@ -7,6 +7,8 @@ it hands over to a fresh interpreter that loads only the runtime.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -38,19 +40,30 @@ def start(
             "--limit-concurrency", min=1, help="Connections and requests served at once; past it, 503."
         ),
     ] = None,
+    build_check: Annotated[
+        bool,
+        typer.Option(
+            "--build-check/--no-build-check", help="Rebuild when an app file changed since the build."
+        ),
+    ] = True,
 ) -> None:
-    """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built."""
+    """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
+    when a file it was built from changed since."""
     root = path.resolve()
     dist = build_dir if build_dir.is_absolute() else root / build_dir
     log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
-    if (dist / "dispatch.py").is_file():
+    changed = _changed_since_build(root, dist) if build_check else None
+    if changed is not None:
+        typer.echo(f"{changed} changed since {dist} was built: building it again", err=True)
+    elif (dist / "dispatch.py").is_file():
         from motia.web.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
 
         serve(
             dist, host, port, root=root, log_level=log_level, emit=emit, limit_concurrency=limit_concurrency
         )
         return
-    typer.echo(f"{dist} holds no built app: building it first", err=True)
+    else:
+        typer.echo(f"{dist} holds no built app: building it first", err=True)
     _build(root, dist)
     # Building loaded the compiler: the server gets a fresh process that loads only the runtime, so none
     # of the compiler's modules stay in memory (or in the garbage collector's way) while it serves.
@@ -61,6 +74,23 @@ def start(
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)
+
+
+def _changed_since_build(root: Path, dist: Path) -> str | None:
+    """The first app file whose contents differ from what the build read (per its manifest), or None.
+    Only the files the build read are compared: a step file added since is found by `build --check`."""
+    try:
+        sources = json.loads((dist / "manifest.json").read_text(encoding="utf-8")).get("sources", {})
+    except (OSError, ValueError, AttributeError):
+        return None  # no manifest: nothing to compare with (or no build: built next anyway)
+    for relative, digest in sorted(sources.items()):
+        target = root / relative
+        try:
+            if not target.is_file() or hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+                return str(relative)
+        except OSError:
+            return str(relative)
+    return None
 
 
 def _build(root: Path, dist: Path) -> None:

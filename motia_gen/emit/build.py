@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from motia_gen import model
@@ -33,7 +34,12 @@ MANIFEST = "manifest.json"
 
 
 def artifacts(
-    app: model.App, settings: Settings, info: Info, relative_root: str, cache: Path | None
+    app: model.App,
+    settings: Settings,
+    info: Info,
+    relative_root: str,
+    cache: Path | None,
+    sources: Sequence[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """Every artifact of the checked `app`. `relative_root` is the app root as seen from the out folder
     (the dispatch module finds the app from its own place); `cache` is a folder where generated models
@@ -44,14 +50,16 @@ def artifacts(
     if app.steps:
         package = types_files(app, settings.types_package, cache / "types" if cache else None)
         files |= {f"types/{path}": text for path, text in package.items()}
-    files[MANIFEST] = _manifest(files)
+    files[MANIFEST] = _manifest(files, sources)
     return dict(sorted(files.items()))
 
 
-def _manifest(files: dict[str, str]) -> str:
+def _manifest(files: dict[str, str], sources: Sequence[tuple[str, str]]) -> str:
+    """The tool, every artifact with its digest, and every app file the build read with its digest (so
+    `motia start` can tell a build from files that changed since)."""
     listed = {
         path: {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text.encode("utf-8"))}
         for path, text in sorted(files.items())
     }
-    document = {"tool": "motia-gen", "version": __version__, "artifacts": listed}
+    document = {"tool": "motia-gen", "version": __version__, "artifacts": listed, "sources": dict(sources)}
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
