@@ -67,6 +67,7 @@ system routes.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -423,5 +424,9 @@ class HttpApp(Router):
             return error_response(400, f"'messageGroupId' must be a string; {expected}")
         if topic.startswith(RESERVED_PREFIX):
             return error_response(400, f"topics starting with {RESERVED_PREFIX!r} are the runtime's own")
-        await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id)
+        if not await self.runtime.emit(topic, data, trace_id=trace, group_id=group_id):
+            # Nothing subscribes: the event would be dropped without a word. Say so, with near misses.
+            topics = sorted({s.topic for s in self.runtime.spec.subscriptions})
+            close = difflib.get_close_matches(topic, topics, n=3, cutoff=0.6)
+            return error_response(422, f"no step subscribes to topic {topic!r}", didYouMean=close)
         return json_response({"success": True, "emitted": {"topic": topic, "data": data}})

@@ -693,9 +693,13 @@ def test_the_emit_endpoint_enqueues_with_the_request_trace_id() -> None:
 
 
 def test_the_emit_endpoint_is_off_unless_the_server_or_the_settings_turn_it_on() -> None:
-    off = app(settings=RuntimeSettings(emit_endpoint=False))
-    default = app()
-    on = app(settings=RuntimeSettings(emit_endpoint=True))
+    async def listen(data: Any, ctx: Any) -> None:
+        return None
+
+    listening = (subscription(step(listen, "Listen"), "t"),)
+    off = app(subscriptions=listening, settings=RuntimeSettings(emit_endpoint=False))
+    default = app(subscriptions=listening)
+    on = app(subscriptions=listening, settings=RuntimeSettings(emit_endpoint=True))
 
     async def status(spec: Any, emit: bool) -> int:
         http = HttpApp(Runtime(spec, MemoryBackend()), lifespan=False, emit=emit)
@@ -715,6 +719,29 @@ def test_the_emit_endpoint_is_off_unless_the_server_or_the_settings_turn_it_on()
         assert await status(default, emit=True) == 200  # `motia start --emit`, TestApp
         assert await status(off, emit=True) == 404
         assert await status(on, emit=False) == 200
+
+    run(scenario)
+
+
+def test_emitting_to_a_topic_nobody_subscribes_to_is_422_with_near_misses() -> None:
+    received: list[Any] = []
+
+    async def handler(data: Any, ctx: Any) -> None:
+        received.append(data)
+
+    spec = app(subscriptions=(subscription(step(handler, "Listen"), "order.created"),))
+
+    async def scenario() -> None:
+        async with TestApp(spec) as client:
+            typo = await client.post("/emit", json={"topic": "order.craeted", "data": {"id": 1}})
+            assert typo.status_code == 422
+            assert typo.json() == {
+                "error": "no step subscribes to topic 'order.craeted'",
+                "didYouMean": ["order.created"],
+            }
+            assert (await client.post("/emit", json={"topic": "order.created", "data": 2})).status_code == 200
+            await client.wait_idle()
+        assert received == [2]
 
     run(scenario)
 
