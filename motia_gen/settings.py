@@ -118,7 +118,8 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
     return settings, tuple(problems)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""A control character: no setting may carry one into the configs of the tools the compiler runs."""
 _PATHS = ("dirs", "source_roots", "include", "exclude")
 
 
@@ -126,7 +127,7 @@ def _unsafe(name: str, values: list[str]) -> str | None:
     """Why one of a list setting's values cannot be used, or None. Paths and globs stay inside the app;
     no string carries a control character into the configs of the tools the compiler runs."""
     for value in values:
-        if _CONTROL.search(value):
+        if CONTROL.search(value):
             return f"{value!r} holds a control character"
         if name not in _PATHS:
             continue

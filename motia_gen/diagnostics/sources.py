@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import cache
 from pathlib import Path
 
 MAX_FILE_BYTES = 1_048_576
 """The largest source file the compiler reads (step files are a few KiB)."""
 
 
+@cache
+def _resolved(root: Path) -> Path:
+    """The app root with its links resolved, once per run rather than once per file read."""
+    return root.resolve()
+
+
 def read_source(root: Path, relative: str) -> tuple[bytes | None, str | None]:
     """A file's bytes, or why it cannot be read (see the module docstring)."""
     try:
         resolved = (root / relative).resolve(strict=True)
-        if not resolved.is_relative_to(root.resolve()):
+        if not resolved.is_relative_to(_resolved(root)):
             return None, "it links to a file outside the app"
         info = os.stat(resolved)
         if not stat.S_ISREG(info.st_mode):

@@ -18,6 +18,7 @@ from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
 from motia_gen.diagnostics.sources import read_source
 from motia_gen.emit.types.plan import StepTypes
+from motia_gen.settings import CONTROL
 from motia_gen.typecheck.shadow import (
     HandlerTie,
     ShadowFile,
@@ -27,7 +28,6 @@ from motia_gen.typecheck.shadow import (
     shadow_source,
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # path:line:col:end_line:end_col: severity: message  [code]
 _LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<eline>\d+):(?P<ecol>\d+): (?P<level>\w+): (?P<msg>.*)$"
@@ -131,7 +131,7 @@ def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
         "python_executable": sys.executable,
     }
     for key, value in values.items():
-        if _CONTROL.search(value):
+        if CONTROL.search(value):
             raise UnsafeConfigValue(f"the {key} for mypy, {value!r}, holds a control character")
     return (
         "[mypy]\n"
