@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
     from motia.logging import Logger, logger
     from motia.runtime import Runtime, UndeclaredTopicError
+    from motia.state_handle import StateManager, stateManager
     from motia.streams.handle import Stream, StreamConfig
     from motia.streams.protocol import StreamAuthInput, StreamAuthResult, StreamSubscription
     from motia.streams.store import StreamEvent
@@ -56,6 +57,7 @@ _LAZY = {
     "Logger": "motia.logging",
     "Motia": "motia.app",
     "Runtime": "motia.runtime",
+    "StateManager": "motia.state_handle",
     "StateStore": "motia.context",
     "StateTriggerInput": "motia.delivery.inputs",
     "Stream": "motia.streams.handle",
@@ -72,6 +74,7 @@ _LAZY = {
     "create_app": "motia.web.serve",
     "enqueue": "motia.context",
     "load_dispatch": "motia.web.serve",
+    "stateManager": "motia.state_handle",
     "logger": "motia.logging",
 }
 
@@ -110,6 +113,7 @@ __all__ = [
     "QueueConfig",
     "QueueTrigger",
     "Runtime",
+    "StateManager",
     "StateStore",
     "StateTrigger",
     "StateTriggerInput",
@@ -141,6 +145,7 @@ __all__ = [
     "logger",
     "queue",
     "state",
+    "stateManager",
     "step",
     "stream",
 ]

@@ -16,15 +16,18 @@ no queue to send to, and it says so.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypedDict
 
 from typing_extensions import TypeVar
 
 from motia import _convert
 from motia.logging import Logger
+from motia.operations import Ledger, Tracked, TrackedStreams
 from motia.request import TriggerInfo
 
 Enqueuer = Callable[[Mapping[str, Any]], Awaitable[None]]
@@ -33,6 +36,7 @@ Enqueuer = Callable[[Mapping[str, Any]], Awaitable[None]]
 TEnqueue = TypeVar("TEnqueue", default=Mapping[str, Any])
 TStreams = TypeVar("TStreams", default=Any)
 TItem = TypeVar("TItem")
+T = TypeVar("T")
 
 
 class StateUpdate(TypedDict):
@@ -71,7 +75,20 @@ class StreamStore(Protocol[TItem]):
 class FlowContext(Generic[TEnqueue, TStreams]):
     """What a handler gets as `context` / `ctx`: emit, state, streams, logger, trace id, trigger."""
 
-    __slots__ = ("_enqueuer", "_logger", "_traced", "input", "state", "streams", "trace_id", "trigger")
+    __slots__ = (
+        "_enqueuer",
+        "_ledger",
+        "_logger",
+        "_loop",
+        "_state",
+        "_streams",
+        "_traced",
+        "_tracked_state",
+        "_tracked_streams",
+        "input",
+        "trace_id",
+        "trigger",
+    )
 
     def __init__(
         self,
@@ -84,13 +101,18 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         trigger: TriggerInfo | None = None,
     ) -> None:
         self.trace_id = trace_id
-        self.state = state
-        self.streams = streams
+        self._state = state
+        self._streams = streams
         self._logger = logger
         self._traced = False
         self.trigger = trigger
         self.input: Any = None  # what the trigger delivered; the runtime sets it for `match`
         self._enqueuer = enqueuer
+        # The loop the call runs on: sync handlers run in a worker thread and their calls come back here.
+        self._loop = _running_loop()
+        self._ledger: Ledger | None = None
+        self._tracked_state: Any = None
+        self._tracked_streams: Any = None
 
     @property
     def logger(self) -> Logger:
@@ -101,13 +123,50 @@ class FlowContext(Generic[TEnqueue, TStreams]):
             self._traced = True
         return self._logger
 
-    async def enqueue(self, message: TEnqueue) -> None:
-        """Send `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to the topic's subscribers."""
-        await self._enqueuer(_as_mapping(message))
+    @property
+    def ledger(self) -> Ledger:
+        """What this call started (`motia.operations`); made on first use."""
+        if self._ledger is None:
+            self._ledger = Ledger(self._loop or _running_loop(), self.logger)
+        return self._ledger
 
-    async def emit(self, message: TEnqueue) -> None:
+    @property
+    def state(self) -> StateStore:
+        """Shared state; each call is recorded in this handler call's ledger."""
+        if self._tracked_state is None:
+            self._tracked_state = Tracked(self._state, self.ledger, "ctx.state")
+        tracked: StateStore = self._tracked_state
+        return tracked
+
+    @property
+    def streams(self) -> TStreams:
+        """The app's streams by name; each item call is recorded in this handler call's ledger."""
+        if self._tracked_streams is None:
+            if self._streams is None:  # a context made by hand, for a test, with no streams
+                return self._streams
+            self._tracked_streams = TrackedStreams(self._streams, self.ledger)
+        tracked: TStreams = self._tracked_streams
+        return tracked
+
+    def enqueue(self, message: TEnqueue) -> Awaitable[None]:
+        """Send `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to the topic's subscribers."""
+        return self._send(message, "ctx.enqueue")
+
+    def emit(self, message: TEnqueue) -> Awaitable[None]:
         """The classic name of `enqueue`."""
-        await self._enqueuer(_as_mapping(message))
+        return self._send(message, "ctx.emit")
+
+    def _send(self, message: TEnqueue, label: str) -> Awaitable[None]:
+        mapping, enqueuer = _as_mapping(message), self._enqueuer
+        operation: Awaitable[None] = self.ledger.perform(
+            lambda: enqueuer(mapping), label, classic=True, depth=3
+        )
+        return operation
+
+    async def settle(self) -> None:
+        """Finish what the handler started and did not await (see `motia.operations`)."""
+        if self._ledger is not None:
+            await self._ledger.settle()
 
     async def match(self, handlers: Mapping[str, Callable[..., Any]]) -> Any:
         """Run the handler for the trigger that fired, as Motia 1.x multi-trigger steps do:
@@ -129,6 +188,13 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         return await result if inspect.isawaitable(result) else result
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _as_mapping(message: object) -> Mapping[str, Any]:
     if not isinstance(message, Mapping):
         raise TypeError(
@@ -141,13 +207,16 @@ current_context: ContextVar[FlowContext[Any, Any] | None] = ContextVar("motia_cu
 """Set by the runtime around each handler call; None outside one."""
 
 
-async def enqueue(message: Mapping[str, Any]) -> None:
-    """Enqueue `{"topic": ..., "data": ...}` from inside a step handler."""
+def enqueue(message: Mapping[str, Any]) -> Any:
+    """Enqueue `{"topic": ..., "data": ...}` from inside a step handler, as Motia 1.x's synchronous
+    `enqueue`: a plain call is enough (sync handlers get it done before the call returns, async ones when
+    the handler returns, or now if they `await` it)."""
     _convert.text(_convert.mapping(message, "enqueue() message").get("topic"), "enqueue topic")
     ctx = current_context.get()
     if ctx is None:
         raise RuntimeError("enqueue() was called outside a step handler; only a running handler can enqueue")
-    await ctx.enqueue(message)
+    enqueuer = ctx._enqueuer
+    return ctx.ledger.perform(lambda: enqueuer(message), "enqueue", classic=False)
 
 
 def current_trace_id() -> str | None:
@@ -156,24 +225,66 @@ def current_trace_id() -> str | None:
     return None if ctx is None else ctx.trace_id
 
 
-_default_streams: Any = None
+@dataclass(frozen=True, slots=True)
+class AppStores:
+    """What Motia 1.x's module-level handles (`Stream(...)`, `stateManager`) reach outside a handler call
+    (in stream access hooks, say): those of the runtime started last in this process."""
+
+    state: Any
+    streams: Any
+    loop: asyncio.AbstractEventLoop
 
 
-def set_default_streams(streams: Any) -> None:
-    """The streams `Stream("name")` handles use outside any handler call (in access hooks, say): the last
-    runtime started in this process sets them, and clears them when it stops."""
-    global _default_streams  # noqa: PLW0603 (one running app per process; see the docstring)
-    _default_streams = streams
+_default_stores: AppStores | None = None
+_detached: set[asyncio.Task[Any]] = set()  # running calls made outside any handler, kept from collection
 
 
-def release_default_streams(streams: Any) -> None:
-    """Forget `streams` as the default, if they still are (a runtime stopping)."""
-    global _default_streams  # noqa: PLW0603
-    if _default_streams is streams:
-        _default_streams = None
+def set_default_stores(stores: AppStores) -> None:
+    """Set by a runtime when it starts (one running app per process; see `AppStores`)."""
+    global _default_stores  # noqa: PLW0603
+    _default_stores = stores
 
 
-def active_streams() -> Any:
-    """The streams of the handler call this code runs in, else of the running app, else None."""
+def release_default_stores(stores: AppStores) -> None:
+    """Forget `stores` as the default, if they still are (a runtime stopping)."""
+    global _default_stores  # noqa: PLW0603
+    if _default_stores is stores:
+        _default_stores = None
+
+
+def sync_call(label: str, make: Callable[[Any, Any], Awaitable[T]], depth: int = 4) -> Any:
+    """A call of Motia 1.x's synchronous API (`make(state, streams)` does the work): in a handler call,
+    recorded in its ledger (`motia.operations`); outside one, on the running app, started at once. Sync
+    code gets the value; code on the event loop gets something to await."""
     ctx = current_context.get()
-    return ctx.streams if ctx is not None else _default_streams
+    if ctx is not None:
+        state, streams = ctx._state, ctx._streams
+        return ctx.ledger.perform(lambda: make(state, streams), label, classic=False, depth=depth)
+    stores = _default_stores
+    if stores is None:
+        raise RuntimeError(
+            f"{label}() was used outside a running app; state and stream items live in the app's store, "
+            f"which exists once the app runs (motia start, motia.testing.TestApp)"
+        )
+    work = make(stores.state, stores.streams)
+    try:
+        on_loop = asyncio.get_running_loop() is stores.loop
+    except RuntimeError:
+        on_loop = False
+    if not on_loop:
+        return asyncio.run_coroutine_threadsafe(_awaited(work), stores.loop).result()
+    task = stores.loop.create_task(_awaited(work), name=label)
+    _detached.add(task)
+    task.add_done_callback(_finished)
+    return task
+
+
+def _finished(task: asyncio.Task[Any]) -> None:
+    """A detached call is done: forget it, and log its failure (it may never be awaited)."""
+    _detached.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        Logger().error(f"{task.get_name()} (outside a handler call) failed: {error}")
+
+
+async def _awaited(work: Awaitable[T]) -> T:
+    return await work

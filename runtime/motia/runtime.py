@@ -13,7 +13,7 @@ context and calls handlers the way their step's form expects (`motia.spec.call_a
 * `trace_id`: the message's for a queue delivery (so a whole flow shares one), new for an HTTP request and
   for each cron run;
 * `logger`: the shared `motia.logger` bound with `step`, `trace_id` and `flows`;
-* `state`: a `StateManager` over the backend; `streams`: one attribute per stream (`motia.streams.store`);
+* `state`: a `BackendState` over the backend; `streams`: one attribute per stream (`motia.streams.store`);
 * `trigger`: which of the step's triggers fired (`TriggerInfo`);
 * `emit` / `enqueue` (and the module-level `motia.enqueue`, through a context variable set around each
   call): only to the topics the step declares. A step that declares no topics may not emit at all; the
@@ -34,7 +34,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from motia.clock import Clock
-from motia.context import Enqueuer, FlowContext, current_context, release_default_streams, set_default_streams
+from motia.context import (
+    AppStores,
+    Enqueuer,
+    FlowContext,
+    current_context,
+    release_default_stores,
+    set_default_stores,
+)
 from motia.delivery.changes import RESERVED_PREFIX, ChangeTriggers
 from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber, new_trace_id
 from motia.logging import extra
@@ -42,7 +49,7 @@ from motia.logging import logger as root_logger
 from motia.request import TriggerInfo
 from motia.scheduler import CronScheduler
 from motia.spec import AppSpec, CronSpec, Function, StepSpec, SubscriptionSpec, call_args
-from motia.state_manager import StateManager
+from motia.state_manager import BackendState
 from motia.storage.backend import Backend, DeadLetter
 from motia.streams.store import Streams
 
@@ -138,7 +145,11 @@ class StepRunner:
         ctx.input = value
         token = current_context.set(ctx)
         try:
-            return await self.invoke(call_args(self.step, kind, value, ctx))
+            try:
+                result = await self.invoke(call_args(self.step, kind, value, ctx))
+            finally:
+                await ctx.settle()  # what the handler left un-awaited runs even when it raised
+            return result
         finally:
             current_context.reset(token)
 
@@ -198,7 +209,7 @@ class Runtime:
         self.backend = backend
         self._runners: dict[int, StepRunner] = {}
         changes = ChangeTriggers(self)
-        self.state = StateManager(backend, on_change=changes.state_changed if changes.has_state else None)
+        self.state = BackendState(backend, on_change=changes.state_changed if changes.has_state else None)
         self.streams = Streams(spec.streams, backend)
         if changes.streams:
             self.streams.listeners.append(changes.stream_changed)
@@ -208,6 +219,7 @@ class Runtime:
         self._stop_grace = stop_grace
         self._scheduler: CronScheduler | None = None
         self._started = False
+        self._stores: AppStores | None = None
 
     # -- lifecycle
     @property
@@ -219,7 +231,8 @@ class Runtime:
         if self._started:
             return
         self._started = True
-        set_default_streams(self.streams)
+        self._stores = AppStores(self.state, self.streams, asyncio.get_running_loop())
+        set_default_stores(self._stores)
         await self.queue.start()
         if self._cron_enabled and self.spec.crons:
             self._scheduler = self._start_cron()
@@ -231,7 +244,8 @@ class Runtime:
         if not self._started:
             return
         self._started = False
-        release_default_streams(self.streams)
+        if self._stores is not None:
+            release_default_stores(self._stores)
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             await scheduler.stop(grace=self._stop_grace)

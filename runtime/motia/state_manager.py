@@ -43,7 +43,7 @@ _OP_KEYS = {
 }
 
 
-class StateManager:
+class BackendState:
     """State over a backend namespace (`"state"` by default; a stream's item namespace works the same).
 
     `on_change`, when given, hears of every change after it is written: a set (even to an equal value), an

@@ -27,8 +27,12 @@ def test_emit_and_enqueue_send_the_message() -> None:
         logger=logger,
         trigger=trigger,
     )
-    asyncio.run(context.emit({"topic": "a", "data": {}}))
-    asyncio.run(context.enqueue({"topic": "b", "data": {"x": 1}}))
+
+    async def send() -> None:
+        await context.emit({"topic": "a", "data": {}})
+        await context.enqueue({"topic": "b", "data": {"x": 1}})
+
+    asyncio.run(send())
     assert [m["topic"] for m in sent] == ["a", "b"]
     assert (context.trace_id, context.trigger, context.streams) == ("t-1", trigger, None)
 

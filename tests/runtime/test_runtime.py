@@ -69,6 +69,7 @@ def test_the_handler_context() -> None:
 
     async def handler(data: Any, ctx: Any) -> None:
         contexts.append(ctx)
+        await ctx.state.set("seen", "n", data["n"])
 
     spec = app(subscriptions=(subscription(step(handler, "H", flows=("orders",)), "t", index=3),))
 
@@ -82,8 +83,7 @@ def test_the_handler_context() -> None:
         ctx = contexts[0]
         assert ctx.trace_id == "tr"
         assert (ctx.trigger.type, ctx.trigger.index, ctx.trigger.topic) == ("queue", 3, "t")
-        assert ctx.state is runtime.state
-        assert ctx.streams is runtime.streams
+        assert await runtime.state.get("seen", "n") == 1  # ctx.state is the runtime's state
 
     run(scenario)
 

@@ -1,4 +1,4 @@
-"""`StateManager` over every backend: the classic and 1.x calls, atomic updates, JSON-only values."""
+"""`BackendState` over every backend: the classic and 1.x calls, atomic updates, JSON-only values."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from motia.state_manager import StateManager
+from motia.state_manager import BackendState
 from motia.storage.backend import Backend, IncrementOp, stream_namespace
 from motia.storage.memory import MemoryBackend
 from motia.storage.sqlite import SqliteBackend
 
-Scenario = Callable[[StateManager], Awaitable[None]]
+Scenario = Callable[[BackendState], Awaitable[None]]
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -28,7 +28,7 @@ def run(make_backend: Callable[[], Backend], scenario: Scenario) -> None:
     async def main() -> None:
         backend = make_backend()
         try:
-            await scenario(StateManager(backend))
+            await scenario(BackendState(backend))
         finally:
             await backend.close()
 
@@ -36,7 +36,7 @@ def run(make_backend: Callable[[], Backend], scenario: Scenario) -> None:
 
 
 def test_classic_calls(make_backend: Callable[[], Backend]) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         user = {"name": "Alice", "email": "alice@example.com"}
         assert await state.set("users", "user-123", user) == user
         await state.set("users", "user-007", {"name": "Bond"})
@@ -59,8 +59,8 @@ def test_a_stream_namespace_is_apart_from_state(make_backend: Callable[[], Backe
     async def main() -> None:
         backend = make_backend()
         try:
-            state = StateManager(backend)
-            items = StateManager(backend, namespace=stream_namespace("todos"), label="stream 'todos' item")
+            state = BackendState(backend)
+            items = BackendState(backend, namespace=stream_namespace("todos"), label="stream 'todos' item")
             await state.set("g", "k", "state")
             await items.set("g", "k", "item")
             assert (await state.get("g", "k"), await items.get("g", "k")) == ("state", "item")
@@ -73,7 +73,7 @@ def test_a_stream_namespace_is_apart_from_state(make_backend: Callable[[], Backe
 
 
 def test_update_ops_in_motia_shape(make_backend: Callable[[], Backend]) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         await state.set("carts", "c1", {"items": 1, "owner": {"id": "u1"}, "tmp": True})
         result = await state.update(
             "carts",
@@ -144,7 +144,7 @@ def test_update_ops_in_motia_shape(make_backend: Callable[[], Backend]) -> None:
 def test_a_bad_update_is_refused_and_changes_nothing(
     make_backend: Callable[[], Backend], ops: Any, error: type[Exception], message: str
 ) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         await state.set("g", "k", {"name": "Al", "n": 1})
         with pytest.raises(error, match=message):
             await state.update("g", "k", ops)
@@ -168,7 +168,7 @@ def test_a_bad_update_is_refused_and_changes_nothing(
 def test_only_json_values_are_stored(
     make_backend: Callable[[], Backend], value: object, problem: str
 ) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         with pytest.raises(
             TypeError, match=r"state value for 'orders'/'o-1' must be a JSON value; " + problem
         ):
@@ -180,7 +180,7 @@ def test_only_json_values_are_stored(
 
 
 def test_group_and_key_must_be_strings(make_backend: Callable[[], Backend]) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         with pytest.raises(TypeError, match="state key must be a string, not int"):
             await state.set("g", 1, "v")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="state group must be a string, not NoneType"):
@@ -190,7 +190,7 @@ def test_group_and_key_must_be_strings(make_backend: Callable[[], Backend]) -> N
 
 
 def test_concurrent_increments_lose_nothing(make_backend: Callable[[], Backend]) -> None:
-    async def scenario(state: StateManager) -> None:
+    async def scenario(state: BackendState) -> None:
         async def bump(worker: int) -> None:
             for _ in range(25):
                 await state.update("stats", "hits", [{"type": "increment", "path": "total", "by": 1}])

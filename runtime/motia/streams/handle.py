@@ -4,24 +4,21 @@ This module defines what a stream *is* (`StreamConfig`) and the handle step file
 Motia 1.x step files do: `todos = Stream("todos")` at module level, then `await todos.set(group, id, item)`
 in a handler. The handle's item operations are those of `ctx.streams.<name>` (`motia.streams.store`), on
 the store of the running app: the handler call's, or outside a handler (an access hook, say) the app's
-that started last in the process. Unlike Motia 1.x's they are awaitable, like every store operation here.
+that started last in the process. As in Motia 1.x they are synchronous calls, and they may be awaited too.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic
+from typing import Any, Generic
 
 from typing_extensions import TypeVar
 
 from motia import _convert
 from motia._convert import JsonSchema, SchemaInput
-from motia.context import active_streams
-
-if TYPE_CHECKING:
-    from motia.context import StateUpdate
+from motia.context import sync_call
 
 TItem = TypeVar("TItem", default=Any)  # `Stream("name")` with no schema holds any JSON item
 
@@ -108,52 +105,48 @@ class Stream(Generic[TItem]):
     def __repr__(self) -> str:
         return f"Stream({self.name!r})"
 
-    # -- item operations, on the running app's store
-    async def get(self, group_id: str, item_id: str) -> TItem | None:
+    # -- item operations, on the running app's store. Synchronous in Motia 1.x; here a plain call works in
+    # sync handlers (the value comes back) and in async ones (done before the handler's result is
+    # acknowledged), and `await` works too (see `motia.operations`). Typed as Motia types them.
+    def get(self, group_id: str, item_id: str) -> TItem | None:
         """The item, or None."""
-        item: Any = await self._store().get(group_id, item_id)
-        return item  # type: ignore[no-any-return]
+        return self._call("get", lambda items: items.get(group_id, item_id))  # type: ignore[no-any-return]
 
-    async def set(self, group_id: str, item_id: str, data: TItem) -> TItem:
-        """Check `data` against the stream's schema, store it with its `id`, return the stored item."""
-        item: Any = await self._store().set(group_id, item_id, data)
-        return item  # type: ignore[no-any-return]
+    def set(self, group_id: str, item_id: str, data: TItem) -> Any:
+        """Check `data` against the stream's schema, store it with its `id`; the stored item."""
+        return self._call("set", lambda items: items.set(group_id, item_id, data))
 
-    async def delete(self, group_id: str, item_id: str) -> TItem | None:
-        """Remove the item; returns it (None when there was none)."""
-        item: Any = await self._store().delete(group_id, item_id)
-        return item  # type: ignore[no-any-return]
+    def delete(self, group_id: str, item_id: str) -> Any:
+        """Remove the item; what it was (None when there was none)."""
+        return self._call("delete", lambda items: items.delete(group_id, item_id))
 
-    async def get_group(self, group_id: str) -> builtins.list[TItem]:
+    def get_group(self, group_id: str) -> builtins.list[TItem]:
         """Every item of the group, ordered by id."""
-        items: Any = await self._store().get_group(group_id)
-        return items  # type: ignore[no-any-return]
+        return self._call("get_group", lambda items: items.get_group(group_id))  # type: ignore[no-any-return]
 
     getGroup = get_group  # the seeds' spelling
     list = get_group  # Motia 1.x's name
 
-    async def list_groups(self) -> builtins.list[str]:
+    def list_groups(self) -> builtins.list[str]:
         """Names of the groups holding at least one item, sorted."""
-        groups: builtins.list[str] = await self._store().list_groups()
-        return groups
+        return self._call("list_groups", lambda items: items.list_groups())  # type: ignore[no-any-return]
 
-    async def update(self, group_id: str, item_id: str, ops: Sequence[Mapping[str, Any]]) -> StateUpdate:
-        """Apply Motia 1.x update ops to the item atomically (the result must match the schema)."""
-        result: StateUpdate = await self._store().update(group_id, item_id, ops)
-        return result
+    def update(self, group_id: str, item_id: str, ops: Sequence[Mapping[str, Any]]) -> Any:
+        """Apply Motia 1.x update ops to the item atomically (the result must match the schema); the
+        item's `{"old_value", "new_value"}`."""
+        return self._call("update", lambda items: items.update(group_id, item_id, ops))
 
-    async def send(self, channel: Mapping[str, str], event: Mapping[str, Any]) -> None:
+    def send(self, channel: Mapping[str, str], event: Mapping[str, Any]) -> Any:
         """An ephemeral `{"type", "data"}` message to the clients of `channel` (`{"groupId", "id"?}`)."""
-        await self._store().send(channel, event)
+        return self._call("send", lambda items: items.send(channel, event))
 
-    def _store(self) -> Any:
-        streams = active_streams()
-        if streams is None:
-            raise RuntimeError(
-                f"{self!r} was used outside a running app; its items live in the app's store, which "
-                f"exists once the app runs (motia start, motia.testing.TestApp)"
-            )
-        return streams[self.name]
+    def _call(self, method: str, work: Callable[[Any], Awaitable[Any]]) -> Any:
+        name = self.name
+
+        def make(_state: Any, streams: Any) -> Awaitable[Any]:
+            return work(streams[name])
+
+        return sync_call(f"{self!r}.{method}", make)
 
 
 def _stream_config(value: object) -> StreamConfig:

@@ -204,7 +204,8 @@ class StreamHub:
             if _positional(hook) == 1:
                 result = await resolve(hook(request))
             else:
-                result = await resolve(hook(request, self.context("authenticate")))
+                ctx = self.context("authenticate")
+                result = await settled(ctx, hook(request, ctx))
             return auth_outcome(result)
         except Exception as error:
             log.warning("stream authentication failed: %s", error, exc_info=error, extra=extra())
@@ -215,7 +216,8 @@ class StreamHub:
             if spec.can_access is not None and not await resolve(spec.can_access(subscription, auth)):
                 return False
             if spec.on_join is not None:
-                result = await resolve(spec.on_join(subscription, self.context(spec.name), auth))
+                ctx = self.context(spec.name)
+                result = await settled(ctx, spec.on_join(subscription, ctx, auth))
                 if result is not None and not (
                     result.authorized
                     if not isinstance(result, Mapping) and hasattr(result, "authorized")
@@ -233,9 +235,18 @@ class StreamHub:
         if spec.on_leave is None:
             return
         try:
-            await resolve(spec.on_leave(subscription, self.context(spec.name), auth))
+            ctx = self.context(spec.name)
+            await settled(ctx, spec.on_leave(subscription, ctx, auth))
         except Exception as error:
             log.error("stream %r on_leave failed", spec.name, exc_info=error, extra=extra(stream=spec.name))
+
+
+async def settled(ctx: FlowContext[Any, Any], result: Any) -> Any:
+    """A hook's result, awaited when awaitable, once what it started on `ctx` has finished."""
+    try:
+        return await resolve(result)
+    finally:
+        await ctx.settle()
 
 
 @dataclass(eq=False, slots=True)

@@ -44,7 +44,7 @@ from motia.clock import Clock
 from motia.logging import LOGGER_NAME
 from motia.runtime import Runtime
 from motia.spec import AppSpec
-from motia.state_manager import StateManager
+from motia.state_manager import BackendState
 from motia.storage.backend import Backend, DeadLetter
 from motia.storage.memory import MemoryBackend
 from motia.streams.store import Streams
@@ -215,7 +215,7 @@ class TestApp:
         return open_stream_client(self.http, query=query, headers=headers)
 
     @property
-    def state(self) -> StateManager:
+    def state(self) -> BackendState:
         return self.runtime.state
 
     @property

@@ -188,10 +188,13 @@ class RouteEndpoint:
         try:
             if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
                 return error_response(422, "Request condition not met", skipped=True)
-            if self.middleware:
-                result = await self._through(0, api_request, ctx)
-            else:
-                result = await self._handle(api_request, ctx)
+            try:
+                if self.middleware:
+                    result = await self._through(0, api_request, ctx)
+                else:
+                    result = await self._handle(api_request, ctx)
+            finally:
+                await ctx.settle()  # un-awaited writes happen before the response, even on an error
         except asyncio.CancelledError:
             if task not in watchdog.expired:
                 raise  # the server is stopping or the client went away
