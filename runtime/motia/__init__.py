@@ -12,10 +12,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from motia.config import Enqueue, StepConfig
-from motia.request import ApiRequest, ApiResponse, TriggerInfo
-from motia.step import StepBuilder, StepDefinition, StepHandler, step
+from motia.request import ApiRequest, ApiResponse, MotiaHttpArgs, MotiaHttpRequest, TriggerInfo
+from motia.step import Step, StepBuilder, StepDefinition, StepHandler, step
 from motia.triggers import (
     ApiMiddleware,
+    ApiRouteMethod,
+    ApiTrigger,
     CronTrigger,
     HttpMethod,
     HttpTrigger,
@@ -26,6 +28,7 @@ from motia.triggers import (
     StreamTrigger,
     Trigger,
     TriggerCondition,
+    TriggerConfig,
     api,
     cron,
     http,
@@ -33,14 +36,33 @@ from motia.triggers import (
     state,
     stream,
 )
-from motia.types import JsonValue
+from motia.types import JsonValue, TriggerInput
 
 if TYPE_CHECKING:
     from motia.app import AuthenticateHandler, Motia
     from motia.context import Enqueuer, FlowContext, StateStore, StreamStore, enqueue
     from motia.delivery.inputs import StateTriggerInput, StreamChange, StreamTriggerInput
+    from motia.guards import (
+        get_api_triggers,
+        get_cron_triggers,
+        get_queue_triggers,
+        get_state_triggers,
+        get_stream_triggers,
+        is_api_step,
+        is_api_trigger,
+        is_cron_step,
+        is_cron_trigger,
+        is_queue_step,
+        is_queue_trigger,
+        is_state_step,
+        is_state_trigger,
+        is_stream_step,
+        is_stream_trigger,
+    )
+    from motia.http_stream import MotiaHttpResponse
     from motia.logging import Logger, logger
     from motia.runtime import Runtime, UndeclaredTopicError
+    from motia.schema_utils import schema_to_json_schema
     from motia.state_handle import StateManager, stateManager
     from motia.streams.handle import Stream, StreamConfig
     from motia.streams.protocol import StreamAuthInput, StreamAuthResult, StreamSubscription
@@ -56,6 +78,7 @@ _LAZY = {
     "HttpApp": "motia.web.app",
     "Logger": "motia.logging",
     "Motia": "motia.app",
+    "MotiaHttpResponse": "motia.http_stream",
     "Runtime": "motia.runtime",
     "StateManager": "motia.state_handle",
     "StateStore": "motia.context",
@@ -74,6 +97,12 @@ _LAZY = {
     "create_app": "motia.web.serve",
     "enqueue": "motia.context",
     "load_dispatch": "motia.web.serve",
+    "schema_to_json_schema": "motia.schema_utils",
+    **{
+        name: "motia.guards"
+        for kind in ("api", "queue", "cron", "state", "stream")
+        for name in (f"is_{kind}_step", f"is_{kind}_trigger", f"get_{kind}_triggers")
+    },
     "stateManager": "motia.state_handle",
     "logger": "motia.logging",
 }
@@ -98,6 +127,8 @@ __all__ = [
     "ApiMiddleware",
     "ApiRequest",
     "ApiResponse",
+    "ApiRouteMethod",
+    "ApiTrigger",
     "AuthenticateHandler",
     "CronTrigger",
     "Enqueue",
@@ -109,6 +140,9 @@ __all__ = [
     "JsonValue",
     "Logger",
     "Motia",
+    "MotiaHttpArgs",
+    "MotiaHttpRequest",
+    "MotiaHttpResponse",
     "QueryParam",
     "QueueConfig",
     "QueueTrigger",
@@ -117,6 +151,7 @@ __all__ = [
     "StateStore",
     "StateTrigger",
     "StateTriggerInput",
+    "Step",
     "StepBuilder",
     "StepConfig",
     "StepDefinition",
@@ -134,16 +169,34 @@ __all__ = [
     "TestApp",
     "Trigger",
     "TriggerCondition",
+    "TriggerConfig",
     "TriggerInfo",
+    "TriggerInput",
     "UndeclaredTopicError",
     "api",
     "create_app",
     "cron",
     "enqueue",
+    "get_api_triggers",
+    "get_cron_triggers",
+    "get_queue_triggers",
+    "get_state_triggers",
+    "get_stream_triggers",
     "http",
+    "is_api_step",
+    "is_api_trigger",
+    "is_cron_step",
+    "is_cron_trigger",
+    "is_queue_step",
+    "is_queue_trigger",
+    "is_state_step",
+    "is_state_trigger",
+    "is_stream_step",
+    "is_stream_trigger",
     "load_dispatch",
     "logger",
     "queue",
+    "schema_to_json_schema",
     "state",
     "stateManager",
     "step",

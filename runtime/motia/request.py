@@ -4,11 +4,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, overload
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from motia.types import TBody, TPath, TQuery, TriggerType, TStatus
+
+if TYPE_CHECKING:
+    from motia.http_stream import MotiaHttpResponse, RequestBody
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,9 @@ class ApiRequest(Mapping[str, Any], Generic[TBody, TPath, TQuery]):
     query_params: TQuery
     body: TBody
     headers: Headers
+    method: str
+    raw_body: bytes = field(compare=False, repr=False)
+    _response: Any = field(compare=False, repr=False)
 
     def __init__(
         self,
@@ -87,11 +94,41 @@ class ApiRequest(Mapping[str, Any], Generic[TBody, TPath, TQuery]):
         query_params: TQuery | None = None,
         body: TBody = _NO_BODY,
         headers: Headers | None = None,
+        method: str = "",
+        raw_body: bytes = b"",
     ) -> None:
         object.__setattr__(self, "path_params", path_params if path_params is not None else {})
         object.__setattr__(self, "query_params", query_params if query_params is not None else {})
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "headers", headers if headers is not None else {})
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "raw_body", raw_body)
+        object.__setattr__(self, "_response", None)
+
+    # -- Motia 1.x's `MotiaHttpArgs` shape: `args.request` (this request) and `args.response`
+    @property
+    def request(self) -> ApiRequest[TBody, TPath, TQuery]:
+        return self
+
+    @property
+    def request_body(self) -> RequestBody:
+        """The raw body (`request_body.stream` iterates it), as Motia's streaming handlers read it."""
+        from motia.http_stream import RequestBody  # noqa: PLC0415 (only streaming handlers need it)
+
+        return RequestBody(self.raw_body)
+
+    @property
+    def response(self) -> MotiaHttpResponse:
+        """The response to write as it goes (`motia.http_stream`); a handler that uses it returns None."""
+        if self._response is None:
+            from motia.context import current_context  # noqa: PLC0415 (made for streaming handlers only)
+            from motia.http_stream import MotiaHttpResponse  # noqa: PLC0415
+
+            ctx = current_context.get()
+            loop = ctx._loop if ctx is not None else None
+            object.__setattr__(self, "_response", MotiaHttpResponse(loop or asyncio.get_running_loop()))
+        response: MotiaHttpResponse = self._response
+        return response
 
     @overload
     def __getitem__(self, key: Literal["body"]) -> TBody: ...
@@ -129,3 +166,17 @@ class ApiRequest(Mapping[str, Any], Generic[TBody, TPath, TQuery]):
 
     def __len__(self) -> int:
         return len(_REQUEST_ORDER)
+
+
+# Motia 1.x's names for what a streaming HTTP handler receives: the request is its own `.request` and
+# carries the `.response` to write to. For type checkers the same type; at run time `MotiaHttpArgs` is a
+# marker subclass, so an annotation naming it tells the server to send chunks as they are written.
+if TYPE_CHECKING:
+    MotiaHttpArgs = ApiRequest
+else:
+
+    class MotiaHttpArgs(ApiRequest):
+        __slots__ = ()
+
+
+MotiaHttpRequest = ApiRequest

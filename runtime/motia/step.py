@@ -35,6 +35,9 @@ class StepDefinition:
             )
 
 
+Step = StepDefinition  # Motia 1.x's name: a config with its handler
+
+
 @dataclass(frozen=True, slots=True)
 class StepBuilder:
     """The config half of `step(config).handle(handler)`, so the handler can be defined after the config."""

@@ -181,6 +181,11 @@ class StreamTrigger:
 
 Trigger = HttpTrigger | QueueTrigger | CronTrigger | StateTrigger | StreamTrigger
 
+# Motia 1.x's names for the same types.
+ApiTrigger = HttpTrigger
+ApiRouteMethod = HttpMethod
+TriggerConfig = Trigger
+
 
 def _check_method(method: object) -> None:
     if method in HTTP_METHODS:

@@ -83,6 +83,7 @@ from starlette.types import Receive, Scope, Send
 from motia.context import FlowContext, current_context
 from motia.delivery.changes import RESERVED_PREFIX
 from motia.delivery.engine import new_trace_id
+from motia.http_stream import MotiaHttpResponse, streamed_response, takes_streaming_args
 from motia.logging import extra
 from motia.request import ApiRequest, TriggerInfo
 from motia.runtime import Runtime, StepRunner, resolve
@@ -150,6 +151,7 @@ class RouteEndpoint:
         "json_only",
         "middleware",
         "runner",
+        "streaming",
         "trigger",
         "validate",
         "watchdog",
@@ -162,11 +164,13 @@ class RouteEndpoint:
         self.json_only = route.body is not None
         self.condition = route.condition
         self.middleware: tuple[Function, ...] = route.middleware
+        self.streaming = takes_streaming_args(route.step.handler)
 
     async def __call__(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
     ) -> Response:
         headers = header_dict(scope)
+        raw = b""
         if scope["method"] in ("GET", "HEAD") and not (
             "content-length" in headers or "transfer-encoding" in headers
         ):
@@ -180,21 +184,19 @@ class RouteEndpoint:
             query_params=multi_dict(QueryParams(query)) if query else {},
             body=body,
             headers=headers,
+            method=scope["method"],
+            raw_body=raw,
         )
         ctx = self.runner.context(trace, self.trigger)
         token = current_context.set(ctx)
         watchdog = self.watchdog
         task = watchdog.enter()
         try:
-            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
-                return error_response(422, "Request condition not met", skipped=True)
-            try:
-                if self.middleware:
-                    result = await self._through(0, api_request, ctx)
-                else:
-                    result = await self._handle(api_request, ctx)
-            finally:
-                await ctx.settle()  # un-awaited writes happen before the response, even on an error
+            if self.streaming:
+                return await self._streamed(api_request, ctx)
+            result = await self._run(api_request, ctx)
+            if isinstance(result, Response):  # the condition refused the request
+                return result
         except asyncio.CancelledError:
             if task not in watchdog.expired:
                 raise  # the server is stopping or the client went away
@@ -203,7 +205,48 @@ class RouteEndpoint:
         finally:
             watchdog.leave(task)
             current_context.reset(token)
+        response = api_request._response
+        if response is not None and response.used:
+            response.close()
+            return streamed_response(response)
         return render(result)
+
+    async def _run(self, api_request: ApiRequest[Any, Any, Any], ctx: FlowContext[Any, Any]) -> Any:
+        """Condition, middleware and handler; then what the handler left un-awaited."""
+        try:
+            if self.condition is not None and not await resolve(self.condition(api_request, ctx)):
+                return error_response(422, "Request condition not met", skipped=True)
+            if self.middleware:
+                return await self._through(0, api_request, ctx)
+            return await self._handle(api_request, ctx)
+        finally:
+            await ctx.settle()  # un-awaited writes happen before the response, even on an error
+
+    async def _streamed(self, api_request: ApiRequest[Any, Any, Any], ctx: FlowContext[Any, Any]) -> Response:
+        """A handler that takes `MotiaHttpArgs`: its response starts with its first chunk, while it runs on;
+        one that returns without writing is answered as usual."""
+        response = api_request.response
+        handler = asyncio.ensure_future(self._run(api_request, ctx))
+        started = asyncio.ensure_future(response.started.wait())
+        await asyncio.wait({handler, started}, return_when=asyncio.FIRST_COMPLETED)
+        if not response.used:
+            started.cancel()
+            result = await handler
+            return result if isinstance(result, Response) else render(result)
+        started.cancel()
+        handler.add_done_callback(lambda done: self._finished_stream(done, response))
+        return streamed_response(response)
+
+    def _finished_stream(self, handler: asyncio.Future[Any], response: MotiaHttpResponse) -> None:
+        response.close()
+        if not handler.cancelled() and (error := handler.exception()) is not None:
+            log.error(
+                "step %s failed after its streamed response began: %s",
+                self.runner.step.name,
+                error,
+                exc_info=error,
+                extra=extra(step=self.runner.step.name),
+            )
 
     async def _through(self, index: int, request: Any, ctx: FlowContext[Any, Any]) -> Any:
         if index == len(self.middleware):
