@@ -87,7 +87,7 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         )
     app = model.App(
         steps=tuple(sorted((s for r in records for s in r.steps), key=lambda s: s.span)),
-        streams=tuple(sorted((s for r in records for s in r.streams), key=lambda s: s.span)),
+        streams=model.merge_streams(s for r in records for s in r.streams),
         files=tuple(f.path for f in files),
         authenticate=authenticate,
     )
@@ -208,7 +208,7 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
         with project.tracking() as dependencies:
             module = project.load(source.path, bodies=source.kind == "step")
             steps = reader.steps(module) if source.kind == "step" else []
-            streams = reader.streams(module) if source.kind == "stream" else []
+            streams = reader.streams(module) if source.kind == "stream" else reader.stream_handles(module)
         found = [*evaluator.diagnostics[start:], *check_definitions(steps, streams, settings, project.root)]
         record = _unit(project, source.path, dependencies, steps, streams, found)
         project.cache.store_unit(source.path, record)

@@ -3,7 +3,7 @@
 Supported: literals; f-strings of constants; names bound at module level or imported from project modules
 (followed across files, cycles reported); `**`/`*` unpacking of constants; `+` on strings and lists and
 `|` on dicts; indexing a constant dict or list; `Model.model_json_schema()` and pydantic model classes;
-`dict(...)`; Motia helper calls; references to module-level functions. Anything else is an MG105
+`dict(...)`; Motia helper calls; references to module-level functions and lambdas. Anything else is an MG105
 diagnostic at the exact expression, and evaluation goes on with a `VUnknown` in its place.
 """
 
@@ -44,8 +44,8 @@ HELPERS = frozenset(
 
 SUPPORTED = (
     "supported: literals, f-strings of constants, module-level names, imports from project modules, "
-    "dict/list unpacking, Model.model_json_schema(), pydantic model classes, Motia helper calls and "
-    "module-level functions"
+    "dict/list unpacking, Model.model_json_schema(), pydantic model classes, Motia helper calls, "
+    "module-level functions and lambdas"
 )
 
 
@@ -99,6 +99,11 @@ class Evaluator:
         return self._name(module, ir.Name(name, span))
 
     # -- expressions --------------------------------------------------------------------------------------
+    def _lambda(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
+        assert isinstance(expr, ir.Lambda)
+        function = ir.FunctionDef("<lambda>", False, expr.params, (), ir.BodyFacts(), expr.span)
+        return VFunction(module.module, module.path, function, expr.span, expr.body)
+
     def _const(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
         assert isinstance(expr, ir.Const)
         return VScalar(expr.value, expr.span)
@@ -409,6 +414,7 @@ _DISPATCH: dict[type, _Handler] = {
     ir.Call: Evaluator._call,
     ir.Subscript: Evaluator._subscript,
     ir.BinOp: Evaluator._binop,
+    ir.Lambda: Evaluator._lambda,
 }
 
 __all__ = ["Evaluator", "ProjectSymbol", "helper_name"]

@@ -59,12 +59,14 @@ class VSchema:
 
 @dataclass(frozen=True, slots=True)
 class VFunction:
-    """A reference to a module-level function: kept symbolic for the dispatch module."""
+    """A reference to a module-level function, or a lambda written in the config (`lambda_body` is where
+    its body starts): kept symbolic for the dispatch module."""
 
     module: str | None
     file: str
     function: ir.FunctionDef
     span: Span
+    lambda_body: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

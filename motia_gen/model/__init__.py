@@ -12,6 +12,7 @@ to config keys), `facts` (what handler bodies do), `stream_auth` (the authentica
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,6 +36,11 @@ class FunctionRef:
     required: int  # positional parameters without a default
     varargs: bool  # takes `*args`
     span: Span
+    lambda_body: tuple[int, int] | None = None  # a lambda: the line and column its body starts at
+
+    @property
+    def is_lambda(self) -> bool:
+        return self.lambda_body is not None
 
     def accepts(self, count: int) -> bool:
         """Whether calling it with `count` positional arguments binds."""
@@ -237,6 +243,29 @@ class Stream:
     can_access: FunctionRef | None
     on_join: FunctionRef | None
     on_leave: FunctionRef | None
+    # Made by a module-level `Stream(...)` in a step file (Motia 1.x's way to use a stream); without a
+    # schema it defines the stream only where no stream file or schema does (see `merge_streams`).
+    handle: bool = False
+
+    @property
+    def defines(self) -> bool:
+        """Whether this is a definition in its own right, rather than a handle that only names it."""
+        return not self.handle or self.schema is not None
+
+
+def merge_streams(streams: Iterable[Stream]) -> tuple[Stream, ...]:
+    """The app's streams: every definition, plus, for a name nothing else defines, its first handle."""
+    ordered = sorted(streams, key=lambda s: s.span)
+    defined = {s.name for s in ordered if s.defines}
+    named: set[str] = set()
+    out: list[Stream] = []
+    for stream in ordered:
+        if not stream.defines:
+            if stream.name in defined or stream.name in named:
+                continue
+            named.add(stream.name)
+        out.append(stream)
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def function_ref(value: VFunction) -> model.FunctionRef:
         sum(1 for p in positional if not p.has_default),
         any(p.kind == "vararg" for p in f.params),
         f.span,
+        None if value.lambda_body is None else (value.lambda_body.line, value.lambda_body.column),
     )
 
 

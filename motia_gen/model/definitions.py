@@ -9,6 +9,7 @@ Steps: a module-level `config` (classic or 1.x dict, `StepConfig(...)`, or `step
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
@@ -174,19 +175,32 @@ class DefinitionReader:
         )  # fmt: skip
         return list(found.values())
 
+    def stream_handles(self, module: ir.ModuleIR) -> list[model.Stream]:
+        """The streams a step file names by module-level `x = Stream(...)`, as Motia 1.x step files do."""
+        found: dict[Span, model.Stream] = {}
+        for value in self._helper_bindings(module, ("Stream",)):
+            stream = self._stream(module, value)
+            if stream is not None:
+                found.setdefault(stream.span, replace(stream, handle=True))
+        return list(found.values())
+
     def _stream_definitions(self, module: ir.ModuleIR) -> Iterator[Value]:
         if "config" in module.bindings:
             yield self.evaluator.binding(module, "config", _span_of(module.bindings["config"]))
+        yield from self._helper_bindings(module, ("Stream", "StreamConfig"))
+        for call in module.calls:
+            if isinstance(call.func, ir.Attribute) and call.func.attr == "add_stream" and call.args:
+                yield self.evaluator.evaluate(module, call.args[0])
+
+    def _helper_bindings(self, module: ir.ModuleIR, helpers: tuple[str, ...]) -> Iterator[Value]:
+        """Module-level names (other than `config`) bound to a call of one of these Motia helpers."""
         for name, binding in module.bindings.items():
             if name != "config" and isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Call):
                 func = binding.value.func
                 if isinstance(func, ir.Name | ir.Attribute):
                     qualname = self.evaluator.symbols.qualname(module, func)
-                    if qualname and helper_name(qualname) in ("Stream", "StreamConfig"):
+                    if qualname and helper_name(qualname) in helpers:
                         yield self.evaluator.binding(module, name, binding.span)
-        for call in module.calls:
-            if isinstance(call.func, ir.Attribute) and call.func.attr == "add_stream" and call.args:
-                yield self.evaluator.evaluate(module, call.args[0])
 
     def _stream(self, module: ir.ModuleIR, value: Value) -> model.Stream | None:
         if isinstance(value, VDict):

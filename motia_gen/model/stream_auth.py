@@ -190,6 +190,8 @@ def _binding_kind(binding: ir.Assign | ir.FunctionDef | ir.ClassDef) -> str:
 
 
 def _expression_kind(expr: ir.Expr) -> str:
+    if isinstance(expr, ir.Lambda):
+        return "a lambda"
     if isinstance(expr, ir.Unsupported):
         return f"a {expr.kind}"
     if isinstance(expr, ir.Call):

@@ -25,7 +25,6 @@ _BINARY_OPS: dict[type[cst.BaseBinaryOp], str] = {
 
 # Kinds of expression the evaluator refuses, named the way a user would name them.
 _UNSUPPORTED_KINDS: dict[type[cst.CSTNode], str] = {
-    cst.Lambda: "lambda",
     cst.ListComp: "list comprehension",
     cst.DictComp: "dict comprehension",
     cst.SetComp: "set comprehension",
@@ -91,7 +90,27 @@ class ExpressionConverter:
                 return self._unary(node, span)
             case cst.Ellipsis():
                 return ir.Name("...", span)
+            case cst.Lambda(params=params, body=body):
+                return ir.Lambda(self.params(params), self.span_of(body), span)
         return ir.Unsupported(_UNSUPPORTED_KINDS.get(type(node), type(node).__name__), span)
+
+    def params(self, params: cst.Parameters) -> tuple[ir.Param, ...]:
+        """A function's or a lambda's parameters, in order, by kind."""
+        out: list[ir.Param] = []
+
+        def add(param: cst.Param, kind: str) -> None:
+            annotation = self.convert(param.annotation.annotation) if param.annotation else None
+            out.append(ir.Param(param.name.value, kind, param.default is not None, annotation))  # type: ignore[arg-type]
+
+        for param in (*params.posonly_params, *params.params):
+            add(param, "positional")
+        if isinstance(params.star_arg, cst.Param):
+            add(params.star_arg, "vararg")
+        for param in params.kwonly_params:
+            add(param, "keyword")
+        if params.star_kwarg is not None:
+            add(params.star_kwarg, "varkw")
+        return tuple(out)
 
     def _simple_string(self, node: cst.SimpleString, span: Span) -> ir.Expr:
         value = literal_value(node)

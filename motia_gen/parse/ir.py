@@ -122,8 +122,29 @@ class Unsupported:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class Lambda:
+    """`lambda params: body` in a config (a condition, say). Kept as a function that the dispatch module
+    finds again by where its body starts, since it has no name to import."""
+
+    params: tuple[Param, ...]
+    body: Span
+    span: Span
+
+
 Expr = (
-    Const | Name | Attribute | Call | Starred | DictExpr | SeqExpr | FString | Subscript | BinOp | Unsupported
+    Const
+    | Name
+    | Attribute
+    | Call
+    | Starred
+    | DictExpr
+    | SeqExpr
+    | FString
+    | Subscript
+    | BinOp
+    | Lambda
+    | Unsupported
 )
 
 

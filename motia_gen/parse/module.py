@@ -274,7 +274,7 @@ class _ModuleReader:
 
     # -- definitions -----------------------------------------------------------------------------------
     def _function(self, node: cst.FunctionDef) -> ir.FunctionDef:
-        params = _params(node.params, self.converter)
+        params = self.converter.params(node.params)
         body = ir.BodyFacts()
         if self.read_bodies:
             visitor = BodyVisitor(
@@ -334,24 +334,6 @@ class _ModuleReader:
             tuple(methods),
             self._span(node.name),
         )
-
-
-def _params(params: cst.Parameters, converter: ExpressionConverter) -> tuple[ir.Param, ...]:
-    out: list[ir.Param] = []
-
-    def add(param: cst.Param, kind: str) -> None:
-        annotation = converter.convert(param.annotation.annotation) if param.annotation else None
-        out.append(ir.Param(param.name.value, kind, param.default is not None, annotation))  # type: ignore[arg-type]
-
-    for param in (*params.posonly_params, *params.params):
-        add(param, "positional")
-    if isinstance(params.star_arg, cst.Param):
-        add(params.star_arg, "vararg")
-    for param in params.kwonly_params:
-        add(param, "keyword")
-    if params.star_kwarg is not None:
-        add(params.star_kwarg, "varkw")
-    return tuple(out)
 
 
 def _flatten(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:

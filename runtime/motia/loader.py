@@ -8,12 +8,15 @@ loading it twice gives the same module.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import linecache
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, FunctionType, ModuleType
+from typing import Any
 
 
 def app_root(module_file: str, relative: str, source_roots: Sequence[str] = (".",)) -> Path:
@@ -59,3 +62,59 @@ def load_path(root: str | Path, relative: str, module_name: str, *, lazy: bool =
         del sys.modules[module_name]
         raise
     return module
+
+
+def lambda_at(module: ModuleType, line: int, column: int) -> Callable[..., Any]:
+    """The lambda written in `module`'s config whose body starts at `line`:`column` (1-based, in
+    characters), for a dispatch module that cannot name it. It is looked for among what the module's
+    globals hold (dicts, lists, tuples, the config objects); nothing is called or evaluated.
+
+    A lambda's code knows where its first instruction is, which is where its body starts or just after
+    (past an opening parenthesis, say): the lambda chosen is the one whose first instruction comes first
+    at or after the given position."""
+    best: tuple[tuple[int, int], Callable[..., Any]] | None = None
+    for function in _functions_in(vars(module)):
+        code = function.__code__
+        start = _body_start(code)
+        if code.co_name != "<lambda>" or start is None or code.co_firstlineno > line:
+            continue
+        source = linecache.getline(module.__file__ or "", start[0])
+        at = (start[0], len(source.encode()[: start[1]].decode(errors="replace")) + 1)
+        if at >= (line, column) and (best is None or at < best[0]):
+            best = (at, function)
+    if best is None:
+        raise LookupError(
+            f"{module.__name__}: no lambda in its config at line {line}, column {column}; the file changed "
+            f"since the build (run motia build)"
+        )
+    return best[1]
+
+
+def _body_start(code: CodeType) -> tuple[int, int] | None:
+    """Line and byte column of a lambda's first instruction after the frame set-up: where its body is."""
+    positions = iter(code.co_positions())
+    next(positions, None)  # RESUME
+    for start_line, _, start_column, _ in positions:
+        if start_line is not None and start_column is not None:
+            return start_line, start_column
+    return None
+
+
+def _functions_in(root: object, depth: int = 6) -> Iterator[FunctionType]:
+    """Functions held by `root`, looking through containers and dataclass-like config objects."""
+    seen: set[int] = set()
+    pending: list[tuple[object, int]] = [(root, 0)]
+    while pending:
+        value, level = pending.pop()
+        if id(value) in seen or level > depth:
+            continue
+        seen.add(id(value))
+        if isinstance(value, FunctionType):
+            yield value
+        elif isinstance(value, dict):
+            pending.extend((item, level + 1) for item in value.values())
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending.extend((item, level + 1) for item in value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = dataclasses.fields(value)
+            pending.extend((getattr(value, field.name, None), level + 1) for field in fields)

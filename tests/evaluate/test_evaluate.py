@@ -142,7 +142,6 @@ def test_pydantic_model_schema(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("expression", "code", "column", "words"),
     [
-        ("lambda x: x", "MG105", 10, "lambda"),
         ("[x for x in 'ab']", "MG105", 10, "comprehension"),
         ("1 if True else 2", "MG105", 10, "conditional"),
         ("UNDEFINED", "MG106", 10, "not defined"),
@@ -179,3 +178,17 @@ def test_an_undefined_name_suggests_the_closest_binding(tmp_path: Path) -> None:
     _value, evaluator = evaluate(tmp_path, {"steps/a_step.py": "ORDER_TOPIC = 'x'\nconfig = ORDER_TOPC\n"})
     (found,) = evaluator.diagnostics
     assert (found.code, found.help) == ("MG106", "did you mean 'ORDER_TOPIC'?")
+
+
+def test_a_lambda_is_a_function_found_again_by_where_its_body_starts(tmp_path: Path) -> None:
+    source = (
+        'from motia import state\nconfig = {"t": [state(condition=lambda input, ctx:  input.x == "u")]}\n'
+    )
+    value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source})
+    assert not evaluator.diagnostics
+    condition = dict(value.entries[0].value.items[0].keywords)["condition"]  # type: ignore[union-attr]
+    assert isinstance(condition, VFunction)
+    assert [p.name for p in condition.function.params] == ["i", "c"]
+    assert condition.lambda_body is not None
+    body_column = source.splitlines()[1].index("i.x") + 1
+    assert (condition.lambda_body.line, condition.lambda_body.column) == (2, body_column)

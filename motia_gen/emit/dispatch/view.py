@@ -312,7 +312,12 @@ def _refs(app: model.App) -> list[model.FunctionRef]:
 
 def _function(ref: model.FunctionRef, modules: _Modules) -> Code:
     modules.used.add(ref.file)
-    return Code(f"{modules.aliases[ref.file]}.{ref.name}")
+    alias = modules.aliases[ref.file]
+    if ref.lambda_body is None:
+        return Code(f"{alias}.{ref.name}")
+    line, column = ref.lambda_body
+    finder = imported(_LOADER, "lambda_at")
+    return Code(f"{finder}({alias}, {line}, {column})", finder.needs)
 
 
 def _step_call(step: model.Step, modules: _Modules) -> Call:
