@@ -181,9 +181,7 @@ def test_an_undefined_name_suggests_the_closest_binding(tmp_path: Path) -> None:
 
 
 def test_a_lambda_is_a_function_found_again_by_where_its_body_starts(tmp_path: Path) -> None:
-    source = (
-        'from motia import state\nconfig = {"t": [state(condition=lambda input, ctx:  input.x == "u")]}\n'
-    )
+    source = 'from motia import state\nconfig = {"t": [state(condition=lambda i, c:  i.x == "u")]}\n'
     value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source})
     assert not evaluator.diagnostics
     condition = dict(value.entries[0].value.items[0].keywords)["condition"]  # type: ignore[union-attr]

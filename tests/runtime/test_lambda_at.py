@@ -12,7 +12,7 @@ SOURCE = """\
 from motia import http, queue, state
 
 config = {
-    "n": "Héllo wörld",  "t": [state(condition=lambda i, c: i == 1), queue("t", condition=lambda i, c: i == 2)],
+    "n": "Hé wö",  "t": [state(condition=lambda i, c: i == 1), queue("t", condition=lambda i, c: i == 2)],
     "other": [{"deep": (lambda: "é" + "deep",)}],
     "multi": lambda x: (
         x * 3
