@@ -52,34 +52,59 @@ def _graph(check: CheckInput) -> TopicGraph:
 
 
 def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
+    """MG204, or MG232 when a subscribed topic nearly matches (a typo drops every such event)."""
     graph = _graph(check)
     for topic, emits in graph.emitters.items():
         if topic in graph.subscribers:
             continue
         close = graph.subscribed.closest(topic)
+        if close is not None and _reported_at_subscription(graph, close):
+            continue  # both sides dangle: one MG232, at the subscription, names this emit too
         for step, emit in emits:
-            help = None
-            if close is not None:
-                other, trigger = graph.subscribers[close][0]
-                help = f"did you mean '{close}' (subscribed by {other.name} at {trigger.span.label()})?"
             message = f"topic '{topic}' is emitted by {label(step)} but no step subscribes to it"
-            yield diag("MG204", emit.span, message, help=help)
+            if close is None:
+                yield diag("MG204", emit.span, message)
+                continue
+            other, trigger = graph.subscribers[close][0]
+            yield diag(
+                "MG232",
+                emit.span,
+                f"{message}; {label(other)} subscribes to '{close}'",
+                related=(Related(trigger.span, f"'{close}' is subscribed here"),),
+                help=f"did you mean '{close}'?",
+            )
+
+
+def _reported_at_subscription(graph: TopicGraph, subscribed: str) -> bool:
+    return (
+        subscribed not in graph.emitters
+        and subscribed not in graph.fed_from_outside
+        and (graph.emitted.closest(subscribed) is not None)
+    )
 
 
 def subscriptions_without_emitter(check: CheckInput) -> Iterator[Diagnostic]:
+    """MG205, or MG232 when an emitted topic nearly matches."""
     graph = _graph(check)
     for topic, subscriptions in graph.subscribers.items():
         if topic in graph.emitters or topic in graph.fed_from_outside:
             continue
         close = graph.emitted.closest(topic)
-        if close is not None:
-            other, emit = graph.emitters[close][0]
-            help = f"did you mean '{close}' (emitted by {other.name} at {emit.span.label()})?"
-        else:
-            help = "if it is fed from outside the app, list it in [tool.motia] external-topics"
         for step, trigger in subscriptions:
             message = f"{label(step)} subscribes to topic '{topic}' but no step emits it"
-            yield diag("MG205", trigger.span, message, help=help)
+            if close is None:
+                help = "if it is fed from outside the app, list it in [tool.motia] external-topics"
+                yield diag("MG205", trigger.span, message, help=help)
+                continue
+            other, emit = graph.emitters[close][0]
+            yield diag(
+                "MG232",
+                trigger.span,
+                f"{message}; {label(other)} emits '{close}'",
+                related=(Related(emit.span, f"'{close}' is emitted here"),),
+                help=f"did you mean '{close}'? (a topic fed from outside the app belongs in "
+                f"[tool.motia] external-topics)",
+            )
 
 
 # -- cycles -------------------------------------------------------------------------------------------------

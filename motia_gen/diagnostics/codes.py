@@ -381,6 +381,16 @@ CODES: tuple[Code, ...] = (
         "names both places, and the first declaration is the one wired.",
     ),
     Code(
+        "MG232",
+        "topic-typo",
+        Severity.ERROR,
+        "A topic that only one side uses is a near miss of a topic the other side uses: a subscription "
+        "with no emitter next to an emitted topic of almost the same name (`order.craeted` and "
+        "`order.created`), or the converse. Every such event would be dropped at run time, so this is an "
+        "error rather than MG204/MG205; the diagnostic points at both places. A topic really fed from "
+        "outside the app belongs in `[tool.motia] external-topics`.",
+    ),
+    Code(
         "MG250",
         "route-conflict",
         Severity.ERROR,

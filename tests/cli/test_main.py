@@ -116,7 +116,7 @@ def test_text_groups_by_file_and_counts_infos(tmp_path: Path) -> None:
     app = tmp_path / "app"
     (app / "steps").mkdir(parents=True)
     (app / "steps" / "b_step.py").write_text(
-        'config = {"type": "event", "name": "B", "subscribes": ["t"], "emits": ["t2", "x"]}\n'
+        'config = {"type": "event", "name": "B", "subscribes": ["t"], "emits": ["audit.finished", "x"]}\n'
         "async def handler(data, context):\n"
         '    await context.emit({"topic": "x", "data": {}})\n'
         '    await context.emit({"topic": data["t"], "data": {}})\n',

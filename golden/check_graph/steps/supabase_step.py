@@ -1,6 +1,6 @@
 from motia import queue
 
-config = {"name": "SupabaseSync", "triggers": [queue("like:supabase-sync")], "enqueues": []}  # expect: MG205
+config = {"name": "SupabaseSync", "triggers": [queue("like:supabase-sync")], "enqueues": []}  # expect: MG232
 
 
 async def handler(input, ctx):

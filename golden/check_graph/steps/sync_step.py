@@ -3,7 +3,7 @@ from motia import queue
 config = {
     "name": "DatabaseSync",
     "triggers": [queue("webhook.received")],
-    "enqueues": ["like:database-sync", "order_created"],  # expect: MG204
+    "enqueues": ["like:database-sync", "order_created"],
 }
 
 
