@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from motia_gen import model
+from motia_gen.check.imports import unknown_runtime_imports
 from motia_gen.check.runner import check_app, check_definitions
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
 from motia_gen.discover import SourceFile, discover
@@ -209,7 +210,11 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
             module = project.load(source.path, bodies=source.kind == "step")
             steps = reader.steps(module) if source.kind == "step" else []
             streams = reader.streams(module) if source.kind == "stream" else reader.stream_handles(module)
-        found = [*evaluator.diagnostics[start:], *check_definitions(steps, streams, settings, project.root)]
+        found = [
+            *evaluator.diagnostics[start:],
+            *check_definitions(steps, streams, settings, project.root),
+            *unknown_runtime_imports(module),
+        ]
         record = _unit(project, source.path, dependencies, steps, streams, found)
         project.cache.store_unit(source.path, record)
         units[source.path] = record

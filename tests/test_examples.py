@@ -12,7 +12,7 @@ EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples").
 
 
 def test_there_are_examples() -> None:
-    assert {p.name for p in EXAMPLES} >= {"chat", "messaging", "orders"}
+    assert {p.name for p in EXAMPLES} >= {"chat", "messaging", "orders", "todo"}
 
 
 @pytest.mark.slow

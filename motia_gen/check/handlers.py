@@ -238,5 +238,33 @@ def undeclared_statuses(check: CheckInput) -> Iterator[Diagnostic]:
                 )
 
 
-FILE_RULES = (undeclared_emits, emit_shapes, unused_emits, unknown_path_params, undeclared_statuses)
+def dropped_calls(check: CheckInput) -> Iterator[Diagnostic]:
+    """MG233: `context.emit(...)` and the other context calls are coroutines; as a bare statement
+    (not awaited, returned, gathered or assigned) nothing would run in Motia."""
+    for step, facts in _handled(check):
+        assert step.handler is not None
+        for dropped in facts.dropped:
+            if step.handler.ref.is_async:
+                help = f"write `await {dropped.call}(...)`"
+            else:
+                help = (
+                    "make the handler `async def` and await it, or use motia's module-level API, which "
+                    "sync code calls plainly (`enqueue(...)`, `Stream(...)`, `stateManager`)"
+                )
+            yield diag(
+                "MG233",
+                dropped.span,
+                f"{step.name} calls {dropped.call}(...) without awaiting it: the call is a coroutine",
+                help=help,
+            )
+
+
+FILE_RULES = (
+    undeclared_emits,
+    emit_shapes,
+    unused_emits,
+    unknown_path_params,
+    undeclared_statuses,
+    dropped_calls,
+)
 APP_RULES = (fifo_groups, payloads, unknown_streams)

@@ -150,6 +150,15 @@ CODES: tuple[Code, ...] = (
         "the tools it runs (mypy), so such a value is refused and the setting keeps its default.",
     ),
     Code(
+        "MG116",
+        "unknown-runtime-import",
+        Severity.ERROR,
+        "A step or stream file imports from the motia runtime a module or name it does not have "
+        "(`from motia import stateManger`, `import motia.typess`). The app would fail to start; the help "
+        "names the closest names the runtime has. Names are looked up in the installed runtime, so what "
+        "passes here imports at run time.",
+    ),
+    Code(
         "MG200",
         "undeclared-emit",
         Severity.ERROR,
@@ -389,6 +398,17 @@ CODES: tuple[Code, ...] = (
         "`order.created`), or the converse. Every such event would be dropped at run time, so this is an "
         "error rather than MG204/MG205; the diagnostic points at both places. A topic really fed from "
         "outside the app belongs in `[tool.motia] external-topics`.",
+    ),
+    Code(
+        "MG233",
+        "unawaited-context-call",
+        Severity.ERROR,
+        "A handler calls the classic context API (`context.emit(...)`, `ctx.enqueue(...)`, "
+        "`ctx.state.set(...)`, `ctx.streams.<name>.set(...)`, …) as a bare statement: these calls are "
+        "coroutines, so in Motia nothing would be sent or written and the request would still succeed. "
+        "Await it. (This runtime still performs such a call when the handler returns and logs where it "
+        "was made, but the code is wrong.) Motia 1.x's module-level `enqueue`, `Stream(...)` handles and "
+        "`stateManager` are synchronous and need no `await`.",
     ),
     Code(
         "MG250",

@@ -201,6 +201,7 @@ class HandlerFacts:
     path_params: tuple[ir.KeyRead, ...]
     statuses: tuple[ir.StatusReturn, ...]
     opaque_calls: bool  # the handler calls code the analysis cannot see into
+    dropped: tuple[ir.DroppedCall, ...] = ()  # context API calls whose coroutine is thrown away
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ def handler_facts(evaluator: Evaluator, module: ir.ModuleIR, function: ir.Functi
         path_params=body.path_params,
         statuses=body.statuses,
         opaque_calls=body.opaque_calls,
+        dropped=body.dropped,
     )
 
 

@@ -31,6 +31,35 @@ def _first_arg_string(node: cst.Call) -> str | None:
 _BUILTINS = frozenset(dir(builtins))
 
 
+_STORE_METHODS = frozenset(
+    {"get", "set", "delete", "get_group", "getGroup", "list", "list_groups", "clear", "update", "send"}
+)
+
+
+def _context_call(func: cst.BaseExpression, contexts: frozenset[str]) -> str | None:
+    """`ctx.emit`, `ctx.enqueue`, `ctx.state.<m>`, `ctx.streams.<name>.<m>` or `ctx.streams["name"].<m>`,
+    spelled as written; None for anything else."""
+    if not isinstance(func, cst.Attribute):
+        return None
+    method, owner = func.attr.value, func.value
+    if isinstance(owner, cst.Name) and owner.value in contexts:
+        return f"{owner.value}.{method}" if method in _EMIT_METHODS else None
+    if method not in _STORE_METHODS:
+        return None
+    if isinstance(owner, cst.Attribute) and owner.attr.value == "state":
+        root = owner.value
+        return (
+            f"{root.value}.state.{method}" if isinstance(root, cst.Name) and root.value in contexts else None
+        )
+    streams = owner.value if isinstance(owner, cst.Attribute | cst.Subscript) else None
+    if isinstance(streams, cst.Attribute) and streams.attr.value == "streams":
+        root = streams.value
+        if isinstance(root, cst.Name) and root.value in contexts:
+            name = owner.attr.value if isinstance(owner, cst.Attribute) else "[...]"
+            return f"{root.value}.streams.{name}.{method}".replace(".[", "[")
+    return None
+
+
 class BodyVisitor(cst.CSTVisitor):
     def __init__(
         self,
@@ -50,6 +79,8 @@ class BodyVisitor(cst.CSTVisitor):
         self.locals: list[ir.LocalAssign] = []
         self.loops: list[ir.LoopBinding] = []
         self.opaque_calls = False
+        self.contexts = frozenset(params[1:])  # `(input, context)`: the context API is async
+        self.dropped: list[ir.DroppedCall] = []
         self.depth = 0
 
     def facts(self) -> ir.BodyFacts:
@@ -61,6 +92,7 @@ class BodyVisitor(cst.CSTVisitor):
             tuple(self.locals),
             tuple(self.loops),
             self.opaque_calls,
+            tuple(self.dropped),
         )
 
     # -- scopes: only the handler's own body ---------------------------------------------------------
@@ -78,6 +110,13 @@ class BodyVisitor(cst.CSTVisitor):
         return False
 
     # -- facts -------------------------------------------------------------------------------------------
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """A statement that is a bare call: for the context API, a coroutine dropped on the floor."""
+        if isinstance(node.value, cst.Call):
+            call = _context_call(node.value.func, self.contexts)
+            if call is not None:
+                self.dropped.append(ir.DroppedCall(call, self.converter.span_of(node.value)))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in _EMIT_METHODS:

@@ -169,6 +169,15 @@ class StreamUse:
 
 
 @dataclass(frozen=True, slots=True)
+class DroppedCall:
+    """A statement that is only a call of the classic context API (`context.emit(...)`,
+    `ctx.state.set(...)`, `ctx.streams.todos.set(...)`): its coroutine is neither awaited nor kept."""
+
+    call: str  # as written, arguments elided: `context.state.set`
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class KeyRead:
     key: str
     span: Span
@@ -207,6 +216,7 @@ class BodyFacts:
     locals: tuple[LocalAssign, ...] = ()
     loops: tuple[LoopBinding, ...] = ()
     opaque_calls: bool = False  # calls something other than builtins and methods of its parameters
+    dropped: tuple[DroppedCall, ...] = ()
 
 
 # ---- module-level bindings ---------------------------------------------------------------------------
@@ -302,6 +312,7 @@ class ModuleIR:
     item_assigns: tuple[ItemAssign, ...]
     calls: tuple[Call, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    imported: tuple[ImportedName, ...] = ()  # every module-level import, modules fully dotted
 
     @property
     def ok(self) -> bool:

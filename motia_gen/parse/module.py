@@ -160,6 +160,7 @@ class _ModuleReader:
         self.item_assigns: list[ir.ItemAssign] = []
         self.calls: list[ir.Call] = []
         self.imports: dict[str, str] = {}
+        self.imported: list[ir.ImportedName] = []
 
     def read(self, tree: cst.Module) -> ir.ModuleIR:
         statements = list(_flatten(tree.body))
@@ -170,7 +171,13 @@ class _ModuleReader:
         for statement in statements:
             self._statement(statement)
         return ir.ModuleIR(
-            self.path, self.module, self.bindings, self.counts, tuple(self.item_assigns), tuple(self.calls)
+            self.path,
+            self.module,
+            self.bindings,
+            self.counts,
+            tuple(self.item_assigns),
+            tuple(self.calls),
+            imported=tuple(self.imported),
         )
 
     def _bind(self, name: str, binding: ir.Binding) -> None:
@@ -250,6 +257,12 @@ class _ModuleReader:
     def _bind_imports(self, statement: cst.Import | cst.ImportFrom) -> None:
         for imported in self._imported_names(statement):
             self._bind(imported.local, imported)
+        if isinstance(statement, cst.Import):  # `import a.b` imports module "a.b", binding only "a"
+            for alias in statement.names:
+                dotted = _dotted(alias.name)
+                self.imported.append(ir.ImportedName(dotted, dotted, None, self._span(alias)))
+        else:
+            self.imported.extend(self._imported_names(statement))
 
     def _imported_names(self, statement: cst.Import | cst.ImportFrom) -> Iterator[ir.ImportedName]:
         if isinstance(statement, cst.Import):

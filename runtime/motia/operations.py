@@ -1,26 +1,31 @@
 """What a handler call starts on the app (emits, state writes, stream items), kept so none is lost.
 
 Motia 1.x's module-level API (`enqueue`, `Stream(...)` handles, `stateManager`) is synchronous: step files
-call `enqueue({...})` and `todos.set(...)` without `await`, in sync and async handlers alike. The classic
-context API (`context.emit`, `context.state.*`, `context.streams.<name>.*`) is async and must be awaited.
-Here every such call becomes an `Operation` recorded in the handler call's `Ledger`:
+call `enqueue({...})` and `item = todos.get(...)` without `await`, in sync and async handlers alike. The
+classic context API (`context.emit`, `context.state.*`, `context.streams.<name>.*`) is async and must be
+awaited. Every such call becomes an `Operation` in the handler call's `Ledger`, and:
 
-* awaited, it runs then (after any earlier operation of the call that has not run yet, so a call's
-  operations happen in the order the code made them) and gives its result;
-* called from a sync handler (which runs in a worker thread), a 1.x call runs on the app's event loop at
-  once and the thread gets the value back, as in Motia;
-* never awaited, it runs when the handler returns, before the call's result is acknowledged (the HTTP
-  response is sent, the queue message settled). It failing fails the call. A classic call left
-  un-awaited is also reported in the step's log, with where it was made: the code is wrong even though
-  nothing was lost.
+* a 1.x call not awaited runs at once and gives its value, as in Motia: from a sync handler (a worker
+  thread) by waiting for the event loop, on the loop by running right there (the stores answer without
+  waiting on anything; see `Ledger.run_now`);
+* an awaited call (1.x or classic) runs when awaited, after any earlier call of the handler that has not
+  run yet, so a handler's calls happen in the order it made them;
+* a classic call never awaited runs when the handler returns, before its result is acknowledged (the HTTP
+  response sent, the queue message settled), and is reported in the step's log with where it was made:
+  nothing is lost, but the code is wrong (`motia validate` says so too, MG233).
+
+A call failing where nobody awaits it fails the handler call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import dis
 import sys
 from collections import deque
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from types import CodeType, FrameType
 from typing import Any, Generic, TypeVar
 
 from motia.logging import Logger
@@ -96,25 +101,33 @@ class Operation(Generic[T]):
 class Ledger:
     """The operations of one handler call, in the order they were made."""
 
-    __slots__ = ("_loose", "_waiting", "logger", "loop")
+    __slots__ = ("_loose", "_tasks", "_waiting", "logger", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None, logger: Logger) -> None:
         self.loop = loop  # None for a context made outside any loop (by hand, in a test) until it runs
         self.logger = logger
         self._waiting: deque[Operation[Any]] = deque()  # made, not started yet
         self._loose: dict[Operation[Any], None] = {}  # made and not (yet) awaited, in order
+        self._tasks: list[asyncio.Task[Any]] = []  # calls that had to wait while run at once
 
     def perform(
         self, factory: Callable[[], Awaitable[T]], label: str, *, classic: bool, depth: int = 2
     ) -> Any:
-        """Record a call. A 1.x (non-classic) call made off the event loop's thread runs now and gives its
-        value; otherwise the `Operation` is returned, to be awaited or left to `settle`."""
-        operation: Operation[T] = Operation(self, factory, label, _site(depth + 1), classic=classic)
+        """Record a call made by the code `depth` frames up. A classic call gives its `Operation`, to be
+        awaited or left to `settle`. A 1.x call gives its value, as in Motia: off the event loop's thread
+        (a sync handler) by waiting for the loop, on it by running at once; unless the caller awaits it
+        (`await todos.get(...)`), when it gives the `Operation` to await."""
+        frame = sys._getframe(depth)
+        operation: Operation[T] = Operation(self, factory, label, _where(frame), classic=classic)
         self._waiting.append(operation)
         self._loose[operation] = None
-        if not classic and not self._on_loop_thread():
+        if classic:
+            return operation
+        if not self._on_loop_thread():
             return self.wait(operation)
-        return operation
+        if _awaited(frame):
+            return operation
+        return self.run_now(operation)
 
     def wait(self, operation: Operation[T]) -> T:
         """From a worker thread: run `operation` on the loop and block until it is done."""
@@ -123,6 +136,22 @@ class Ledger:
         if self.loop is None:
             raise RuntimeError(f"{operation.label}() needs a running app; none is running in this process")
         return asyncio.run_coroutine_threadsafe(self.complete(operation), self.loop).result()
+
+    def run_now(self, operation: Operation[T]) -> Any:
+        """On the loop's thread, for a caller that does not await: run `operation` (and what the call made
+        before it) to its end right here, as Motia's synchronous calls do. The stores answer without
+        waiting on anything, so this never blocks; should a step of it have to wait after all, it goes on
+        as a task that `settle` waits for, and the caller gets the `Operation`."""
+        work = self.complete(operation)
+        try:
+            waiting_on = work.send(None)
+        except StopIteration as done:
+            operation.awaited = True
+            result: Any = done.value
+            return result
+        self._loose[operation] = None  # the caller never awaits it: settle reports its failure
+        self._tasks.append(self._loop().create_task(_resume(work, waiting_on)))
+        return operation
 
     async def complete(self, operation: Operation[T]) -> T:
         """Run every earlier operation not started yet, then `operation`; its result."""
@@ -139,6 +168,8 @@ class Ledger:
         loop = self._loop()
         while self._waiting:
             await self._waiting.popleft()._run(loop)
+        if self._tasks:
+            await asyncio.wait(self._tasks)
         loose, self._loose = self._loose, {}
         failure: BaseException | None = None
         for operation in loose:
@@ -167,13 +198,48 @@ class Ledger:
         return running is self.loop
 
 
-def _site(depth: int) -> str:
-    """`file:line` of the step code that made the call, `depth` frames up."""
-    try:
-        frame = sys._getframe(depth)
-    except ValueError:
-        return "?"
+def _where(frame: FrameType) -> str:
+    """`file:line` of the step code that made a call."""
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+_INSTRUCTIONS: dict[CodeType, tuple[list[int], frozenset[int]]] = {}
+
+
+def _awaited(frame: FrameType) -> bool:
+    """Whether the call `frame` is making has its result awaited: the instruction after the call is
+    `GET_AWAITABLE`, as in `await todos.get(...)`. Read from the code's own instructions (once per code
+    object); `f_lasti` is somewhere in the call instruction or its inline caches, so the next instruction
+    is the first one that starts after it."""
+    code = frame.f_code
+    known = _INSTRUCTIONS.get(code)
+    if known is None:
+        instructions = list(dis.get_instructions(code))
+        offsets = [instruction.offset for instruction in instructions]
+        awaits = frozenset(i.offset for i in instructions if i.opname == "GET_AWAITABLE")
+        known = _INSTRUCTIONS[code] = (offsets, awaits)
+    offsets, awaits = known
+    following = bisect.bisect_right(offsets, frame.f_lasti)
+    return following < len(offsets) and offsets[following] in awaits
+
+
+async def _resume(work: Coroutine[Any, Any, Any], waiting_on: Any) -> Any:
+    """Drive a coroutine that was started by hand and stopped to wait on `waiting_on` (a future, or None
+    for a bare yield), the way a task would."""
+    while True:
+        try:
+            if waiting_on is None:
+                await asyncio.sleep(0)
+            else:
+                waiting_on._asyncio_future_blocking = False
+                await asyncio.wait({waiting_on})
+        except asyncio.CancelledError:
+            work.close()
+            raise
+        try:
+            waiting_on = work.send(None)
+        except StopIteration as done:
+            return done.value
 
 
 class Tracked:

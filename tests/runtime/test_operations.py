@@ -73,6 +73,8 @@ def test_an_async_handler_may_call_plainly_or_await() -> None:
         enqueue({"topic": "todo.created", "data": {"id": "t1"}})
         # An awaited read sees the un-awaited writes made before it: a call's operations keep their order.
         after["item"] = await todos.get("inbox", "t1")
+        after["plain"] = todos.get("inbox", "t1")  # not awaited: the value, as in Motia
+        after["count"] = stateManager.get("counts", "inbox")
         await stateManager.set("counts", "inbox", 2)
         return {"status": 201, "body": {}}
 
@@ -86,7 +88,8 @@ def test_an_async_handler_may_call_plainly_or_await() -> None:
             assert response.status_code == 201
             assert await client.streams["todos"].get("inbox", "t1") == {"title": "milk", "id": "t1"}
             assert await client.state.get("counts", "inbox") == 2
-        assert after == {"item": {"title": "milk", "id": "t1"}}
+        item = {"title": "milk", "id": "t1"}
+        assert after == {"item": item, "plain": item, "count": 1}
         assert seen == [{"id": "t1"}]
 
     run(scenario)

@@ -12,7 +12,14 @@ async def on_placed(input, ctx):
     await ctx.enqueue({"topic": "order.retry", "data": {"id": input["id"], "total": input["total"]}})
 
 
-placed = step(StepConfig(name="Placed", triggers=[queue("order.placed", input=Placed)], enqueues=["order.retry"]), on_placed)
+placed = step(
+    StepConfig(
+        name="Placed",
+        triggers=[queue("order.placed", input=Placed, condition=lambda input, ctx: input["total"] > 0)],
+        enqueues=["order.retry"],
+    ),
+    on_placed,
+)
 
 
 async def sweep(ctx):

@@ -229,9 +229,8 @@ def _union(types: list[Code]) -> Code:
     """What a handler may receive. A trigger whose input is not described adds `Any` to the union without
     swallowing it: mypy still checks every use of the input against the described members, so a handler
     must tell them apart (an HTTP request, a queue payload, `None` from cron) before using one."""
-    unique_types = list(dict.fromkeys(t for t in types if t != ANY))
-    if ANY in types:
-        unique_types.append(ANY)
+    unique_types = list(dict.fromkeys(t for t in types if t not in (ANY, NONE)))
+    unique_types.extend(t for t in (ANY, NONE) if t in types)  # `None` last, as ruff wants (RUF036)
     return join(" | ", unique_types) if unique_types else NONE
 
 
@@ -358,7 +357,10 @@ def _handler(step: model.Step, has_http: bool) -> Declaration | None:
         returns = NONE
     else:
         cron_only = bool(step.triggers) and all(isinstance(t, model.CronTrigger) for t in step.triggers)
-        one_argument = step.handler is not None and cron_only and not step.handler.ref.accepts(2)
-        params = (("ctx", context),) if one_argument else (("input", _local("Input")), ("ctx", context))
+        one_argument = step.handler is not None and not step.handler.ref.accepts(2)
+        if not one_argument:
+            params = (("input", _local("Input")), ("ctx", context))
+        else:  # what the runtime passes a one-parameter 1.x handler (`motia.spec.call_args`)
+            params = (("ctx", context),) if cron_only else (("input", _local("Input")),)
         returns = join(" | ", [response, NONE]) if has_http else NONE
     return Declaration("handler", "Handler", returns, params=params)

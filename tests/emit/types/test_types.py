@@ -109,7 +109,7 @@ def test_an_undescribed_trigger_input_does_not_swallow_the_described_ones(tmp_pa
     )
     app = validate_app(tmp_path, Overrides(use_cache=False)).app
     module = types_files(app, "motia_types", cache_dir=None)["motia_types/steps/hub.py"]
-    assert "Input: TypeAlias = Request | _models.HubPoked | None | Any\n" in module
+    assert "Input: TypeAlias = Request | _models.HubPoked | Any | None\n" in module
 
 
 def test_state_and_stream_trigger_inputs_are_typed_by_the_stream_items(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ config = {
 }
 
 
-def handler(input_data, context):
+async def handler(input_data, context):
     context.logger.info("processing", {"id": input_data["id"]})
     for topic in TOPICS:
-        context.emit({"topic": topic, "data": {"message": input_data["id"]}, "messageGroupId": "orders"})
+        await context.emit({"topic": topic, "data": {"message": input_data["id"]}, "messageGroupId": "orders"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from motia.loader import app_root, load_path
+from motia.loader import app_root, lambda_at, load_path
 from motia.spec import (
     AppSpec,
     CronSpec,
@@ -129,6 +129,7 @@ APP = AppSpec(
             index=0,
             topic="order.placed",
             input=INPUT_PLACED,
+            condition=lambda_at(placed_step, 18, 84),
         ),
     ),
     crons=(

@@ -70,9 +70,9 @@ Context: TypeAlias = FlowContext[Emit, Streams]
 Input: TypeAlias = (
     Request
     | _models.OrderArchived
-    | None
     | StateTriggerInput
     | StreamTriggerInput[streams.Orders]
+    | None
 )
 
 

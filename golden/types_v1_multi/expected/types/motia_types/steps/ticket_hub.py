@@ -74,9 +74,9 @@ Context: TypeAlias = FlowContext[Emit, Streams]
 Input: TypeAlias = (
     Request
     | _models.TicketReopened
-    | None
     | StateTriggerInput
     | StreamTriggerInput[streams.Tickets]
+    | None
 )
 
 

@@ -1,0 +1,24 @@
+"""List the to-dos of a list (`?list=work`, the default list otherwise)."""
+
+import os
+from typing import Any
+
+from motia import ApiResponse, Stream, http
+from motia_types.steps.list_todos import Request
+
+todo_stream = Stream("todo")
+
+config = {
+    "name": "ListTodos",
+    "description": "The to-dos of one list",
+    "flows": ["todo"],
+    "triggers": [http("GET", "/todos")],
+    "enqueues": [],
+}
+
+
+def handler(request: Request) -> ApiResponse[Any]:
+    wanted = request.query_params.get("list")
+    todo_list = wanted if isinstance(wanted, str) else os.environ.get("TODO_DEFAULT_LIST", "inbox")
+    todos = todo_stream.get_group(todo_list)
+    return ApiResponse(status=200, body={"list": todo_list, "todos": todos})

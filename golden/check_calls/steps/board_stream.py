@@ -1,0 +1,1 @@
+config = {"name": "board", "schema": {"type": "object"}, "baseConfig": {"storageType": "default"}}
