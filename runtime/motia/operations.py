@@ -170,6 +170,9 @@ class Ledger:
             await self._waiting.popleft()._run(loop)
         if self._tasks:
             await asyncio.wait(self._tasks)
+            for task in self._tasks:  # its failure is its operation's, reported below
+                if not task.cancelled():
+                    task.exception()
         loose, self._loose = self._loose, {}
         failure: BaseException | None = None
         for operation in loose:

@@ -4,11 +4,13 @@ before its result is acknowledged, in the order it was made, and a failure there
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import pytest
-from motia import Stream, enqueue, stateManager
+from motia import Stream, enqueue, logger, stateManager
+from motia.operations import Ledger, Operation
 from motia.runtime import Runtime
 from motia.spec import StreamSpec
 from motia.storage.memory import MemoryBackend
@@ -235,3 +237,25 @@ def test_outside_a_running_app_the_handles_say_so() -> None:
         stateManager.get("g", "k")
     with pytest.raises(RuntimeError, match="outside a step handler"):
         enqueue({"topic": "t", "data": {}})
+
+
+def test_a_plain_call_that_has_to_wait_goes_on_as_a_task_that_settle_waits_for() -> None:
+    async def slow(value: int) -> int:
+        await asyncio.sleep(0)  # a store that waits on something (none of ours does)
+        if value < 0:
+            raise ValueError("negative")
+        return value
+
+    def plain_call(ledger: Ledger, value: int) -> Any:  # a sync caller on the loop's thread
+        return ledger.perform(lambda: slow(value), "slow", classic=False, depth=1)
+
+    async def scenario() -> None:
+        ledger = Ledger(asyncio.get_running_loop(), logger)
+        pending = plain_call(ledger, 5)
+        assert isinstance(pending, Operation)
+        assert await pending == 5
+        plain_call(ledger, -1)
+        with pytest.raises(ValueError, match="negative"):
+            await ledger.settle()
+
+    asyncio.run(scenario())
