@@ -39,9 +39,15 @@ def _problem(module: str, name: str | None) -> tuple[str, list[str]] | None:
         parent, _, last = module.rpartition(".")
         near = [f"{parent}.{n}" for n in _close(last, _submodules(parent))] if _is_module(parent) else []
         return f"the motia runtime has no module '{module}'", near
-    if name is None or _is_module(f"{module}.{name}") or name in _names(module):
+    if name is None or _is_module(f"{module}.{name}"):
         return None
-    return f"'{module}' has no name '{name}'", _close(name, _names(module))
+    try:
+        if name in _names(module):
+            return None
+        near = _close(name, _public(module)) or _close(name, _names(module))
+    except ImportError:  # a runtime module needing an optional package this machine lacks: no verdict
+        return None
+    return f"'{module}' has no name '{name}'", near
 
 
 def _close(word: str, candidates: frozenset[str]) -> list[str]:
@@ -63,6 +69,13 @@ def _submodules(package: str) -> frozenset[str]:
     found = importlib.import_module(package)
     path = getattr(found, "__path__", None)
     return frozenset(info.name for info in pkgutil.iter_modules(path)) if path else frozenset()
+
+
+@cache
+def _public(module: str) -> frozenset[str]:
+    """The names a module offers: its `__all__` (and `motia.types`' forwarded names)."""
+    found = motia if module == _RUNTIME else importlib.import_module(module)
+    return frozenset({*getattr(found, "__all__", ()), *getattr(found, "MOTIA_NAMES", ())})
 
 
 @cache
