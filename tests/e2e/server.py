@@ -139,3 +139,19 @@ def read_record(app: Path, namespace: str, group: str, key: str) -> Any:
             await backend.close()
 
     return asyncio.run(read())
+
+
+def read_namespace(app: Path, namespace: str) -> dict[str, dict[str, Any]]:
+    """Everything stored in one namespace (`state`, `stream:<name>`): group → key → value."""
+
+    async def read() -> dict[str, dict[str, Any]]:
+        backend = SqliteBackend(app / DEFAULT_PATH)
+        try:
+            return {
+                group: dict(await backend.get_group(namespace, group))
+                for group in await backend.list_groups(namespace)
+            }
+        finally:
+            await backend.close()
+
+    return asyncio.run(read())
