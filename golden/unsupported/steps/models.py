@@ -1,7 +1,7 @@
-from datetime import datetime
+from socket import socket
 
 from pydantic import BaseModel
 
 
 class Stamped(BaseModel):
-    at: datetime  # expect: MG109
+    at: socket  # expect: MG109

@@ -312,8 +312,8 @@ class _Builder:
     ) -> tuple[str, Json, bool]:
         json = schema.json()
         json.update(json_updates(attrs))
-        required = attrs.get("default", REQUIRED) is REQUIRED
-        if not required:
+        required = attrs.get("default", REQUIRED) is REQUIRED and not attrs.get("default_factory")
+        if "default" in attrs and attrs["default"] is not REQUIRED:
             json["default"] = attrs["default"]
         name = attrs.get("validation_alias", attrs.get("alias", field.name))
         if "title" not in json and schema.title_wanted():

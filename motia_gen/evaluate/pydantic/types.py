@@ -12,6 +12,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from motia_gen.diagnostics import Span
+from motia_gen.evaluate.pydantic.standard import (
+    CONSTRAINED,
+    CONSTRAINED_SEQUENCES,
+    SCHEMA_NEUTRAL,
+    decimal_bound,
+    pydantic_name,
+    standard_type,
+    typing_alias,
+)
 from motia_gen.evaluate.pydantic.values import MAX_DEPTH, FieldOptions, Unsupported, Values, render
 from motia_gen.evaluate.symbols import ExternalSymbol, MissingSymbol, ModuleSymbol, ProjectSymbol, Symbols
 from motia_gen.parse import ir
@@ -58,6 +67,8 @@ _KIND_NAMES = {
     "literal": "a Literal",
     "ref": "a model or an enum",
     "union": "a union",
+    "decimal": "a Decimal",
+    "bytes": "bytes",
 }
 # Field constraints → JSON Schema keys, per kind (pydantic's `ValidationsMapping`).
 _ITEMS = {"min_length": "minItems", "max_length": "maxItems"}
@@ -76,6 +87,7 @@ _CONSTRAINT_KEYS: dict[str, dict[str, str]] = {
     "dict": {"min_length": "minProperties", "max_length": "maxProperties"},
     "int": _BOUNDS,
     "float": _BOUNDS,
+    "bytes": {"min_length": "minLength", "max_length": "maxLength"},
 }
 
 
@@ -129,6 +141,11 @@ def constrain(schema: TypeSchema, name: str, value: Any, span: Span) -> TypeSche
     """Apply one Field constraint the way pydantic's known-metadata rules do, for the supported kinds."""
     if schema.inner is not None:
         return replace(schema, inner=constrain(schema.inner, name, value, span))
+    if name in SCHEMA_NEUTRAL:
+        return schema
+    if schema.kind == "decimal" and name in _BOUNDS:  # the number branch of `number | string`
+        number, text = schema.base["anyOf"]
+        return replace(schema, base={"anyOf": [{**number, _BOUNDS[name]: decimal_bound(value)}, text]})
     key = _CONSTRAINT_KEYS.get(schema.kind, {}).get(name)
     if key is None:
         raise Unsupported(span, f"the constraint '{name}' is not supported on {_KIND_NAMES[schema.kind]}")
@@ -172,6 +189,8 @@ class Translator:
                 return self._subscript(module, expr, depth)
             case ir.Name() | ir.Attribute():
                 return self._named(module, expr, depth)
+            case ir.Call():
+                return self._constrained(module, expr, depth)
         raise Unsupported(expr.span, f"the annotation {render(expr)} is not supported")
 
     # -- names ---------------------------------------------------------------------------------------
@@ -206,6 +225,20 @@ class Translator:
             return TypeSchema("tuple", {"type": "array", "items": {}})
         if qualname in _DICT:
             return TypeSchema("dict", {"type": "object", "additionalProperties": True})
+        standard = standard_type(qualname)
+        if standard is not None:
+            return TypeSchema(*standard)
+        container = typing_alias(qualname)
+        if container == "list":
+            return TypeSchema("list", {"type": "array", "items": {}})
+        if container == "set":
+            return TypeSchema("set", {"type": "array", "uniqueItems": True, "items": {}})
+        if container == "dict":
+            return TypeSchema("dict", {"type": "object", "additionalProperties": True})
+        if pydantic_name(qualname) == "Json":
+            return TypeSchema(
+                "any", {"contentMediaType": "application/json", "contentSchema": {}, "type": "string"}
+            )
         raise Unsupported(expr.span, f"the type '{qualname}' is not supported")
 
     # -- subscripts ----------------------------------------------------------------------------------
@@ -222,14 +255,48 @@ class Translator:
         if qualname in _DICT:
             keys, values = (self.translate(module, arg, depth + 1).json() for arg in _args(expr, 2))
             return TypeSchema("dict", dict_json(keys, values))
-        if qualname in _LIST | _SET:
+        container = (
+            "list" if qualname in _LIST else "set" if qualname in _SET else typing_alias(qualname or "")
+        )
+        if container in ("list", "set"):
             (item,) = _args(expr, 1)
             items = self.translate(module, item, depth + 1).json()
-            if qualname in _LIST:
+            if container == "list":
                 return TypeSchema("list", {"type": "array", "items": items})
             return TypeSchema("set", {"type": "array", "uniqueItems": True, "items": items})
+        if container == "dict":
+            keys, values = (self.translate(module, arg, depth + 1).json() for arg in _args(expr, 2))
+            return TypeSchema("dict", dict_json(keys, values))
+        if pydantic_name(qualname) == "Json":
+            (inner,) = _args(expr, 1)
+            content = self.translate(module, inner, depth + 1).json()
+            return TypeSchema(
+                "any", {"contentMediaType": "application/json", "contentSchema": content, "type": "string"}
+            )
         name = qualname or render(expr.value)
         raise Unsupported(expr.span, f"the annotation {name}[...] is not supported")
+
+    def _constrained(self, module: ir.ModuleIR, expr: ir.Call, depth: int) -> TypeSchema:
+        """`constr(min_length=2)`, `conint(gt=0)`, `condecimal(ge=0)`, `conlist(int, min_length=1)`, …"""
+        name = pydantic_name(self.values.qualname(module, expr.func))
+        if name in CONSTRAINED_SEQUENCES:
+            if len(expr.args) != 1:
+                raise Unsupported(expr.span, f"{name}() takes the item type as its one positional argument")
+            item = self.translate(module, expr.args[0], depth + 1).json()
+            kind = "list" if name == "conlist" else "set"
+            base: Json = {"type": "array", "items": item} | ({"uniqueItems": True} if kind == "set" else {})
+            schema = TypeSchema(kind, base)
+        elif name in CONSTRAINED and not expr.args:
+            schema = self._external(CONSTRAINED[name], expr)
+        else:
+            raise Unsupported(expr.span, f"the annotation {render(expr)} is not supported")
+        for keyword in expr.keywords:
+            if keyword.name is None:
+                raise Unsupported(keyword.span, "`**` arguments are not supported here")
+            value = self.values.constraint(module, keyword.value)
+            if value is not None:
+                schema = constrain(schema, keyword.name, value, keyword.span)
+        return schema
 
     def _tuple(self, module: ir.ModuleIR, expr: ir.Subscript, depth: int) -> TypeSchema:
         index = expr.index

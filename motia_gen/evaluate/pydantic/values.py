@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from motia_gen.diagnostics import Span
+from motia_gen.evaluate.pydantic.standard import default_call, default_json
 from motia_gen.evaluate.symbols import MissingSymbol, ProjectSymbol, Symbols
 from motia_gen.parse import ir
 
@@ -34,7 +35,19 @@ _ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra"}
 _LENGTHS = frozenset({"min_length", "max_length"})
 _NUMERIC = frozenset({"ge", "gt", "le", "lt", "multiple_of"})
 CONSTRAINTS = _LENGTHS | _NUMERIC | {"pattern"}
-_NO_EFFECT = frozenset({"frozen", "repr", "exclude"})
+_NO_EFFECT = frozenset(
+    {
+        "frozen",
+        "repr",
+        "exclude",
+        "strict",
+        "allow_inf_nan",
+        "max_digits",
+        "decimal_places",
+        "kw_only",
+        "init",
+    }
+)
 
 # Model config keys the translator reads, and keys that do not change the validation JSON Schema.
 _CONFIG_NO_EFFECT = frozenset(
@@ -149,11 +162,39 @@ class Values:
                 return self._dict(module, expr, entries, depth)
             case ir.Name() | ir.Attribute():
                 return self._named(module, expr, depth)
-            case ir.Call(func=func, args=(), keywords=()):
-                qualname = self.qualname(module, func)
-                if qualname in _EMPTY_CALLS:
-                    return type(_EMPTY_CALLS[qualname])()
+            case ir.Call(func=func, args=(), keywords=()) if self.qualname(module, func) in _EMPTY_CALLS:
+                return type(_EMPTY_CALLS[self.qualname(module, func) or ""])()
+            case ir.Call(func=func) if default_call(self.qualname(module, func)):
+                return self._constructed(module, expr, depth)
         raise Unsupported(expr.span, f"{render(expr)} is not a constant the translator can read")
+
+    def constraint(self, module: ir.ModuleIR, expr: ir.Expr) -> Any:
+        """A numeric bound: a number, or `Decimal("0.5")` (as the float pydantic writes)."""
+        if isinstance(expr, ir.Call) and self.qualname(module, expr.func) == "decimal.Decimal":
+            value = self._constructed(module, expr, 0)
+            try:
+                return float(value)
+            except ValueError:
+                raise Unsupported(expr.span, f"{render(expr)} is not a number") from None
+        return self.const(module, expr)
+
+    def _constructed(self, module: ir.ModuleIR, call: ir.Call, depth: int) -> Any:
+        """`Decimal("1.5")`, `date(2024, 1, 2)`, `UUID("...")`: built from literal arguments, written as
+        pydantic writes the value."""
+        make = default_call(self.qualname(module, call.func))
+        assert make is not None
+        if any(isinstance(arg, ir.Starred) for arg in call.args) or any(
+            k.name is None for k in call.keywords
+        ):
+            raise Unsupported(call.span, "`*`/`**` arguments are not supported here")
+        args = [self.const(module, arg, depth + 1) for arg in call.args]
+        kwargs = {k.name: self.const(module, k.value, depth + 1) for k in call.keywords if k.name}
+        if not all(isinstance(v, str | int | float) for v in [*args, *kwargs.values()]):
+            raise Unsupported(call.span, f"{render(call)} takes only literal strings and numbers here")
+        try:
+            return default_json(make(*args, **kwargs))
+        except (TypeError, ValueError, ArithmeticError, OverflowError) as error:
+            raise Unsupported(call.span, f"{render(call)} is not a valid value: {error}") from None
 
     def _set(self, module: ir.ModuleIR, expr: ir.Expr, elements: tuple[ir.Expr, ...], depth: int) -> Any:
         items = [self.const(module, element, depth + 1) for element in elements]
@@ -282,12 +323,17 @@ class Values:
             attrs["default"], spans["default"] = self._default(module, call.args[0]), call.args[0].span
         for keyword in call.keywords:
             name = keyword.name
-            if name is None or name not in _ATTRS | CONSTRAINTS | _NO_EFFECT:
+            if name is None or name not in _ATTRS | CONSTRAINTS | _NO_EFFECT | {"default_factory"}:
                 option = "`**` arguments" if name is None else f"Field({name}=...)"
                 raise Unsupported(keyword.span, f"{option} is not supported")
+            if name == "default_factory":  # called at validation time: no default in the schema
+                attrs[name], spans[name] = True, keyword.span
+                continue
             value = (
                 self._default(module, keyword.value)
                 if name == "default"
+                else self.constraint(module, keyword.value)
+                if name in _NUMERIC
                 else self.const(module, keyword.value)
             )
             _check_option(name, value, keyword.span)
