@@ -128,6 +128,7 @@ class _Builder:
     def build(self, module: ir.ModuleIR, cls: ir.ClassDef) -> Json:
         name = self.ref(module, cls, cls.span)
         self._check_ref_siblings()
+        self._fill_tags()
         # pydantic inlines the top model unless a definition refers back to it.
         reachable = self._closure(_refs(self.defs[name]) | {name})
         recursive = any(name in _refs(self.defs[other]) for other in reachable)
@@ -136,6 +137,19 @@ class _Builder:
         if used:
             schema["$defs"] = {other: self.defs[other] for other in sorted(used)}
         return copy.deepcopy(schema)
+
+    def _fill_tags(self) -> None:
+        """The mappings of discriminated unions: each member model's tag values (its `Literal` field)."""
+        for mapping, prop, refs, span in self.types.pending_tags:
+            for ref in refs:
+                tag = self.defs.get(ref.removeprefix("#/$defs/"), {}).get("properties", {}).get(prop, {})
+                values = [tag["const"]] if "const" in tag else tag.get("enum")
+                if not values:
+                    name = ref.removeprefix("#/$defs/")
+                    self.report(Unsupported(span, f"'{name}' has no Literal field '{prop}' to tell it apart"))
+                    break
+                mapping.update((str(value), ref) for value in values)
+        self.types.pending_tags.clear()
 
     def _closure(self, names: set[str]) -> set[str]:
         seen: set[str] = set()
@@ -305,6 +319,10 @@ class _Builder:
         for info in ([assigned] if assigned else []) + infos:
             for constraint in info.constraints:
                 schema = constrain(schema, *constraint)
+            if "discriminator" in info.attrs:
+                schema = self.types.discriminated(
+                    schema, info.attrs["discriminator"], info.spans["discriminator"]
+                )
         return self._field_json(field, schema, attrs)
 
     def _field_json(

@@ -157,6 +157,8 @@ def constrain(schema: TypeSchema, name: str, value: Any, span: Span) -> TypeSche
 def json_updates(options: Mapping[str, Any]) -> Json:
     """The keys a Field's attributes add to the schema, with `json_schema_extra` merged last."""
     updates = {key: options[key] for key in ("title", "description", "examples") if key in options}
+    if options.get("deprecated"):
+        updates["deprecated"] = True
     updates.update(options.get("json_schema_extra", {}))
     return updates
 
@@ -174,6 +176,8 @@ class Translator:
         self.symbols = symbols
         self.values = values
         self.refs = refs
+        # discriminated unions: (mapping to fill, property, member refs, where), see `discriminated`
+        self.pending_tags: list[tuple[Json, str, list[str], Span]] = []
 
     def translate(self, module: ir.ModuleIR, expr: ir.Expr, depth: int = 0) -> TypeSchema:
         if depth > MAX_DEPTH:
@@ -343,20 +347,60 @@ class Translator:
             options = self.metadata(module, meta)
             if options is None:
                 continue
-            misplaced = sorted(set(options.attrs) - {"title", "description", "examples", "json_schema_extra"})
+            allowed = {"title", "description", "examples", "json_schema_extra", "deprecated", "discriminator"}
+            misplaced = sorted(set(options.attrs) - allowed)
             if misplaced:
                 raise Unsupported(
                     options.spans[misplaced[0]], f"Field({misplaced[0]}=...) has no effect here"
                 )
             for name, value, span in options.constraints:
                 schema = constrain(schema, name, value, span)
+            if "discriminator" in options.attrs:
+                schema = self.discriminated(
+                    schema, options.attrs["discriminator"], options.spans["discriminator"]
+                )
             schema = schema.updated(json_updates(options.attrs))
         return schema
 
+    def _string_constraints(self, module: ir.ModuleIR, call: ir.Call) -> FieldOptions:
+        if call.args:
+            raise Unsupported(call.span, "StringConstraints() takes keyword arguments only")
+        constraints: list[tuple[str, Any, Span]] = []
+        for keyword in call.keywords:
+            if keyword.name not in {"min_length", "max_length", "pattern", *SCHEMA_NEUTRAL}:
+                raise Unsupported(
+                    keyword.span, f"StringConstraints({keyword.name or '**'}=...) is not supported"
+                )
+            value = self.values.const(module, keyword.value)
+            if value is not None and keyword.name not in SCHEMA_NEUTRAL:
+                constraints.append((keyword.name, value, keyword.span))
+        return FieldOptions({}, tuple(constraints), {})
+
+    def discriminated(self, schema: TypeSchema, name: str, span: Span) -> TypeSchema:
+        """A union of models told apart by their `name` field: `oneOf` with pydantic's `discriminator`.
+        The mapping from each tag to its model is filled in once every model's schema is built
+        (`pending_tags`)."""
+        if schema.inner is not None:
+            return replace(schema, inner=self.discriminated(schema.inner, name, span))
+        members = schema.base.get("anyOf") if schema.kind == "union" else None
+        if not members or not all(set(member) == {"$ref"} for member in members):
+            raise Unsupported(span, "discriminator= needs a union of models")
+        mapping: Json = {}
+        self.pending_tags.append((mapping, name, [m["$ref"] for m in members], span))
+        return TypeSchema(
+            "union", {"discriminator": {"mapping": mapping, "propertyName": name}, "oneOf": list(members)}
+        )
+
     def metadata(self, module: ir.ModuleIR, meta: ir.Expr) -> FieldOptions | None:
-        """An `Annotated` entry: a `Field(...)` call, or a constant pydantic ignores (None)."""
+        """An `Annotated` entry: a `Field(...)` or `StringConstraints(...)` call, or a constant pydantic
+        ignores (None)."""
         if isinstance(meta, ir.Call) and self.values.is_field_call(module, meta):
             return self.values.field_options(module, meta)
+        if (
+            isinstance(meta, ir.Call)
+            and pydantic_name(self.values.qualname(module, meta.func)) == "StringConstraints"
+        ):
+            return self._string_constraints(module, meta)
         if isinstance(meta, ir.Const):
             return None
         raise Unsupported(meta.span, f"the Annotated metadata {render(meta)} is not supported")

@@ -30,8 +30,10 @@ _EMPTY_CALLS: dict[str, Any] = {
 }
 
 # Field(...) keywords: what the JSON Schema reads, constraints, and options without effect on the schema.
-_STR_ATTRS = frozenset({"alias", "validation_alias", "serialization_alias", "title", "description"})
-_ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra"}
+_STR_ATTRS = frozenset(
+    {"alias", "validation_alias", "serialization_alias", "title", "description", "discriminator"}
+)
+_ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra", "deprecated"}
 _LENGTHS = frozenset({"min_length", "max_length"})
 _NUMERIC = frozenset({"ge", "gt", "le", "lt", "multiple_of"})
 CONSTRAINTS = _LENGTHS | _NUMERIC | {"pattern"}
@@ -167,6 +169,18 @@ class Values:
             case ir.Call(func=func) if default_call(self.qualname(module, func)):
                 return self._constructed(module, expr, depth)
         raise Unsupported(expr.span, f"{render(expr)} is not a constant the translator can read")
+
+    def _no_function(self, module: ir.ModuleIR, expr: ir.Expr) -> None:
+        """A `json_schema_extra` that is a function edits the schema by running code: refuse it precisely."""
+        symbol = self.symbols.lookup(module, expr) if isinstance(expr, ir.Name | ir.Attribute) else None
+        if isinstance(expr, ir.Lambda) or (
+            isinstance(symbol, ProjectSymbol) and isinstance(symbol.binding, ir.FunctionDef)
+        ):
+            raise Unsupported(
+                expr.span,
+                "json_schema_extra is a function, which edits the schema by running code; "
+                "the compiler never runs app code: give a dict",
+            )
 
     def constraint(self, module: ir.ModuleIR, expr: ir.Expr) -> Any:
         """A numeric bound: a number, or `Decimal("0.5")` (as the float pydantic writes)."""
@@ -329,6 +343,8 @@ class Values:
             if name == "default_factory":  # called at validation time: no default in the schema
                 attrs[name], spans[name] = True, keyword.span
                 continue
+            if name == "json_schema_extra" and not isinstance(keyword.value, ir.DictExpr | ir.Const):
+                self._no_function(module, keyword.value)
             value = (
                 self._default(module, keyword.value)
                 if name == "default"
@@ -367,6 +383,8 @@ class Values:
             name = keyword.name
             if name is None or name not in _CONFIG_NO_EFFECT | {"title", "extra", "json_schema_extra"}:
                 raise Unsupported(keyword.span, f"model config option '{name or '**'}' is not supported")
+            if name == "json_schema_extra":
+                self._no_function(module, keyword.value)
             value = self.const(module, keyword.value)
             valid = {
                 "title": isinstance(value, str),
@@ -397,6 +415,7 @@ def _check_option(name: str, value: Any, span: Span) -> None:
         "examples": isinstance(value, list),
         "json_schema_extra": isinstance(value, dict),
         "pattern": isinstance(value, str),
+        "deprecated": isinstance(value, bool | str),
     }.get(name, True)
     if name in _STR_ATTRS:
         valid = isinstance(value, str)

@@ -141,9 +141,9 @@ UNSUPPORTED = {
         "socket.socket",
     ),
     "unknown-field-option": (
-        "class M(BaseModel):\n    x: int = Field(0, deprecated=True)\n",
+        "class M(BaseModel):\n    x: int = Field(0, coerce_numbers_to_str=True)\n",
         (6, 23),
-        "Field(deprecated=...)",
+        "Field(coerce_numbers_to_str=...)",
     ),
     "schema-hook": (
         "class M(BaseModel):\n    x: int\n"
@@ -240,6 +240,18 @@ UNSUPPORTED = {
         "def Field(default):\n    return default\nclass M(BaseModel):\n    x: int = Field(3)\n",
         (8, 14),
         "Field(...)",
+    ),
+    "json-schema-extra-function": (
+        "def extra(schema):\n    schema['x'] = 1\n"
+        "class M(BaseModel):\n    model_config = ConfigDict(json_schema_extra=extra)\n    x: int\n",
+        (8, 49),
+        "json_schema_extra is a function",
+    ),
+    "discriminator-without-tag": (
+        "class A(BaseModel):\n    x: int\nclass B(BaseModel):\n    y: int\n"
+        "class M(BaseModel):\n    v: A | B = Field(discriminator='kind')\n",
+        (10, 22),
+        "no Literal field 'kind'",
     ),
     "iterable-type": (
         "from typing import Iterable\nclass M(BaseModel):\n    x: Iterable[int]\n",
