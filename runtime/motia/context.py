@@ -85,9 +85,9 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         "_traced",
         "_tracked_state",
         "_tracked_streams",
+        "_trigger",
         "input",
         "trace_id",
-        "trigger",
     )
 
     def __init__(
@@ -105,7 +105,7 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         self._streams = streams
         self._logger = logger
         self._traced = False
-        self.trigger = trigger
+        self._trigger = trigger
         self.input: Any = None  # what the trigger delivered; the runtime sets it for `match`
         self._enqueuer = enqueuer
         # The loop the call runs on: sync handlers run in a worker thread and their calls come back here.
@@ -122,6 +122,16 @@ class FlowContext(Generic[TEnqueue, TStreams]):
             self._logger = self._logger.bind(trace_id=self.trace_id)
             self._traced = True
         return self._logger
+
+    @property
+    def trigger(self) -> TriggerInfo:
+        """Which of the step's triggers fired (`type`, `index`, `path`, `method`, …). Always set in a
+        handler call; a stream hook's context has none."""
+        if self._trigger is None:
+            raise AttributeError(
+                "this context has no trigger: it belongs to a stream hook, not a handler call"
+            )
+        return self._trigger
 
     @property
     def ledger(self) -> Ledger:
@@ -176,7 +186,7 @@ class FlowContext(Generic[TEnqueue, TStreams]):
         Keys are trigger types (`"api"` also names http) or `"default"`. A cron handler is called with no
         argument, the others with the input; sync or async. No matching key and no default is an error.
         """
-        kind = self.trigger.type if self.trigger is not None else None
+        kind = self._trigger.type if self._trigger is not None else None
         chosen = handlers.get(kind) if kind is not None else None
         if chosen is None and kind == "http":
             chosen = handlers.get("api")

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from typing_extensions import TypeVar
 
-# Defaults keep the plain spellings meaning what they did: `ApiRequest` is `ApiRequest[Any, ...]`.
+# Defaults keep the plain spellings meaning what they did: `ApiRequest` is `ApiRequest[Any, ...]`. Path and
+# query parameters default to Any so that Motia's canonical `request: ApiRequest[Any]` annotation accepts
+# the precise request type generated for a step.
 TBody = TypeVar("TBody", default=Any)
 TStatus = TypeVar("TStatus", bound=int, default=int)
-TPath = TypeVar("TPath", default=Mapping[str, str])
-TQuery = TypeVar("TQuery", default=Mapping[str, str | list[str]])
+TPath = TypeVar("TPath", default=Any)
+TQuery = TypeVar("TQuery", default=Any)
 
 JsonValue: TypeAlias = Mapping[str, object] | Sequence[object] | str | int | float | bool | None
 """A JSON value: the type of a payload no subscriber describes. Containers are read-only and hold

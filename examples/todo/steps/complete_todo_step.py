@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from motia import ApiResponse, Stream, enqueue, http
-from motia_types.steps.complete_todo import Request
+from motia import ApiRequest, ApiResponse, Stream, enqueue, http
 
 todo_stream = Stream("todo")
 
@@ -16,7 +15,7 @@ config = {
 }
 
 
-async def handler(request: Request) -> ApiResponse[Any]:
+async def handler(request: ApiRequest[Any]) -> ApiResponse[Any]:
     todo_list, todo_id = request.path_params["list"], request.path_params["id"]
     todo = todo_stream.get(todo_list, todo_id)
     if todo is None:

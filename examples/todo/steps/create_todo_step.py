@@ -4,8 +4,7 @@ import os
 import uuid
 from typing import Any
 
-from motia import ApiResponse, Stream, enqueue, http, logger
-from motia_types.steps.create_todo import Request
+from motia import ApiRequest, ApiResponse, Stream, enqueue, http, logger
 
 todo_stream = Stream("todo")
 
@@ -28,7 +27,7 @@ config = {
 }
 
 
-def handler(request: Request) -> ApiResponse[Any]:
+def handler(request: ApiRequest[Any]) -> ApiResponse[Any]:
     body = request.body or {}
     todo_list = body.get("list") or os.environ.get("TODO_DEFAULT_LIST", "inbox")
     todo_id = str(uuid.uuid4())

@@ -3,8 +3,7 @@
 import os
 from typing import Any
 
-from motia import ApiResponse, Stream, http
-from motia_types.steps.list_todos import Request
+from motia import ApiRequest, ApiResponse, Stream, http
 
 todo_stream = Stream("todo")
 
@@ -17,7 +16,7 @@ config = {
 }
 
 
-def handler(request: Request) -> ApiResponse[Any]:
+def handler(request: ApiRequest[Any]) -> ApiResponse[Any]:
     wanted = request.query_params.get("list")
     todo_list = wanted if isinstance(wanted, str) else os.environ.get("TODO_DEFAULT_LIST", "inbox")
     todos = todo_stream.get_group(todo_list)

@@ -1,9 +1,9 @@
 """The to-dos of a list as server-sent events, written as they are read."""
 
 import json
+from typing import Any
 
-from motia import Stream, http
-from motia_types.steps.todo_events import Request
+from motia import MotiaHttpArgs, Stream, http
 
 todo_stream = Stream("todo")
 
@@ -16,7 +16,7 @@ config = {
 }
 
 
-async def handler(args: Request) -> None:
+async def handler(args: MotiaHttpArgs[Any]) -> None:
     todos = todo_stream.get_group(args.path_params["list"])
     await args.response.status(200)
     await args.response.headers({"content-type": "text/event-stream", "cache-control": "no-cache"})

@@ -78,6 +78,7 @@ def _finish(name: str, schema: Any, refs: dict[str, str]) -> Any:
         # `true` (or no schema) accepts anything; `false` accepts nothing, which only `not {}` says
         return {"title": name} if schema is not False else {"title": name, "not": {}}
     _rewrite_refs(schema, refs)
+    _open_objects(schema)
     _title_objects(schema, name)
     schema["title"] = name  # the root always carries its name, object or not
     return schema
@@ -93,6 +94,22 @@ def _rewrite_refs(node: Any, refs: dict[str, str]) -> None:
     elif isinstance(node, list):
         for item in node:
             _rewrite_refs(item, refs)
+
+
+def _open_objects(node: Any) -> None:
+    """`{"type": "object"}` with no properties accepts any object: say so (`additionalProperties: {}`),
+    so it is written `dict[str, Any]` rather than as a TypedDict without keys, which accepts no key."""
+    if isinstance(node, dict):
+        if (
+            node.get("type") == "object"
+            and not {"properties", "patternProperties", "allOf", "additionalProperties"} & node.keys()
+        ):
+            node["additionalProperties"] = {}
+        for value in node.values():
+            _open_objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            _open_objects(item)
 
 
 def _is_class(schema: dict[str, Any]) -> bool:
