@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,13 +41,21 @@ def typecheck(
     path: AppPath = Path("."),
     output_format: FormatOption = Format.text,
     use_cache: UseCache = True,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="mypy --strict over every module, not only what the app's contract decides"
+        ),
+    ] = False,
 ) -> None:
-    """Check every handler with mypy --strict against the types generated for its step."""
+    """Check every handler with mypy against the types generated for its step (the topics, payloads,
+    statuses, bodies, stream items and path parameters its config decides), and the rest of the code by the
+    app's own [tool.mypy] settings; --strict checks everything with mypy --strict."""
     from motia_gen.typecheck.run import UnsafeConfigValue  # noqa: PLC0415
 
     root = path.resolve()
     try:
-        front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache))
+        front, diagnostics = run_typecheck(root, Overrides(use_cache=use_cache), strict=strict)
     except UnsafeConfigValue as error:
         typer.echo(f"motia typecheck: {error}; nothing was checked", err=True)
         raise typer.Exit(2) from None
@@ -55,7 +63,9 @@ def typecheck(
     raise typer.Exit(1 if has_errors(diagnostics) else 0)
 
 
-def run_typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
+def run_typecheck(
+    root: Path, overrides: Overrides, *, strict: bool = False
+) -> tuple[FrontEnd, tuple[Diagnostic, ...]]:
     """The app's diagnostics and mypy's, at the step files' lines. Its types do not depend on the checks
     passing (the types of a step with a bad handler are still right), so mypy runs despite errors."""
     from motia_gen.emit.types.plan import plan_types  # noqa: PLC0415
@@ -67,7 +77,9 @@ def run_typecheck(root: Path, overrides: Overrides) -> tuple[FrontEnd, tuple[Dia
     plan = plan_types(front.app)
     package = front.settings.types_package
     files = _package(root, front, plan, use_cache=overrides.use_cache)
-    workspace = plan_workspace(root, front.app, plan.steps, package, files, front.settings.source_roots)
+    workspace = plan_workspace(
+        root, front.app, plan.steps, package, files, front.settings.source_roots, strict=strict
+    )
     write_tree(workspace.shadow.root, workspace.files, owned=".")
     write_tree(workspace.folder, workspace.settings)
     return front, sort_diagnostics([*front.diagnostics, *run_mypy(workspace)])

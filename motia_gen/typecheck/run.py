@@ -1,4 +1,4 @@
-"""Run mypy `--strict` in process over the shadow tree and report its errors at the step files' lines.
+"""Run mypy in process over the shadow tree and report its errors at the step files' lines.
 
 `plan_workspace` computes what goes under `.motia/` (the shadow tree in `typecheck/`, the digest of each
 shadow file's inputs, the mypy config); the CLI writes it, rewriting only files whose contents change, so
@@ -18,7 +18,7 @@ from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Related, Span, diag
 from motia_gen.diagnostics.sources import read_source
 from motia_gen.emit.types.plan import StepTypes
-from motia_gen.settings import CONTROL
+from motia_gen.typecheck.config import UnsafeConfigValue, app_options, config_text, mypy_options
 from motia_gen.typecheck.shadow import (
     HandlerTie,
     ShadowFile,
@@ -32,11 +32,6 @@ from motia_gen.typecheck.shadow import (
 _LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<eline>\d+):(?P<ecol>\d+): (?P<level>\w+): (?P<msg>.*)$"
 )
-
-
-class UnsafeConfigValue(ValueError):
-    """A value for mypy's config would hold a control character (the app lives in a folder whose name has
-    a newline, say): written, it could add options to the config, so typecheck refuses to run."""
 
 
 WORKSPACE = ".motia"  # under the app root
@@ -70,6 +65,8 @@ def plan_workspace(
     package: str,
     types: dict[str, str],
     source_roots: tuple[str, ...],
+    *,
+    strict: bool = False,
 ) -> Workspace:
     folder = root / WORKSPACE
     shadow_root = folder / SHADOW
@@ -97,7 +94,10 @@ def plan_workspace(
     files.update(types)
     checked = tuple(sorted(module_path(f) for f in app.files if f.endswith(".py")))
     shadow = Shadow(shadow_root, mapping, checked)
-    settings = {KEYS: json.dumps(keys, indent=0, sort_keys=True), CONFIG: _config(root, shadow, source_roots)}
+    settings = {
+        KEYS: json.dumps(keys, indent=0, sort_keys=True),
+        CONFIG: _config(root, shadow, source_roots, strict=strict),
+    }
     return Workspace(folder, shadow, files, settings)
 
 
@@ -120,34 +120,14 @@ def _reuse(path: Path, unchanged: bool) -> str | None:
         return None
 
 
-def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...]) -> str:
-    """The mypy config: `--strict` and where to find the shadow tree, nothing else. It names no plugin and
-    never copies one from the app. Every value written into it is checked to be one line, so no setting can
-    add an option (the settings refuse such values first, as MG115)."""
-    search = ":".join(str((shadow.root / r).resolve()) for r in source_roots)
-    values = {
-        "mypy_path": search,
-        "cache_dir": str(root / ".motia" / "mypy"),
+def _config(root: Path, shadow: Shadow, source_roots: tuple[str, ...], *, strict: bool) -> str:
+    """The mypy config of the mode (`motia_gen.typecheck.config`) and where to find the shadow tree."""
+    paths = {
+        "mypy_path": ":".join(str((shadow.root / r).resolve()) for r in source_roots),
+        "cache_dir": str(root / ".motia" / ("mypy-strict" if strict else "mypy")),
         "python_executable": sys.executable,
     }
-    for key, value in values.items():
-        if CONTROL.search(value):
-            raise UnsafeConfigValue(f"the {key} for mypy, {value!r}, holds a control character")
-    return (
-        "[mypy]\n"
-        "strict = True\n"
-        f"mypy_path = {values['mypy_path']}\n"
-        f"cache_dir = {values['cache_dir']}\n"
-        "explicit_package_bases = True\n"
-        "namespace_packages = True\n"
-        "show_column_numbers = True\n"
-        "show_error_end = True\n"
-        "show_error_codes = True\n"
-        "error_summary = False\n"
-        "pretty = False\n"
-        "color_output = False\n"
-        f"python_executable = {values['python_executable']}\n"
-    )
+    return config_text(mypy_options(root, app_options(root), strict=strict), paths)
 
 
 def run_mypy(workspace: Workspace) -> list[Diagnostic]:
@@ -199,3 +179,6 @@ def _conformance(origin: ShadowFile, number: int, message: str) -> Diagnostic:
         f"handler '{tie.function}' does not match the types of its step: {text}",
         related=(Related(tie.span, f"its step's types are in {tie.types_module}"),),
     )
+
+
+__all__ = ["UnsafeConfigValue", "plan_workspace", "run_mypy"]

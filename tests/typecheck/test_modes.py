@@ -1,0 +1,130 @@
+"""`motia typecheck` in its two modes: by default what the app's contract decides plus the app's own
+`[tool.mypy]` settings (its plugins included, when installed outside the app); `--strict` everything."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from motia_gen.cli.types import run_typecheck
+from motia_gen.frontend import Overrides
+from motia_gen.typecheck.config import UnsafeConfigValue, config_text, mypy_options
+
+STEP = """\
+from typing import Any
+
+from motia import ApiRequest, ApiResponse, FlowContext, http
+
+from steps.helpers import audit, stamp
+from steps.models import Order
+
+
+async def log_requests(req, ctx, next):
+    return await next()
+
+
+config = {
+    "name": "Place",
+    "triggers": [http("POST", "/orders", body_schema=Order, middleware=[log_requests])],
+    "enqueues": [],
+}
+
+
+def handler(request: ApiRequest[Any], ctx: FlowContext[Any]) -> ApiResponse[Any]:
+    order = Order(**request.body)
+    audit(order.item)
+    return ApiResponse(status=201, body={"item": order.item, "at": stamp()})
+"""
+HELPERS = """\
+import not_installed_anywhere
+
+
+def audit(item):
+    not_installed_anywhere.send(item)
+
+
+def stamp():
+    return "now"
+"""
+MODELS = """\
+from pydantic import BaseModel
+
+
+class Order(BaseModel):
+    item: str
+    quantity: int = 1
+"""
+
+
+def _app(tmp_path: Path, mypy: str = "") -> Path:
+    app = tmp_path / "app"
+    (app / "steps").mkdir(parents=True)
+    files = {"steps/place_step.py": STEP, "steps/helpers.py": HELPERS, "steps/models.py": MODELS}
+    for name, text in files.items():
+        (app / name).write_text(text, encoding="utf-8")
+    (app / "pyproject.toml").write_text(f'[project]\nname = "app"\n\n[tool.mypy]\n{mypy}', encoding="utf-8")
+    return app
+
+
+def _errors(app: Path, *, strict: bool) -> list[str]:
+    diagnostics = run_typecheck(app, Overrides(use_cache=False), strict=strict)[1]
+    return [f"{d.span.file}:{d.span.line} {d.message}" for d in diagnostics if d.severity == "error"]
+
+
+@pytest.mark.slow
+def test_default_mode_reports_nothing_on_a_correct_app_that_strict_mode_flags(tmp_path: Path) -> None:
+    app = _app(tmp_path, 'plugins = ["pydantic.mypy"]\n')
+    assert _errors(app, strict=False) == []
+    strict = _errors(app, strict=True)
+    assert any("steps/helpers.py" in e for e in strict)  # untyped helpers, a module without stubs
+    assert any("log_requests" in e or "place_step.py:9" in e for e in strict)  # the docs' middleware
+
+
+@pytest.mark.slow
+def test_the_apps_own_settings_are_honoured(tmp_path: Path) -> None:
+    app = _app(tmp_path, "disallow_untyped_defs = true\nignore_missing_imports = false\n")
+    errors = _errors(app, strict=False)
+    assert any("steps/helpers.py:4" in e and "missing a type annotation" in e for e in errors)
+    assert any("not_installed_anywhere" in e for e in errors)
+
+
+def test_plugins_must_be_installed_modules_outside_the_app(tmp_path: Path) -> None:
+    (tmp_path / "evil_plugin.py").write_text("raise SystemExit('ran')\n", encoding="utf-8")
+    app_options = {"plugins": ["pydantic.mypy", "evil_plugin", "../evil_plugin.py", "no.such.plugin"]}
+    sys.path.insert(0, str(tmp_path))  # as if the app were on the path: its plugin is still refused
+    try:
+        options = mypy_options(tmp_path, app_options, strict=False)
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert options["plugins"] == "pydantic.mypy"
+
+
+def test_only_options_that_judge_code_are_taken(tmp_path: Path) -> None:
+    given = {
+        "warn_return_any": True,
+        "python_version": "3.12",
+        "disable_error_code": ["import-untyped"],
+        "cache_dir": "/elsewhere",
+        "mypy_path": "/etc",
+        "python_executable": "/bin/sh",
+        "warn_unreachable": "yes",  # not a boolean: left out
+    }
+    options = mypy_options(tmp_path, given, strict=False)
+    assert options == {
+        "check_untyped_defs": "True",
+        "ignore_missing_imports": "True",
+        "warn_return_any": "True",
+        "python_version": "3.12",
+        "disable_error_code": "import-untyped",
+    }
+    assert mypy_options(tmp_path, given, strict=True) == {"strict": "True"}
+
+
+def test_config_text_is_one_section_and_refuses_multi_line_values() -> None:
+    text = config_text({"strict": "True"}, {"cache_dir": "/tmp/x"})
+    assert text.startswith("[mypy]\nstrict = True\ncache_dir = /tmp/x\n")
+    with pytest.raises(UnsafeConfigValue):
+        config_text({}, {"cache_dir": "/tmp/x\nplugins = evil"})
+    assert text.count("[") == 1
