@@ -16,6 +16,12 @@ class SendMessageBody(TypedDict):
     userId: str
 
 
+class SendMessageResponse201(TypedDict):
+    text: str
+    userId: str
+    status: str
+
+
 class SummaryGenerated(TypedDict):
     total: int
     status: str

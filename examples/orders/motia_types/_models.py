@@ -10,6 +10,12 @@ class OrderPlacedOrderItem(TypedDict):
     qty: int
 
 
+class OrderStatusResponse200(TypedDict):
+    orderId: str
+    customerId: str
+    status: Literal['placed', 'reserved', 'paid']
+
+
 class OrderStatusResponse404(TypedDict):
     error: str
 

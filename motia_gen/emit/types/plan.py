@@ -247,7 +247,7 @@ def _http(
     else:
         out.append(Declaration("alias", f"QueryParams{suffix}", _mapping(STR, QUERY_VALUE)))
     body = (
-        _own("_models", book.add(f"{owner}Body{suffix}", trigger.body_schema.json))
+        _own("_models", book.add(f"{owner}Body{suffix}", trigger.body_schema.json, scope=owner))
         if trigger.body_schema is not None
         else ANY_REQUEST_BODY
     )
@@ -273,7 +273,10 @@ def _response(
     bodies: list[Code] = []
     for response in trigger.response_schema:
         status = _literal(response.status) if isinstance(response.status, int) else INT
-        body = _own("_models", book.add(f"{owner}Response{response.status}{suffix}", response.schema.json))
+        body = _own(
+            "_models",
+            book.add(f"{owner}Response{response.status}{suffix}", response.schema.json, scope=owner),
+        )
         label = str(response.status) if isinstance(response.status, int) else pascal(str(response.status))
         name = f"Response{label}{suffix}"
         fields = (Field("status", status, True), Field("body", body, True), _HEADERS)

@@ -23,14 +23,16 @@ _COMBINATORS = ("anyOf", "oneOf", "allOf")
 
 @dataclass
 class SchemaBook:
-    """Collects named definitions; identical schemas share one definition."""
+    """Collects named definitions; identical schemas of one scope share one definition."""
 
     definitions: dict[str, Any] = field(default_factory=dict)
     _by_content: dict[str, str] = field(default_factory=dict)
 
-    def add(self, owner: str, schema: object) -> str:
-        """The definition name of `schema`, named `owner` unless an identical one exists already."""
-        canonical = json.dumps(schema, sort_keys=True, default=str)
+    def add(self, owner: str, schema: object, *, scope: str = "") -> str:
+        """The definition name of `schema`, named `owner` unless an identical one exists already in the
+        same `scope`. A step's request and response types are scoped to the step, so mypy's messages about
+        one step never name another's types; topic payloads are shared by every step that uses them."""
+        canonical = scope + "\0" + json.dumps(schema, sort_keys=True, default=str)
         known = self._by_content.get(canonical)
         if known is not None:
             return known

@@ -28,11 +28,11 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response201(TypedDict):
     status: Literal[201]
-    body: _models.MessageSent
+    body: _models.SendMessageResponse201
     headers: NotRequired[Mapping[str, str]]
 
 
-Response: TypeAlias = Response201 | ApiResponse[_models.MessageSent, Literal[201]]
+Response: TypeAlias = Response201 | ApiResponse[_models.SendMessageResponse201, Literal[201]]
 
 
 class EmitMessageSent(TypedDict):

@@ -28,7 +28,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response200(TypedDict):
     status: Literal[200]
-    body: _models.OrdersItem
+    body: _models.OrderStatusResponse200
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -41,7 +41,7 @@ class Response404(TypedDict):
 Response: TypeAlias = (
     Response200
     | Response404
-    | ApiResponse[_models.OrdersItem | _models.OrderStatusResponse404, Literal[200, 404]]
+    | ApiResponse[_models.OrderStatusResponse200 | _models.OrderStatusResponse404, Literal[200, 404]]
 )
 
 

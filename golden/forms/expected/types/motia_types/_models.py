@@ -11,8 +11,16 @@ class CreateOrderBody(TypedDict):
     note: NotRequired[str | None]
 
 
+class CreateOrderResponse201(TypedDict):
+    id: str
+
+
 class CreateOrderResponse400(TypedDict):
     pass
+
+
+class MultiTriggerResponse200(TypedDict):
+    message: str
 
 
 class OrderArchived(TypedDict):

@@ -21,6 +21,12 @@ class CreateUserResponse409(TypedDict):
     message: str
 
 
+class GetUserResponse200(TypedDict):
+    id: str
+    email: str
+    role: str
+
+
 class GetUserResponse404(TypedDict):
     pass
 

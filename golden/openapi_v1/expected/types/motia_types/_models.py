@@ -11,6 +11,12 @@ class ItemRestocked(TypedDict):
     tags: NotRequired[list[str]]
 
 
+class ItemsBody2(TypedDict):
+    sku: str
+    quantity: int
+    tags: NotRequired[list[str]]
+
+
 class ItemsResponse2001(TypedDict):
     sku: str
     available: int
@@ -19,6 +25,12 @@ class ItemsResponse2001(TypedDict):
 
 class ItemsResponse4042(TypedDict):
     pass
+
+
+class RestockBody(TypedDict):
+    sku: str
+    quantity: int
+    tags: NotRequired[list[str]]
 
 
 class RestockResponse202(TypedDict):

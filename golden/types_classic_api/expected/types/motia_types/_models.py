@@ -10,6 +10,12 @@ class CreatePetBody(TypedDict):
     age: int
 
 
+class CreatePetResponse201(TypedDict):
+    id: str
+    name: str
+    age: int
+
+
 class CreatePetResponse409(TypedDict):
     message: str
 

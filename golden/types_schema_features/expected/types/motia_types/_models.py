@@ -61,6 +61,15 @@ CreateCustomerBody = TypedDict(
 )
 
 
+class CreateCustomerResponse201Address(TypedDict):
+    street: str
+    city: str
+    postcode: NotRequired[str | None]
+
+
+CreateCustomerResponse201Tier: TypeAlias = Literal['free', 'pro']
+
+
 class CreateCustomerResponse422(TypedDict):
     message: str
     fields: NotRequired[dict[str, str]]
@@ -76,6 +85,17 @@ CustomerCreatedTier: TypeAlias = Literal['free', 'pro']
 
 
 CategorySaved: TypeAlias = CategorySavedCategory
+
+
+class CreateCustomerResponse201(TypedDict):
+    id: str
+    tier: CreateCustomerResponse201Tier
+    kind: Literal['person', 'company']
+    address: CreateCustomerResponse201Address
+    billing: NotRequired[CreateCustomerResponse201Address | None]
+    tags: NotRequired[list[str]]
+    credit: float
+    visits: int
 
 
 class CustomerCreated(TypedDict):

@@ -13,3 +13,8 @@ class OrderPlaced(TypedDict):
 class OrderRetry(TypedDict):
     id: str
     total: float
+
+
+class OrdersBody(TypedDict):
+    id: str
+    total: float

@@ -10,6 +10,13 @@ class TicketHubBody(TypedDict):
     assignee: NotRequired[str | None]
 
 
+class TicketHubResponse200(TypedDict):
+    id: str
+    title: str
+    status: Literal['open', 'closed']
+    assignee: NotRequired[str | None]
+
+
 class TicketHubResponse404(TypedDict):
     error: str
 

@@ -29,7 +29,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response201(TypedDict):
     status: Literal[201]
-    body: _models.OrderCreated
+    body: _models.CreateOrderResponse201
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -42,7 +42,7 @@ class Response400(TypedDict):
 Response: TypeAlias = (
     Response201
     | Response400
-    | ApiResponse[_models.OrderCreated | _models.CreateOrderResponse400, Literal[201, 400]]
+    | ApiResponse[_models.CreateOrderResponse201 | _models.CreateOrderResponse400, Literal[201, 400]]
 )
 
 

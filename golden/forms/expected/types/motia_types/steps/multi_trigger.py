@@ -35,11 +35,11 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response200(TypedDict):
     status: Literal[200]
-    body: _models.OrderArchived
+    body: _models.MultiTriggerResponse200
     headers: NotRequired[Mapping[str, str]]
 
 
-Response: TypeAlias = Response200 | ApiResponse[_models.OrderArchived, Literal[200]]
+Response: TypeAlias = Response200 | ApiResponse[_models.MultiTriggerResponse200, Literal[200]]
 
 
 class EmitOrderPinged(TypedDict):

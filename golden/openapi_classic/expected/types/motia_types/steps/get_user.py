@@ -31,7 +31,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response200(TypedDict):
     status: Literal[200]
-    body: _models.CreateUserResponse201
+    body: _models.GetUserResponse200
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -44,7 +44,7 @@ class ResponseT404(TypedDict):
 Response: TypeAlias = (
     Response200
     | ResponseT404
-    | ApiResponse[_models.CreateUserResponse201 | _models.GetUserResponse404, int]
+    | ApiResponse[_models.GetUserResponse200 | _models.GetUserResponse404, int]
 )
 
 

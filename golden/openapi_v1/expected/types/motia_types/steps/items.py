@@ -43,7 +43,7 @@ class QueryParams2(TypedDict):
     dryRun: NotRequired[str | list[str]]
 
 
-Body2: TypeAlias = _models.ItemRestocked
+Body2: TypeAlias = _models.ItemsBody2
 
 
 Request2: TypeAlias = ApiRequest[Body2, PathParams2, QueryParams2]

@@ -20,7 +20,7 @@ class PathParams(TypedDict):
 QueryParams: TypeAlias = Mapping[str, str | list[str]]
 
 
-Body: TypeAlias = _models.ItemRestocked
+Body: TypeAlias = _models.RestockBody
 
 
 Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]

@@ -29,7 +29,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response201(TypedDict):
     status: Literal[201]
-    body: _models.PetCreated
+    body: _models.CreatePetResponse201
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -42,7 +42,7 @@ class Response409(TypedDict):
 Response: TypeAlias = (
     Response201
     | Response409
-    | ApiResponse[_models.PetCreated | _models.CreatePetResponse409, Literal[201, 409]]
+    | ApiResponse[_models.CreatePetResponse201 | _models.CreatePetResponse409, Literal[201, 409]]
 )
 
 

@@ -28,7 +28,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response201(TypedDict):
     status: Literal[201]
-    body: _models.CustomerCreated
+    body: _models.CreateCustomerResponse201
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -41,7 +41,7 @@ class Response422(TypedDict):
 Response: TypeAlias = (
     Response201
     | Response422
-    | ApiResponse[_models.CustomerCreated | _models.CreateCustomerResponse422, Literal[201, 422]]
+    | ApiResponse[_models.CreateCustomerResponse201 | _models.CreateCustomerResponse422, Literal[201, 422]]
 )
 
 

@@ -20,7 +20,7 @@ class PathParams(TypedDict):
 QueryParams: TypeAlias = Mapping[str, str | list[str]]
 
 
-Body: TypeAlias = _models.OrderRetry
+Body: TypeAlias = _models.OrdersBody
 
 
 Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
@@ -28,11 +28,11 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response200(TypedDict):
     status: Literal[200]
-    body: _models.OrderRetry
+    body: _models.OrdersBody
     headers: NotRequired[Mapping[str, str]]
 
 
-Response: TypeAlias = Response200 | ApiResponse[_models.OrderRetry, Literal[200]]
+Response: TypeAlias = Response200 | ApiResponse[_models.OrdersBody, Literal[200]]
 
 
 class EmitOrderPlaced(TypedDict):

@@ -35,7 +35,7 @@ Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 class Response200(TypedDict):
     status: Literal[200]
-    body: _models.TicketReopened
+    body: _models.TicketHubResponse200
     headers: NotRequired[Mapping[str, str]]
 
 
@@ -48,7 +48,7 @@ class Response404(TypedDict):
 Response: TypeAlias = (
     Response200
     | Response404
-    | ApiResponse[_models.TicketReopened | _models.TicketHubResponse404, Literal[200, 404]]
+    | ApiResponse[_models.TicketHubResponse200 | _models.TicketHubResponse404, Literal[200, 404]]
 )
 
 
