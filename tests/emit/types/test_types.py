@@ -135,8 +135,6 @@ def test_state_and_stream_trigger_inputs_are_typed_by_the_stream_items(tmp_path:
 def test_step_types_are_named_for_their_own_step() -> None:
     """Identical request or response schemas of two steps are two types, so mypy's messages about one
     step never name the other's; within a step, and for topics, identical schemas share one type."""
-    from motia_gen.emit.types.schemas import SchemaBook
-
     book = SchemaBook()
     error = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
     cancel = book.add("CancelOrderResponse404", error, scope="CancelOrder")
