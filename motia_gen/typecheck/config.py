@@ -4,7 +4,9 @@
   every handler, so unannotated ones are checked too), the bodies of unannotated helpers are checked, and
   the rest follows the app's own `[tool.mypy]` settings on top of mypy's defaults, with missing stubs not
   an error unless the app says otherwise. Code the checks did not ask about (a helper's missing
-  annotations, a library without stubs) is not an error.
+  annotations, a library without stubs) is not an error, nor is a multi-trigger handler that returns
+  nothing on its cron path (`warn_no_return` is off; the shadow tree spells a handler's bare `return` as
+  `return None`).
 - **strict**: `mypy --strict` over everything, for teams that want it.
 
 Both honour the app's `plugins` (`pydantic.mypy`, say) when each names an installed module outside the
@@ -61,7 +63,7 @@ _PYTHON_VERSION = re.compile(r"^3\.\d{1,2}$")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ERROR_CODE = re.compile(r"^[a-z][a-z0-9-]*$")
 
-DEFAULT_MODE = {"check_untyped_defs": "True", "ignore_missing_imports": "True"}
+DEFAULT_MODE = {"check_untyped_defs": "True", "ignore_missing_imports": "True", "warn_no_return": "False"}
 
 
 class UnsafeConfigValue(ValueError):

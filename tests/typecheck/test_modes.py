@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from motia_gen.cli.types import run_typecheck
+from motia_gen.diagnostics import Span
 from motia_gen.frontend import Overrides
 from motia_gen.typecheck.config import UnsafeConfigValue, config_text, mypy_options
+from motia_gen.typecheck.shadow import HandlerTie, shadow_source
 
 STEP = """\
 from typing import Any
@@ -115,6 +117,7 @@ def test_only_options_that_judge_code_are_taken(tmp_path: Path) -> None:
     assert options == {
         "check_untyped_defs": "True",
         "ignore_missing_imports": "True",
+        "warn_no_return": "False",
         "warn_return_any": "True",
         "python_version": "3.12",
         "disable_error_code": "import-untyped",
@@ -128,3 +131,40 @@ def test_config_text_is_one_section_and_refuses_multi_line_values() -> None:
     with pytest.raises(UnsafeConfigValue):
         config_text({}, {"cache_dir": "/tmp/x\nplugins = evil"})
     assert text.count("[") == 1
+
+
+MULTI = """\
+from motia import cron, http, logger
+
+config = {"name": "Both", "triggers": [http("GET", "/both"), cron("0 * * * *")], "enqueues": []}
+
+
+async def handler(input, ctx):
+    if ctx.trigger.type == "cron":
+        logger.info("tick")
+        return
+    if ctx.trigger.path == "/both":
+        return {"status": 200, "body": {"ok": True}}
+    logger.info("falls off the end on the cron path")
+"""
+
+
+@pytest.mark.slow
+def test_a_multi_trigger_handler_may_return_nothing_on_its_other_paths(tmp_path: Path) -> None:
+    app = tmp_path / "multi"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "both_step.py").write_text(MULTI, encoding="utf-8")
+    assert _errors(app, strict=False) == []
+
+
+SPAN = Span("steps/both_step.py", 6, 11, 6, 18)
+
+
+def test_the_shadow_spells_out_bare_returns_of_handlers_it_annotates() -> None:
+    tie = HandlerTie(
+        "handler", "steps/both_step.py", "motia_types.steps.both", ("Input", "Context"), "R", SPAN
+    )
+    shadow = shadow_source(MULTI, [tie]).splitlines()
+    original = MULTI.splitlines()
+    assert shadow[8] == "        return None"  # line 9 of the file, still line 9
+    assert shadow[10] == original[10]  # a return with a value is left alone
