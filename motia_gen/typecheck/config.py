@@ -63,6 +63,7 @@ _PYTHON_VERSION = re.compile(r"^3\.\d{1,2}$")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ERROR_CODE = re.compile(r"^[a-z][a-z0-9-]*$")
 
+DEFAULT_PLUGINS = ("pydantic.mypy",)
 DEFAULT_MODE = {"check_untyped_defs": "True", "ignore_missing_imports": "True", "warn_no_return": "False"}
 
 
@@ -85,9 +86,13 @@ def app_options(root: Path) -> dict[str, Any]:
 def mypy_options(root: Path, app: Mapping[str, Any], *, strict: bool) -> dict[str, str]:
     """The `[mypy]` options of the mode, as config text values."""
     options = {"strict": "True"} if strict else dict(DEFAULT_MODE)
+    wanted = app.get("plugins")
     if not strict:
         options.update(_judging(app))
-    plugins = _plugins(root, app.get("plugins"))
+        # pydantic's own plugin, so `Model(**req.body)` takes the JSON a body holds (an ISO string for a
+        # datetime field): what pydantic accepts at run time.
+        wanted = [*DEFAULT_PLUGINS, *([wanted] if isinstance(wanted, str) else wanted or [])]
+    plugins = list(dict.fromkeys(_plugins(root, wanted)))
     if plugins:
         options["plugins"] = ", ".join(plugins)
     return options
