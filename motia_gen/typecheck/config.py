@@ -64,7 +64,14 @@ _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ERROR_CODE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 DEFAULT_PLUGINS = ("pydantic.mypy",)
-DEFAULT_MODE = {"check_untyped_defs": "True", "ignore_missing_imports": "True", "warn_no_return": "False"}
+DEFAULT_MODE = {
+    "check_untyped_defs": "True",
+    "ignore_missing_imports": "True",
+    "warn_no_return": "False",
+    # A payload schema without `additionalProperties: false` accepts extra keys, which a TypedDict cannot
+    # say; where a schema is closed, `motia validate` reports an unknown key of a literal payload (MG208).
+    "disable_error_code": "typeddict-unknown-key",
+}
 
 
 class UnsafeConfigValue(ValueError):
@@ -88,7 +95,7 @@ def mypy_options(root: Path, app: Mapping[str, Any], *, strict: bool) -> dict[st
     options = {"strict": "True"} if strict else dict(DEFAULT_MODE)
     wanted = app.get("plugins")
     if not strict:
-        options.update(_judging(app))
+        options.update(_judging(app, options))
         # pydantic's own plugin, so `Model(**req.body)` takes the JSON a body holds (an ISO string for a
         # datetime field): what pydantic accepts at run time.
         wanted = [*DEFAULT_PLUGINS, *([wanted] if isinstance(wanted, str) else wanted or [])]
@@ -98,8 +105,13 @@ def mypy_options(root: Path, app: Mapping[str, Any], *, strict: bool) -> dict[st
     return options
 
 
-def _judging(app: Mapping[str, Any]) -> dict[str, str]:
-    """The app's options that change how code is judged, as config values; anything else is left out."""
+def _split(codes: str) -> list[str]:
+    return [code.strip() for code in codes.split(",") if code.strip()]
+
+
+def _judging(app: Mapping[str, Any], base: Mapping[str, str]) -> dict[str, str]:
+    """The app's options that change how code is judged, as config values (error codes added to the
+    mode's); anything else is left out."""
     out: dict[str, str] = {}
     for key, value in app.items():
         name = key.replace("-", "_")
@@ -110,7 +122,7 @@ def _judging(app: Mapping[str, Any]) -> dict[str, str]:
         elif name in _CODES:
             codes = [value] if isinstance(value, str) else value
             if isinstance(codes, list) and all(isinstance(c, str) and _ERROR_CODE.match(c) for c in codes):
-                out[name] = ", ".join(codes)
+                out[name] = ", ".join(dict.fromkeys([*_split(base.get(name, "")), *codes]))
     return out
 
 

@@ -144,7 +144,7 @@ def test_only_options_that_judge_code_are_taken(tmp_path: Path) -> None:
         "warn_no_return": "False",
         "warn_return_any": "True",
         "python_version": "3.12",
-        "disable_error_code": "import-untyped",
+        "disable_error_code": "typeddict-unknown-key, import-untyped",
         "plugins": "pydantic.mypy",  # so Model(**req.body) takes the JSON a body holds
     }
     assert mypy_options(tmp_path, given, strict=True) == {"strict": "True"}
@@ -193,3 +193,46 @@ def test_the_shadow_spells_out_bare_returns_of_handlers_it_annotates() -> None:
     original = MULTI.splitlines()
     assert shadow[8] == "        return None"  # line 9 of the file, still line 9
     assert shadow[10] == original[10]  # a return with a value is left alone
+
+
+SEND = """\
+from motia import cron
+
+config = {"name": "Send", "triggers": [cron("0 * * * *")], "enqueues": ["user.created"]}
+
+
+async def handler(input, ctx):
+    user = {"name": "ada", "age": 36, "nickname": "countess"}  # an extra key: the schema is open
+    await ctx.enqueue({"topic": "user.created", "data": user})
+    wrong = {"name": 7}
+    await ctx.enqueue({"topic": "user.created", "data": wrong})
+"""
+WELCOME = """\
+from motia import queue
+
+USER = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}}
+
+config = {"name": "Welcome", "triggers": [queue("user.created", input=USER)], "enqueues": []}
+
+
+async def handler(user, ctx):
+    ctx.logger.info("welcome", {"name": user.get("name")})
+"""
+
+
+@pytest.mark.slow
+def test_a_payload_built_in_a_variable_is_checked_by_what_it_holds(tmp_path: Path) -> None:
+    app = tmp_path / "variables"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "send_step.py").write_text(SEND, encoding="utf-8")
+    (app / "steps" / "welcome_step.py").write_text(WELCOME, encoding="utf-8")
+    diagnostics = run_typecheck(app, Overrides(use_cache=False))[1]
+    mypy = [(d.span.file, d.span.line, d.message) for d in diagnostics if d.code == "MG300"]
+    assert mypy == [
+        (
+            "steps/send_step.py",
+            9,
+            'Incompatible types (expression has type "int", TypedDict item "name" has type "str")  '
+            "[typeddict-item]",
+        )
+    ]
