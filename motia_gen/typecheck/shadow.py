@@ -21,6 +21,7 @@ import libcst as cst
 from motia_gen import model
 from motia_gen.diagnostics import Span
 from motia_gen.emit.types.plan import StepTypes
+from motia_gen.typecheck.variables import AnnotateVariables, typed_variables
 
 _SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
 _STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")
@@ -38,6 +39,7 @@ class HandlerTie:
     returns: str
     span: Span
     payloads: tuple[tuple[str, str], ...] = ()  # (topic, its payload type in the types module)
+    bodies: tuple[tuple[int, str], ...] = ()  # (status, its response body type), for unique statuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,24 @@ def handler_ties(app: model.App, steps: tuple[StepTypes, ...], package: str) -> 
                 protocol.type.text,
                 ref.span,
                 _payloads(types),
+                _bodies(types),
             )
         )
     return ties
+
+
+def _bodies(types: StepTypes) -> tuple[tuple[int, str], ...]:
+    """Each declared status's body type, from the step's `Response...` TypedDicts; a status declared
+    with two body types (two routes) has none."""
+    found: dict[int, set[str]] = {}
+    for declaration in types.declarations:
+        fields = {f.key: f.type.text for f in declaration.fields}
+        literal = _TOPIC.fullmatch(fields.get("status", ""))
+        if declaration.kind == "typeddict" and literal is not None and "body" in fields:
+            status = ast.literal_eval(literal.group(1))
+            if isinstance(status, int):
+                found.setdefault(status, set()).add(fields["body"])
+    return tuple((status, next(iter(types_))) for status, types_ in sorted(found.items()) if len(types_) == 1)
 
 
 def _payloads(types: StepTypes) -> tuple[tuple[str, str], ...]:
@@ -157,11 +174,11 @@ class _Annotate(cst.CSTTransformer):
         regular = new_positional[len(updated.params.posonly_params) :]
         body = updated.body
         payloads = dict(tie.payloads)
-        if payloads:
-            typed = _payload_variables(body, payloads)
+        if payloads or tie.bodies:
+            typed = typed_variables(body, payloads, dict(tie.bodies))
             if typed:
                 annotations = {name: f"{_alias(tie.types_module)}.{kind}" for name, kind in typed.items()}
-                visited_body = body.visit(_AnnotateVariables(annotations))
+                visited_body = body.visit(AnnotateVariables(annotations))
                 assert isinstance(visited_body, cst.IndentedBlock | cst.SimpleStatementSuite)
                 body = visited_body
         if updated.returns is None:  # its bare `return`s mean `return None`, which mypy wants spelled out
@@ -177,101 +194,6 @@ class _Annotate(cst.CSTTransformer):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False  # methods are not handlers
-
-
-def _payload_variables(body: cst.BaseSuite, payloads: dict[str, str]) -> dict[str, str]:
-    """Local variables assigned once, from a dict literal, and then sent as the `data` of one declared
-    topic (`summary = {...}` then `emit({"topic": "t", "data": summary})`): name → payload type. Typed so,
-    mypy checks what they hold against the topic's payload, as it does for a literal."""
-    finder = _FindPayloadVariables()
-    body.visit(finder)
-    found: dict[str, str] = {}
-    for name, topics in finder.sent.items():
-        if len(topics) == 1 and finder.assigned.get(name) == 1 and name in finder.from_dict:
-            (topic,) = topics
-            if topic in payloads:
-                found[name] = payloads[topic]
-    return found
-
-
-class _FindPayloadVariables(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.assigned: dict[str, int] = {}
-        self.from_dict: set[str] = set()
-        self.sent: dict[str, set[str]] = {}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._count(target.target)
-        if (
-            len(node.targets) == 1
-            and isinstance(node.targets[0].target, cst.Name)
-            and isinstance(node.value, cst.Dict)
-        ):
-            self.from_dict.add(node.targets[0].target.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._count(node.target, times=2)  # annotated by its author: leave it
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._count(node.target, times=2)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._count(node.target, times=2)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._count(node.target, times=2)
-
-    def _count(self, target: cst.BaseExpression, times: int = 1) -> None:
-        if isinstance(target, cst.Name):
-            self.assigned[target.value] = self.assigned.get(target.value, 0) + times
-        elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self._count(element.value, 2)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        sends = (isinstance(func, cst.Attribute) and func.attr.value in ("emit", "enqueue")) or (
-            isinstance(func, cst.Name) and func.value == "enqueue"
-        )
-        if not sends or not node.args or not isinstance(node.args[0].value, cst.Dict):
-            return
-        entries = {
-            element.key.evaluated_value: element.value
-            for element in node.args[0].value.elements
-            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
-        }
-        topic, data = entries.get("topic"), entries.get("data")
-        if isinstance(topic, cst.SimpleString) and isinstance(data, cst.Name):
-            value = topic.evaluated_value
-            if isinstance(value, str):
-                self.sent.setdefault(data.value, set()).add(value)
-
-
-class _AnnotateVariables(cst.CSTTransformer):
-    """`summary = {...}` → `summary: <payload type> = {...}`, on the same line."""
-
-    def __init__(self, annotations: dict[str, str]) -> None:
-        self._annotations = annotations
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign | cst.AnnAssign:
-        target = updated.targets[0].target if len(updated.targets) == 1 else None
-        if isinstance(target, cst.Name) and target.value in self._annotations:
-            annotation = cst.Annotation(cst.parse_expression(self._annotations[target.value]))
-            return cst.AnnAssign(target=target, annotation=annotation, value=updated.value)
-        return updated
 
 
 class _ExplicitNone(cst.CSTTransformer):

@@ -236,3 +236,29 @@ def test_a_payload_built_in_a_variable_is_checked_by_what_it_holds(tmp_path: Pat
             "[typeddict-item]",
         )
     ]
+
+
+GET = """\
+from motia import http
+
+OK = {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}, "required": ["id"]}
+
+config = {"name": "Get", "triggers": [http("GET", "/things/:id", response_schema={200: OK})], "enqueues": []}
+
+
+async def handler(req, ctx):
+    body = {"id": req.path_params["id"], "n": 2}
+    if req.query_params.get("bad"):
+        bad = {"id": 5}
+        return {"status": 200, "body": bad}
+    return {"status": 200, "body": body}
+"""
+
+
+@pytest.mark.slow
+def test_a_response_body_built_in_a_variable_is_checked_by_what_it_holds(tmp_path: Path) -> None:
+    app = tmp_path / "bodies"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "get_step.py").write_text(GET, encoding="utf-8")
+    diagnostics = run_typecheck(app, Overrides(use_cache=False))[1]
+    assert [(d.span.line, d.code) for d in diagnostics if d.severity == "error"] == [(11, "MG300")]
