@@ -241,7 +241,11 @@ def test_a_payload_built_in_a_variable_is_checked_by_what_it_holds(tmp_path: Pat
 GET = """\
 from motia import http
 
-OK = {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}, "required": ["id"]}
+OK = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "n": {"type": "integer"}},
+    "required": ["id"],
+}
 
 config = {"name": "Get", "triggers": [http("GET", "/things/:id", response_schema={200: OK})], "enqueues": []}
 
@@ -261,4 +265,4 @@ def test_a_response_body_built_in_a_variable_is_checked_by_what_it_holds(tmp_pat
     (app / "steps").mkdir(parents=True)
     (app / "steps" / "get_step.py").write_text(GET, encoding="utf-8")
     diagnostics = run_typecheck(app, Overrides(use_cache=False))[1]
-    assert [(d.span.line, d.code) for d in diagnostics if d.severity == "error"] == [(11, "MG300")]
+    assert [(d.span.line, d.code) for d in diagnostics if d.severity == "error"] == [(15, "MG300")]
