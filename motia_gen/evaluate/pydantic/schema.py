@@ -188,11 +188,48 @@ class _Builder:
         enum = self.values.enum_info(module, cls)
         if enum is not None:
             self.defs[name] = _enum_json(cls, enum)
+        elif (root := self._root_type(module, cls)) is not None:
+            self.defs[name] = self._root_model(module, cls, root)
         elif is_pydantic_model(self.symbols, module, cls):
             self.defs[name] = self._model(module, cls)
         else:
             raise Unsupported(span, f"'{cls.name}' is neither a pydantic model nor an Enum")
         return name
+
+    def _root_type(self, module: ir.ModuleIR, cls: ir.ClassDef) -> ir.Expr | None:
+        """The `T` of `class M(RootModel[T])` (or of `class M(RootModel): root: T`); None otherwise."""
+        for base in cls.bases:
+            target = base.value if isinstance(base, ir.Subscript) else base
+            if self.values.qualname(module, target) not in _ROOT_MODEL:
+                continue
+            if len(cls.bases) > 1:
+                raise Unsupported(base.span, "a RootModel with other base classes is not supported")
+            if isinstance(base, ir.Subscript):
+                if len(base.index) != 1:
+                    raise Unsupported(base.span, "RootModel[...] takes one type")
+                return base.index[0]
+            root = next((f for f in cls.fields if f.name == "root"), None)
+            if root is None:
+                raise Unsupported(cls.span, "a RootModel needs RootModel[T] or a `root: T` field")
+            return root.annotation
+        return None
+
+    def _root_model(self, module: ir.ModuleIR, cls: ir.ClassDef, root: ir.Expr) -> Json:
+        """A RootModel's schema: its root type's, titled with the class (and its docstring)."""
+        try:
+            _check_class(cls)
+            if any(f.name != "root" for f in cls.fields):
+                raise Unsupported(cls.span, "a RootModel has only its `root` field")
+            json = self.types.translate(module, root).json()
+            config = self.values.config(module, _own_config(cls)[0]) if _own_config(cls) else {}
+            description = _description(cls)
+        except Unsupported as error:
+            self.report(error)
+            return {}
+        json["title"] = config.get("title", cls.name)
+        if description is not None:
+            json["description"] = description
+        return json
 
     def _model(self, module: ir.ModuleIR, cls: ir.ClassDef) -> Json:
         try:
