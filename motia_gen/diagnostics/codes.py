@@ -97,9 +97,19 @@ CODES: tuple[Code, ...] = (
         Severity.ERROR,
         "A pydantic model used as a schema uses an annotation, field option or class feature that the "
         "static JSON Schema translator does not support, so its schema would differ from pydantic's. "
-        "Supported: str, int, float, bool, None, Optional and `X | Y`, list/set/tuple/dict, Literal, Enum "
-        "subclasses, nested models, `Field(...)` with default, description, title, alias, min/max length, "
-        "ge/gt/le/lt, pattern and examples, docstrings and inheritance between models.",
+        "Supported: str, int, float, bool, bytes, None, Optional and `X | Y`, list/set/frozenset/tuple/dict "
+        "and their abstract forms (Sequence, Mapping, deque, …), Literal, Enum subclasses, nested, "
+        "self-referencing and root models (`RootModel[T]`), discriminated unions (`Field(discriminator=...)`), "
+        "uuid.UUID and UUID1–8, datetime/date/time/timedelta and pydantic's dated variants (AwareDatetime, "
+        "PastDate, …), Decimal (bounds, defaults such as `Decimal(\"1.50\")`), EmailStr and NameEmail, the "
+        "URL and DSN types, IP addresses, networks and interfaces, Path and pydantic's path types, "
+        "SecretStr/SecretBytes, ByteSize, Base64 types, Json and `Json[T]`, the Strict, Positive, Negative "
+        "and Finite types, constr/conint/confloat/condecimal/conlist/conset and `Annotated[..., Field(...)]` "
+        "or `StringConstraints(...)`; `Field(...)` with default, default_factory, description, title, alias, "
+        "min/max length, ge/gt/le/lt, multiple_of, pattern, examples, deprecated and json_schema_extra (a "
+        "dict); docstrings, inheritance and `model_config` title/extra. Not (yet): generic models "
+        "(`Page[int]`), a `Discriminator(...)` callable, and anything computed by running code (a "
+        "json_schema_extra function).",
     ),
     Code(
         "MG110",
