@@ -97,9 +97,10 @@ CODES: tuple[Code, ...] = (
         Severity.ERROR,
         "A pydantic model used as a schema uses an annotation, field option or class feature that the "
         "static JSON Schema translator does not support, so its schema would differ from pydantic's. "
-        "Supported: str, int, float, bool, bytes, None, Optional and `X | Y`, list/set/frozenset/tuple/dict "
-        "and their abstract forms (Sequence, Mapping, deque, …), Literal, Enum subclasses, nested, "
-        "self-referencing and root models (`RootModel[T]`), discriminated unions (`Field(discriminator=...)`), "
+        "Supported: str, int, float, bool, bytes, None, Optional and `X | Y`, list/set/frozenset/tuple/"
+        "dict and their abstract forms (Sequence, Mapping, deque, …), Literal, Enum subclasses, nested, "
+        "self-referencing and root models (`RootModel[T]`), discriminated unions "
+        "(`Field(discriminator=...)`), "
         "uuid.UUID and UUID1–8, datetime/date/time/timedelta and pydantic's dated variants (AwareDatetime, "
         "PastDate, …), Decimal (bounds, defaults such as `Decimal(\"1.50\")`), EmailStr and NameEmail, the "
         "URL and DSN types, IP addresses, networks and interfaces, Path and pydantic's path types, "
