@@ -102,7 +102,7 @@ CODES: tuple[Code, ...] = (
         "self-referencing and root models (`RootModel[T]`), discriminated unions "
         "(`Field(discriminator=...)`), "
         "uuid.UUID and UUID1–8, datetime/date/time/timedelta and pydantic's dated variants (AwareDatetime, "
-        "PastDate, …), Decimal (bounds, defaults such as `Decimal(\"1.50\")`), EmailStr and NameEmail, the "
+        'PastDate, …), Decimal (bounds, defaults such as `Decimal("1.50")`), EmailStr and NameEmail, the '
         "URL and DSN types, IP addresses, networks and interfaces, Path and pydantic's path types, "
         "SecretStr/SecretBytes, ByteSize, Base64 types, Json and `Json[T]`, the Strict, Positive, Negative "
         "and Finite types, constr/conint/confloat/condecimal/conlist/conset and `Annotated[..., Field(...)]` "
