@@ -84,9 +84,9 @@ def plan_workspace(
         text = data.decode("utf-8", errors="replace")
         ties = ties_by_file.get(relative, [])
         target = module_path(relative)
-        keys[target] = hashlib.sha256(f"{text}\0{ties!r}".encode()).hexdigest()
+        keys[target] = hashlib.sha256(f"{text}\0{ties!r}\0{strict}".encode()).hexdigest()
         files[target] = _reuse(shadow_root / target, old_keys.get(target) == keys[target]) or shadow_source(
-            text, ties
+            text, ties, strict=strict
         )
         mapping[target] = ShadowFile(
             relative, text.count("\n") + (0 if text.endswith("\n") else 1), tuple(ties)

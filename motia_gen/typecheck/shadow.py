@@ -120,21 +120,33 @@ def app_python_files(root: Path, skip: str) -> list[str]:
     return found
 
 
-def shadow_source(text: str, ties: list[HandlerTie]) -> str:
-    """`text` with the handlers' missing annotations filled in and the conformance checks appended."""
+def shadow_source(text: str, ties: list[HandlerTie], *, strict: bool = True) -> str:
+    """`text` with the handlers' missing annotations filled in and the conformance checks appended. Out
+    of strict mode, a handler with a return annotation of its own is held to its step's parameters only:
+    its `return`s are checked against its own annotation (`-> ApiResponse[dict[str, Any]]`, say)."""
+    own_returns: set[str] = set()
     if ties:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError:
             return text  # mypy reports the syntax error itself
-        text = module.visit(_Annotate({t.function: t for t in ties})).code
+        annotate = _Annotate({t.function: t for t in ties})
+        text = module.visit(annotate).code
+        own_returns = annotate.own_returns
     if not text.endswith("\n"):
         text += "\n"
-    lines = ["", "# motia typecheck: each handler against its step's types"]
+    lines = [
+        "",
+        "from collections.abc import Callable as _MotiaCallable  # motia typecheck: handlers vs steps",
+    ]
     for index, tie in enumerate(ties):
         alias = _alias(tie.types_module)
         lines.append(f"import {tie.types_module} as {alias}  # noqa: E402")
-        lines.append(f"_motia_handler_{index}: {alias}.Handler = {tie.function}")
+        if strict or tie.function not in own_returns:
+            lines.append(f"_motia_handler_{index}: {alias}.Handler = {tie.function}")
+        else:
+            params = ", ".join(_qualified(p, tie) for p in tie.params)
+            lines.append(f"_motia_handler_{index}: _MotiaCallable[[{params}], object] = {tie.function}")
     return text + "\n".join(lines) + "\n" if ties else text
 
 
@@ -152,6 +164,7 @@ class _Annotate(cst.CSTTransformer):
     def __init__(self, ties: dict[str, HandlerTie]) -> None:
         self._ties = ties
         self._depth = 0
+        self.own_returns: set[str] = set()  # handlers whose author annotated the return
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._depth += 1
@@ -172,6 +185,8 @@ class _Annotate(cst.CSTTransformer):
         ]
         posonly = new_positional[: len(updated.params.posonly_params)]
         regular = new_positional[len(updated.params.posonly_params) :]
+        if updated.returns is not None:
+            self.own_returns.add(updated.name.value)
         body = updated.body
         payloads = dict(tie.payloads)
         if payloads or tie.bodies:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from typing_extensions import TypeVar
 
 # Defaults keep the plain spellings meaning what they did: `ApiRequest` is `ApiRequest[Any, ...]`. Path and
-# query parameters default to Any so that Motia's canonical `request: ApiRequest[Any]` annotation accepts
-# the precise request type generated for a step.
+# query parameters default to Any, so Motia's canonical `request: ApiRequest[Any]` annotation accepts the
+# precise request type generated for a step.
 TBody = TypeVar("TBody", default=Any)
 TStatus = TypeVar("TStatus", bound=int, default=int)
 TPath = TypeVar("TPath", default=Any)

@@ -266,3 +266,27 @@ def test_a_response_body_built_in_a_variable_is_checked_by_what_it_holds(tmp_pat
     (app / "steps" / "get_step.py").write_text(GET, encoding="utf-8")
     diagnostics = run_typecheck(app, Overrides(use_cache=False))[1]
     assert [(d.span.line, d.code) for d in diagnostics if d.severity == "error"] == [(15, "MG300")]
+
+
+CANONICAL = """\
+from typing import Any
+
+from motia import ApiRequest, ApiResponse, http
+
+SCHEMA = {"type": "object", "properties": {"message": {"type": "string"}}}
+
+config = {"name": "Hello", "triggers": [http("GET", "/hello", response_schema={200: SCHEMA})], "enqueues": []}
+
+
+def handler(request: ApiRequest[Any]) -> ApiResponse[dict[str, Any]]:
+    return ApiResponse(status=200, body={"message": "hi"})
+"""
+
+
+@pytest.mark.slow
+def test_an_own_return_annotation_is_the_handlers_business_except_under_strict(tmp_path: Path) -> None:
+    app = tmp_path / "canonical"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "hello_step.py").write_text(CANONICAL, encoding="utf-8")
+    assert _errors(app, strict=False) == []
+    assert [e.split(" ")[0] for e in _errors(app, strict=True)] == ["steps/hello_step.py:10"]

@@ -5,7 +5,10 @@ from motia import ApiRequest, ApiResponse, FlowContext, enqueue, http, logger, q
 config = {
     "name": "Greet",
     "description": "Motia 1.x's canonical annotations on a two-trigger step",
-    "triggers": [http("GET", "/greet/:name"), queue("greet.requested")],
+    "triggers": [
+        http("GET", "/greet/:name", response_schema={200: {"type": "object", "properties": {"message": {"type": "string"}}}}),
+        queue("greet.requested"),
+    ],
     "enqueues": ["greeted"],
 }
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, NotRequired, TypeAlias, TypedDict
+
+
+class GreetResponse200(TypedDict):
+    message: NotRequired[str]
+
 
 Greeted: TypeAlias = dict[str, Any]

@@ -10,7 +10,7 @@ from typing import Any, Literal, NotRequired, Protocol, TypeAlias
 from motia import ApiRequest, ApiResponse, FlowContext
 from typing_extensions import TypedDict
 
-from motia_types import topics
+from motia_types import _models, topics
 
 
 class PathParams(TypedDict):
@@ -26,13 +26,13 @@ Body: TypeAlias = Any
 Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 
-class ResponseDict(TypedDict):
-    status: int
-    body: NotRequired[Any]
+class Response200(TypedDict):
+    status: Literal[200]
+    body: _models.GreetResponse200
     headers: NotRequired[Mapping[str, str]]
 
 
-Response: TypeAlias = ResponseDict | ApiResponse[Any, int]
+Response: TypeAlias = Response200 | ApiResponse[_models.GreetResponse200, Literal[200]]
 
 
 class EmitGreeted(TypedDict):
