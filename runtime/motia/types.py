@@ -66,41 +66,6 @@ if TYPE_CHECKING:
         stream,
     )
 
-MOTIA_NAMES = frozenset(
-    [
-        "ApiMiddleware",
-        "ApiRequest",
-        "ApiResponse",
-        "ApiRouteMethod",
-        "ApiTrigger",
-        "CronTrigger",
-        "Enqueue",
-        "Enqueuer",
-        "FlowContext",
-        "MotiaHttpArgs",
-        "MotiaHttpRequest",
-        "MotiaHttpResponse",
-        "QueryParam",
-        "QueueConfig",
-        "QueueTrigger",
-        "StateTrigger",
-        "StateTriggerInput",
-        "Step",
-        "StepConfig",
-        "StreamEvent",
-        "StreamTrigger",
-        "StreamTriggerInput",
-        "TriggerCondition",
-        "TriggerConfig",
-        "TriggerInfo",
-        "api",
-        "cron",
-        "http",
-        "queue",
-        "state",
-        "stream",
-    ]
-)
 
 if not TYPE_CHECKING:
 
@@ -151,3 +116,9 @@ __all__ = [
     "state",
     "stream",
 ]
+
+_OWN = frozenset(
+    {"JsonValue", "QueueType", "TriggerType", "TriggerInput", "TBody", "TStatus", "TPath", "TQuery"}
+)
+MOTIA_NAMES = frozenset(__all__) - _OWN
+"""The package's names this module forwards (imported above for type checkers)."""
