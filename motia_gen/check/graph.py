@@ -58,7 +58,7 @@ def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
         if topic in graph.subscribers:
             continue
         close = graph.subscribed.closest(topic)
-        if close is not None and _reported_at_subscription(graph, close):
+        if close is not None and _reported_at_subscription(graph, close, topic):
             continue  # both sides dangle: one MG232, at the subscription, names this emit too
         for step, emit in emits:
             message = f"topic '{topic}' is emitted by {label(step)} but no step subscribes to it"
@@ -75,11 +75,13 @@ def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
             )
 
 
-def _reported_at_subscription(graph: TopicGraph, subscribed: str) -> bool:
+def _reported_at_subscription(graph: TopicGraph, subscribed: str, emitted: str) -> bool:
+    """Whether the subscription side reports this pair: its topic dangles too and its nearest emitted
+    topic is this one."""
     return (
         subscribed not in graph.emitters
         and subscribed not in graph.fed_from_outside
-        and (graph.emitted.closest(subscribed) is not None)
+        and graph.emitted.closest(subscribed) == emitted
     )
 
 

@@ -44,3 +44,12 @@ def test_a_misspelt_emit_is_an_error_at_the_emit(tmp_path: Path) -> None:
 def test_without_a_near_miss_dangling_topics_are_warnings(tmp_path: Path) -> None:
     found = _problems(tmp_path, {"Create": (None, "report.ready"), "Ship": ("inbox.scanned", None)})
     assert sorted(code for code, _, _ in found) == ["MG204", "MG205"]
+
+
+def test_every_dangling_emit_is_reported_when_two_are_near_one_subscription(tmp_path: Path) -> None:
+    steps = {"A": (None, "order.create"), "B": (None, "order.creatd"), "Ship": ("order.created", None)}
+    found = _problems(tmp_path, steps)
+    assert sorted(code for code, _, _ in found) == ["MG232", "MG232"]
+    reported = {file for _, file, _ in found}
+    assert "steps/ship_step.py" in reported  # the subscription names its nearest emit
+    assert reported & {"steps/a_step.py", "steps/b_step.py"}  # the other emit is not left silent
