@@ -25,7 +25,7 @@ from motia_gen.typecheck.variables import AnnotateVariables, typed_variables
 
 _SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
 _STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")
-_TOPIC = re.compile(r"Literal\[(.+)\]")
+_LITERAL = re.compile(r"Literal\[(.+)\]")  # a TypedDict field's `Literal[...]` type, as text
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def _bodies(types: StepTypes) -> tuple[tuple[int, str], ...]:
     found: dict[int, set[str]] = {}
     for declaration in types.declarations:
         fields = {f.key: f.type.text for f in declaration.fields}
-        literal = _TOPIC.fullmatch(fields.get("status", ""))
+        literal = _LITERAL.fullmatch(fields.get("status", ""))
         if declaration.kind == "typeddict" and literal is not None and "body" in fields:
             status = ast.literal_eval(literal.group(1))
             if isinstance(status, int):
@@ -90,7 +90,7 @@ def _payloads(types: StepTypes) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for declaration in types.declarations:
         fields = {f.key: f.type.text for f in declaration.fields}
-        literal = _TOPIC.fullmatch(fields.get("topic", ""))
+        literal = _LITERAL.fullmatch(fields.get("topic", ""))
         if declaration.kind == "typeddict" and literal is not None and "data" in fields:
             found.append((ast.literal_eval(literal.group(1)), fields["data"]))
     return tuple(found)

@@ -41,17 +41,24 @@ class Operation(Generic[T]):
     __slots__ = (
         "_error",
         "_factory",
+        "_file",
         "_ledger",
+        "_line",
         "_result",
         "_running",
         "awaited",
         "classic",
         "label",
-        "site",
     )
 
     def __init__(
-        self, ledger: Ledger, factory: Callable[[], Awaitable[T]], label: str, site: str, *, classic: bool
+        self,
+        ledger: Ledger,
+        factory: Callable[[], Awaitable[T]],
+        label: str,
+        frame: FrameType,
+        *,
+        classic: bool,
     ) -> None:
         self._ledger = ledger
         self._factory: Callable[[], Awaitable[T]] | None = factory
@@ -59,13 +66,15 @@ class Operation(Generic[T]):
         self._result: T = _UNSET
         self._error: BaseException | None = None
         self.label = label
-        self.site = site
+        # Where the call was made, kept raw: it is written out only for a report (see `site`).
+        self._file, self._line = frame.f_code.co_filename, frame.f_lineno
         self.classic = classic
         self.awaited = False
 
     @property
-    def started(self) -> bool:
-        return self._running is not None
+    def site(self) -> str:
+        """`file:line` of the step code that made the call."""
+        return f"{self._file}:{self._line}"
 
     @property
     def error(self) -> BaseException | None:
@@ -118,7 +127,7 @@ class Ledger:
         (a sync handler) by waiting for the loop, on it by running at once; unless the caller awaits it
         (`await todos.get(...)`), when it gives the `Operation` to await."""
         frame = sys._getframe(depth)
-        operation: Operation[T] = Operation(self, factory, label, _where(frame), classic=classic)
+        operation: Operation[T] = Operation(self, factory, label, frame, classic=classic)
         self._waiting.append(operation)
         self._loose[operation] = None
         if classic:
@@ -199,11 +208,6 @@ class Ledger:
         if self.loop is None:
             self.loop = running
         return running is self.loop
-
-
-def _where(frame: FrameType) -> str:
-    """`file:line` of the step code that made a call."""
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 _INSTRUCTIONS: dict[CodeType, tuple[list[int], frozenset[int]]] = {}

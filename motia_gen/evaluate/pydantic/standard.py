@@ -156,10 +156,10 @@ CONSTRAINED: dict[str, str] = {
 }
 CONSTRAINED_SEQUENCES = frozenset({"conlist", "conset", "confrozenset"})
 
-# Keywords of the con* functions and of Field that leave the validation JSON Schema as it is.
-SCHEMA_NEUTRAL = frozenset(
-    {"strict", "max_digits", "decimal_places", "allow_inf_nan", "strip_whitespace", "to_lower", "to_upper"}
-)
+# Keywords of Field and the con* functions that leave the validation JSON Schema as it is, and those of
+# StringConstraints and constr besides.
+FIELD_NEUTRAL = frozenset({"strict", "max_digits", "decimal_places", "allow_inf_nan"})
+SCHEMA_NEUTRAL = FIELD_NEUTRAL | {"strip_whitespace", "to_lower", "to_upper"}
 
 
 def decimal_bound(value: Any) -> float | int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from motia_gen.diagnostics import Span
-from motia_gen.evaluate.pydantic.standard import default_call, default_json
+from motia_gen.evaluate.pydantic.standard import FIELD_NEUTRAL, default_call, default_json
 from motia_gen.evaluate.symbols import MissingSymbol, ProjectSymbol, Symbols
 from motia_gen.parse import ir
 
@@ -37,19 +37,7 @@ _ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra", "deprecated"}
 _LENGTHS = frozenset({"min_length", "max_length"})
 _NUMERIC = frozenset({"ge", "gt", "le", "lt", "multiple_of"})
 CONSTRAINTS = _LENGTHS | _NUMERIC | {"pattern"}
-_NO_EFFECT = frozenset(
-    {
-        "frozen",
-        "repr",
-        "exclude",
-        "strict",
-        "allow_inf_nan",
-        "max_digits",
-        "decimal_places",
-        "kw_only",
-        "init",
-    }
-)
+_NO_EFFECT = frozenset({"frozen", "repr", "exclude", "kw_only", "init"}) | FIELD_NEUTRAL
 
 # Model config keys the translator reads, and keys that do not change the validation JSON Schema.
 _CONFIG_NO_EFFECT = frozenset(
@@ -164,10 +152,12 @@ class Values:
                 return self._dict(module, expr, entries, depth)
             case ir.Name() | ir.Attribute():
                 return self._named(module, expr, depth)
-            case ir.Call(func=func, args=(), keywords=()) if self.qualname(module, func) in _EMPTY_CALLS:
-                return type(_EMPTY_CALLS[self.qualname(module, func) or ""])()
-            case ir.Call(func=func) if default_call(self.qualname(module, func)):
-                return self._constructed(module, expr, depth)
+            case ir.Call(func=func, args=args, keywords=keywords):
+                qualname = self.qualname(module, func) or ""
+                if qualname in _EMPTY_CALLS and not args and not keywords:
+                    return type(_EMPTY_CALLS[qualname])()
+                if default_call(qualname) is not None:
+                    return self._constructed(module, expr, depth)
         raise Unsupported(expr.span, f"{render(expr)} is not a constant the translator can read")
 
     def _no_function(self, module: ir.ModuleIR, expr: ir.Expr) -> None:
