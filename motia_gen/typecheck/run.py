@@ -7,6 +7,7 @@ a re-run after one edit re-checks little; `run_mypy` then runs mypy over it (its
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -19,6 +20,7 @@ from motia_gen.diagnostics import Diagnostic, Related, Span, diag
 from motia_gen.diagnostics.sources import read_source
 from motia_gen.emit.types.plan import StepTypes
 from motia_gen.typecheck.config import UnsafeConfigValue, app_options, config_text, mypy_options
+from motia_gen.typecheck.hooks import HookTie, hook_ties
 from motia_gen.typecheck.shadow import (
     HandlerTie,
     ShadowFile,
@@ -27,6 +29,7 @@ from motia_gen.typecheck.shadow import (
     module_path,
     shadow_source,
 )
+from motia_gen.typecheck.variables import undeclared_value
 
 # path:line:col:end_line:end_col: severity: message  [code]
 _LINE = re.compile(
@@ -35,6 +38,9 @@ _LINE = re.compile(
 
 
 WORKSPACE = ".motia"  # under the app root
+# What writes the shadow files: a shadow file written by another version of it is written again.
+_WRITERS = ("shadow.py", "variables.py", "hooks.py")
+_WRITER = hashlib.sha256(b"".join(Path(__file__).with_name(n).read_bytes() for n in _WRITERS)).hexdigest()
 SHADOW = "typecheck"  # the shadow tree, under WORKSPACE
 KEYS = "typecheck-keys.json"
 CONFIG = "typecheck.ini"
@@ -73,6 +79,9 @@ def plan_workspace(
     ties_by_file: dict[str, list[HandlerTie]] = {}
     for tie in handler_ties(app, steps, package):
         ties_by_file.setdefault(tie.file, []).append(tie)
+    hooks_by_file: dict[str, list[HookTie]] = {}
+    for hook in hook_ties(app, steps, package):
+        hooks_by_file.setdefault(hook.file, []).append(hook)
     files: dict[str, str] = {}
     mapping: dict[str, ShadowFile] = {}
     old_keys = _read_keys(folder / KEYS)
@@ -83,10 +92,12 @@ def plan_workspace(
             continue
         text = data.decode("utf-8", errors="replace")
         ties = ties_by_file.get(relative, [])
+        hooks = hooks_by_file.get(relative, [])
         target = module_path(relative)
-        keys[target] = hashlib.sha256(f"{text}\0{ties!r}\0{strict}".encode()).hexdigest()
+        inputs = f"{_WRITER}\0{text}\0{ties!r}\0{hooks!r}\0{strict}"
+        keys[target] = hashlib.sha256(inputs.encode()).hexdigest()
         files[target] = _reuse(shadow_root / target, old_keys.get(target) == keys[target]) or shadow_source(
-            text, ties, strict=strict
+            text, ties, strict=strict, hooks=hooks
         )
         mapping[target] = ShadowFile(
             relative, text.count("\n") + (0 if text.endswith("\n") else 1), tuple(ties)
@@ -146,6 +157,7 @@ def run_mypy(workspace: Workspace) -> list[Diagnostic]:
 
 def _diagnostics(output: str, shadow: Shadow) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    lines = _Lines(shadow)
     base = shadow.root.resolve()
     for line in output.splitlines():
         match = _LINE.match(line)
@@ -162,10 +174,73 @@ def _diagnostics(output: str, shadow: Shadow) -> list[Diagnostic]:
             found.append(_conformance(origin, number, match["msg"]))
             continue
         end_line = int(match["eline"])
-        end_col = int(match["ecol"]) + 1 if end_line == number else int(match["ecol"])
-        span = Span(origin.original, number, int(match["col"]), end_line, max(end_col, int(match["col"]) + 1))
-        found.append(diag("MG300", span, match["msg"]))
+        column = lines.column(path, number, int(match["col"]))
+        end = lines.column(path, end_line, int(match["ecol"]))
+        end_col = end + 1 if end_line == number else end
+        span = Span(origin.original, number, column, end_line, max(end_col, column + 1))
+        found.append(diag("MG300", span, _explained(match["msg"], origin)))
     return found
+
+
+class _Lines:
+    """Columns in the shadow → columns in the original. The shadow adds annotations and checks inside
+    lines (never new lines), so a changed line's columns are mapped through a diff with the original."""
+
+    def __init__(self, shadow: Shadow) -> None:
+        self._shadow = shadow
+        self._texts: dict[Path, list[str]] = {}
+
+    def column(self, path: str, number: int, column: int) -> int:
+        """`column` (1-based, as mypy reports it) of line `number` of shadow file `path`."""
+        origin = self._shadow.files[path]
+        app_root = self._shadow.root.parent.parent
+        shadow_line = self._line(self._shadow.root / path, number)
+        original_line = self._line(app_root / origin.original, number)
+        if shadow_line == original_line or shadow_line is None or original_line is None:
+            return column
+        index = column - 1
+        matcher = difflib.SequenceMatcher(None, shadow_line, original_line, autojunk=False)
+        for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+            if i1 <= index < i2:
+                return (j1 + index - i1 if tag == "equal" else j1) + 1
+        return len(original_line) + 1
+
+    def _line(self, file: Path, number: int) -> str | None:
+        if file not in self._texts:
+            try:
+                self._texts[file] = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self._texts[file] = []
+        text = self._texts[file]
+        return text[number - 1] if 0 < number <= len(text) else None
+
+
+_CHECK_ARGUMENT = re.compile(
+    r'^Argument 1 to "(?P<check>_motia_\w+)" has incompatible type (?P<got>.+); '
+    r"expected (?P<want>.+?)(?P<code>  \[[\w-]+\])?$"
+)
+
+
+def _explained(message: str, origin: ShadowFile) -> str:
+    """mypy's words about the shadow's literal checks (`variables.CheckedLiterals`) in the user's terms:
+    the undeclared status or topic named, or the mismatch said as a return's or an emit's."""
+    match = _CHECK_ARGUMENT.match(message)
+    if match is None:
+        return re.sub(r'"_motia_\d+_(\w+)"', r'"\1"', message)
+    code = match["code"] or ""
+    undeclared = undeclared_value(match["check"])
+    if undeclared is not None and undeclared[0] < len(origin.ties):
+        index, kind, value = undeclared
+        tie = origin.ties[index]
+        if kind == "status":
+            listed = ", ".join(str(s) for s in tie.statuses)
+            return f"status {value} is not declared in the step's responseSchema (declared: {listed}){code}"
+        listed = ", ".join(repr(t) for t in tie.topics) or "none"
+        return f"topic {value!r} is not one the step emits (declared: {listed}){code}"
+    want = re.sub(r'"_motia_\d+_(\w+)"', r'"\1"', match["want"])
+    if match["check"].split("_", 3)[-1].startswith("Response"):
+        return f"Incompatible return value type (got {match['got']}, expected {want}){code}"
+    return f"Incompatible emitted event (got {match['got']}, expected {want}){code}"
 
 
 def _conformance(origin: ShadowFile, number: int, message: str) -> Diagnostic:

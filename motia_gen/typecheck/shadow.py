@@ -13,19 +13,28 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import libcst as cst
 
 from motia_gen import model
 from motia_gen.diagnostics import Span
 from motia_gen.emit.types.plan import StepTypes
-from motia_gen.typecheck.variables import AnnotateVariables, typed_variables
+from motia_gen.typecheck.hooks import HookTie
+from motia_gen.typecheck.variables import AnnotateVariables, CheckedLiterals, typed_variables
 
 _SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
 _STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")
 _LITERAL = re.compile(r"Literal\[(.+)\]")  # a TypedDict field's `Literal[...]` type, as text
+# The names hook annotations (`hooks`) and literal checks (`variables.CheckedLiterals`) use.
+_EXTRA_IMPORTS = (
+    "import motia as _motia",
+    "from typing import Any as _MotiaAny, Never as _MotiaNever",
+    "from collections.abc import Awaitable as _MotiaAwaitable",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,10 @@ class HandlerTie:
     span: Span
     payloads: tuple[tuple[str, str], ...] = ()  # (topic, its payload type in the types module)
     bodies: tuple[tuple[int, str], ...] = ()  # (status, its response body type), for unique statuses
+    emits: tuple[tuple[str, str], ...] = ()  # (topic, its `Emit...` TypedDict)
+    responses: tuple[tuple[int, str], ...] = ()  # (status, its `Response...` TypedDict), unique ones
+    topics: tuple[str, ...] = ()  # every topic the step may emit
+    statuses: tuple[int, ...] = ()  # every status its responseSchema declares (none: any status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +69,8 @@ def handler_ties(app: model.App, steps: tuple[StepTypes, ...], package: str) -> 
         if step.handler is None or protocol is None:
             continue
         ref = step.handler.ref
+        responses = [f for f in _literal_typeddicts(types, "status", "body") if isinstance(f[0], int)]
+        emits = [f for f in _literal_typeddicts(types, "topic", "data") if isinstance(f[0], str)]
         ties.append(
             HandlerTie(
                 ref.name,
@@ -64,36 +79,35 @@ def handler_ties(app: model.App, steps: tuple[StepTypes, ...], package: str) -> 
                 tuple(t.text for _, t in protocol.params),
                 protocol.type.text,
                 ref.span,
-                _payloads(types),
-                _bodies(types),
+                payloads=tuple(sorted(_unique(emits, 2).items())),
+                bodies=tuple(sorted(_unique(responses, 2).items())),
+                emits=tuple(sorted(_unique(emits, 1).items())),
+                responses=tuple(sorted(_unique(responses, 1).items())),
+                topics=tuple(sorted({str(f[0]) for f in emits})),
+                statuses=tuple(sorted({int(str(f[0])) for f in responses})),
             )
         )
     return ties
 
 
-def _bodies(types: StepTypes) -> tuple[tuple[int, str], ...]:
-    """Each declared status's body type, from the step's `Response...` TypedDicts; a status declared
-    with two body types (two routes) has none."""
-    found: dict[int, set[str]] = {}
+def _literal_typeddicts(types: StepTypes, key: str, value: str) -> list[tuple[object, str, str]]:
+    """(the literal, the TypedDict's name, its `value` field's type) for each of the step's TypedDicts
+    whose `key` field is a `Literal[...]`: `(201, "Response201", "_models.XResponse201")`."""
+    found: list[tuple[object, str, str]] = []
     for declaration in types.declarations:
         fields = {f.key: f.type.text for f in declaration.fields}
-        literal = _LITERAL.fullmatch(fields.get("status", ""))
-        if declaration.kind == "typeddict" and literal is not None and "body" in fields:
-            status = ast.literal_eval(literal.group(1))
-            if isinstance(status, int):
-                found.setdefault(status, set()).add(fields["body"])
-    return tuple((status, next(iter(types_))) for status, types_ in sorted(found.items()) if len(types_) == 1)
+        literal = _LITERAL.fullmatch(fields.get(key, ""))
+        if declaration.kind == "typeddict" and literal is not None and value in fields:
+            found.append((ast.literal_eval(literal.group(1)), declaration.name, fields[value]))
+    return found
 
 
-def _payloads(types: StepTypes) -> tuple[tuple[str, str], ...]:
-    """Each declared topic's payload type, from the step's `Emit...` TypedDicts."""
-    found: list[tuple[str, str]] = []
-    for declaration in types.declarations:
-        fields = {f.key: f.type.text for f in declaration.fields}
-        literal = _LITERAL.fullmatch(fields.get("topic", ""))
-        if declaration.kind == "typeddict" and literal is not None and "data" in fields:
-            found.append((ast.literal_eval(literal.group(1)), fields["data"]))
-    return tuple(found)
+def _unique(found: list[tuple[object, str, str]], index: Literal[1, 2]) -> dict[Any, str]:
+    """literal → the name (`index` 1) or the value type (2), for the literals only one TypedDict has."""
+    seen: dict[Any, set[str]] = {}
+    for literal, name, value in found:
+        seen.setdefault(literal, set()).add(name if index == 1 else value)
+    return {literal: next(iter(names)) for literal, names in seen.items() if len(names) == 1}
 
 
 def module_path(relative: str) -> str:
@@ -120,19 +134,20 @@ def app_python_files(root: Path, skip: str) -> list[str]:
     return found
 
 
-def shadow_source(text: str, ties: list[HandlerTie], *, strict: bool = True) -> str:
-    """`text` with the handlers' missing annotations filled in and the conformance checks appended. Out
-    of strict mode, a handler with a return annotation of its own is held to its step's parameters only:
-    its `return`s are checked against its own annotation (`-> ApiResponse[dict[str, Any]]`, say)."""
-    own_returns: set[str] = set()
-    if ties:
-        try:
-            module = cst.parse_module(text)
-        except cst.ParserSyntaxError:
-            return text  # mypy reports the syntax error itself
-        annotate = _Annotate({t.function: t for t in ties})
-        text = module.visit(annotate).code
-        own_returns = annotate.own_returns
+def shadow_source(
+    text: str, ties: list[HandlerTie], *, strict: bool = True, hooks: Sequence[HookTie] = ()
+) -> str:
+    """`text` with the handlers' and hooks' missing annotations filled in and the conformance checks
+    appended. Out of strict mode, a handler with a return annotation of its own is held to its step's
+    parameters only: its `return`s are checked against its own annotation (`-> ApiResponse[...]`)."""
+    if not ties and not hooks:
+        return text
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return text  # mypy reports the syntax error itself
+    annotate = _Annotate(ties, {h.function: h for h in hooks})
+    text = module.visit(annotate).code
     if not text.endswith("\n"):
         text += "\n"
     lines = [
@@ -142,12 +157,30 @@ def shadow_source(text: str, ties: list[HandlerTie], *, strict: bool = True) -> 
     for index, tie in enumerate(ties):
         alias = _alias(tie.types_module)
         lines.append(f"import {tie.types_module} as {alias}  # noqa: E402")
-        if strict or tie.function not in own_returns:
+        if strict or tie.function not in annotate.own_returns:
             lines.append(f"_motia_handler_{index}: {alias}.Handler = {tie.function}")
         else:
             params = ", ".join(_qualified(p, tie) for p in tie.params)
             lines.append(f"_motia_handler_{index}: _MotiaCallable[[{params}], object] = {tie.function}")
-    return text + "\n".join(lines) + "\n" if ties else text
+    # after the handlers' lines, which `run._conformance` counts
+    lines += [f"{line}  # noqa: E402" for line in _EXTRA_IMPORTS]
+    lines += _check_functions(ties, annotate.undeclared)
+    for types_module in sorted({h.types_module for h in hooks if h.types_module}):
+        lines.append(f"import {types_module} as {_alias(types_module)}  # noqa: E402")
+    return text + "\n".join(lines) + "\n"
+
+
+def _check_functions(ties: list[HandlerTie], undeclared: set[str]) -> list[str]:
+    """The identity functions `CheckedLiterals` sends literals through (one line each). An undeclared
+    one takes `Never` and gives `Any`, so the code after it is still checked."""
+    lines = []
+    for index, tie in enumerate(ties):
+        alias = _alias(tie.types_module)
+        for _, name in (*tie.responses, *tie.emits):
+            lines.append(f"def _motia_{index}_{name}(value: {alias}.{name}) -> {alias}.{name}: return value")
+    never = "(value: _MotiaNever) -> _MotiaAny: raise AssertionError"
+    lines += [f"def {name}{never}" for name in sorted(undeclared)]
+    return lines
 
 
 def _alias(types_module: str) -> str:
@@ -159,12 +192,15 @@ def _qualified(type_text: str, tie: HandlerTie) -> str:
 
 
 class _Annotate(cst.CSTTransformer):
-    """Adds missing annotations to module-level handler functions, leaving every line where it was."""
+    """Adds missing annotations to module-level handler and hook functions, leaving every line where it
+    was."""
 
-    def __init__(self, ties: dict[str, HandlerTie]) -> None:
-        self._ties = ties
+    def __init__(self, ties: list[HandlerTie], hooks: dict[str, HookTie]) -> None:
+        self._ties = {tie.function: (index, tie) for index, tie in enumerate(ties)}
+        self._hooks = hooks
         self._depth = 0
         self.own_returns: set[str] = set()  # handlers whose author annotated the return
+        self.undeclared: set[str] = set()  # the `Never` checks the handlers' literals use
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._depth += 1
@@ -172,19 +208,16 @@ class _Annotate(cst.CSTTransformer):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         self._depth -= 1
-        tie = self._ties.get(updated.name.value)
-        if tie is None or self._depth:
+        if self._depth:
             return updated
-        params = list(updated.params.params)
-        positional = [*updated.params.posonly_params, *params]
-        new_positional = [
-            p.with_changes(annotation=cst.Annotation(cst.parse_expression(_qualified(tie.params[i], tie))))
-            if p.annotation is None and i < len(tie.params)
-            else p
-            for i, p in enumerate(positional)
-        ]
-        posonly = new_positional[: len(updated.params.posonly_params)]
-        regular = new_positional[len(updated.params.posonly_params) :]
+        hook = self._hooks.get(updated.name.value)
+        if hook is not None:
+            alias = _alias(hook.types_module) if hook.types_module else ""
+            return _annotated_params(updated, [p.replace("{types}", alias) for p in hook.params])
+        if updated.name.value not in self._ties:
+            return updated
+        index, tie = self._ties[updated.name.value]
+        updated = _annotated_params(updated, [_qualified(p, tie) for p in tie.params])
         if updated.returns is not None:
             self.own_returns.add(updated.name.value)
         body = updated.body
@@ -200,15 +233,43 @@ class _Annotate(cst.CSTTransformer):
             visited = body.visit(_ExplicitNone())
             assert isinstance(visited, cst.IndentedBlock | cst.SimpleStatementSuite)
             body = visited
+        body = self._checked_literals(body, index, tie, returns=updated.returns is None)
         returns = updated.returns or cst.Annotation(cst.parse_expression(_qualified(tie.returns, tie)))
-        return updated.with_changes(
-            params=updated.params.with_changes(posonly_params=posonly, params=regular),
-            returns=returns,
-            body=body,
-        )
+        return updated.with_changes(returns=returns, body=body)
+
+    def _checked_literals(
+        self, body: cst.BaseSuite, index: int, tie: HandlerTie, *, returns: bool
+    ) -> cst.BaseSuite:
+        """Literal emits always, and literal returns unless the author typed the return (then they are
+        checked against that)."""
+        checks: dict[object, str] = {topic: f"_motia_{index}_{name}" for topic, name in tie.emits}
+        if returns:
+            checks.update((status, f"_motia_{index}_{name}") for status, name in tie.responses)
+        statuses = frozenset(tie.statuses) if returns else None
+        literals = CheckedLiterals(index, checks, frozenset(tie.topics), statuses)
+        visited = body.visit(literals)
+        assert isinstance(visited, cst.IndentedBlock | cst.SimpleStatementSuite)
+        self.undeclared |= literals.undeclared
+        return visited
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False  # methods are not handlers
+
+
+def _annotated_params(function: cst.FunctionDef, types: list[str]) -> cst.FunctionDef:
+    """`function` with each positional parameter the author left bare annotated with its type."""
+    positional = [*function.params.posonly_params, *function.params.params]
+    new_positional = [
+        p.with_changes(annotation=cst.Annotation(cst.parse_expression(types[i])))
+        if p.annotation is None and i < len(types)
+        else p
+        for i, p in enumerate(positional)
+    ]
+    split = len(function.params.posonly_params)
+    params = function.params.with_changes(
+        posonly_params=new_positional[:split], params=new_positional[split:]
+    )
+    return function.with_changes(params=params)
 
 
 class _ExplicitNone(cst.CSTTransformer):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -290,3 +291,39 @@ def test_an_own_return_annotation_is_the_handlers_business_except_under_strict(t
     (app / "steps" / "hello_step.py").write_text(CANONICAL, encoding="utf-8")
     assert _errors(app, strict=False) == []
     assert [e.split(" ")[0] for e in _errors(app, strict=True)] == ["steps/hello_step.py:10"]
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / "golden" / "types_realworld"
+
+
+@pytest.mark.slow
+def test_mistakes_are_named_in_the_users_terms_at_the_users_columns(tmp_path: Path) -> None:
+    """A status or topic the step does not declare is named with what it declares; a wrong body or
+    payload names its key; columns are those of the original line, not the shadow's."""
+    app = tmp_path / "app"
+    shutil.copytree(REALWORLD, app, ignore=shutil.ignore_patterns("expected", "steps", ".motia"))
+    (app / "handlers_bad").rename(app / "steps")
+    diagnostics = run_typecheck(app, Overrides(use_cache=False))[1]
+    found = {(d.span.file.rsplit("/", 1)[-1], d.span.line): d for d in diagnostics if d.code == "MG300"}
+    undeclared = found["create_order_step.py", 58]
+    assert undeclared.message.startswith("status 400 is not declared in the step's responseSchema")
+    assert "(declared: 201, 401)" in undeclared.message
+    assert undeclared.span.column == 16  # the `{` of the returned literal
+    topic = found["process_order_step.py", 23].message
+    assert topic.startswith("topic 'order.shipped' is not one the step emits (declared: 'order.processed')")
+    missing = found["create_order_step.py", 61]
+    assert 'Missing key "total"' in missing.message
+    line = (app / "steps" / "orders" / "create_order_step.py").read_text(encoding="utf-8").splitlines()[60]
+    assert missing.span.column == line.index('{"id"') + 1
+    assert '"error" has type "str"' in found["create_order_step.py", 60].message
+    assert all("_motia" not in d.message for d in diagnostics)
+
+
+@pytest.mark.slow
+def test_middleware_and_stream_hooks_are_typed_like_handlers(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(REALWORLD, app, ignore=shutil.ignore_patterns("expected", "steps", ".motia"))
+    (app / "handlers_bad").rename(app / "steps")
+    messages = [d.message for d in run_typecheck(app, Overrides(use_cache=False))[1] if d.code == "MG300"]
+    assert any('"ApiRequest[CreateOrderBody' in m and '"bodyy"' in m for m in messages)
+    assert any('"StreamSubscription" has no attribute "group"' in m for m in messages)

@@ -1,0 +1,7 @@
+async def auth_middleware(req, context, next_fn):
+    token = req.get("headers", {}).get("authorization")
+
+    if not token:
+        return {"status": 401, "body": {"error": "Unauthorized"}}
+
+    return await next_fn()
