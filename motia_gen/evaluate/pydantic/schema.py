@@ -13,21 +13,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from motia_gen.diagnostics import Diagnostic, Span, diag
-from motia_gen.evaluate.pydantic.types import (
-    ANNOTATED,
-    CLASSVAR,
-    FINAL,
-    Json,
-    Translator,
-    TypeSchema,
-    constrain,
-    forward_ref,
-    json_updates,
+from motia_gen.evaluate.pydantic import generics
+from motia_gen.evaluate.pydantic.classes import (
+    Key,
+    c3,
+    check_class,
+    docstring,
+    enum_json,
+    own_config,
+    referenced,
 )
+from motia_gen.evaluate.pydantic.generics import Bound, TypeVarKey
+from motia_gen.evaluate.pydantic.types import ANNOTATED, CLASSVAR, FINAL, Translator, forward_ref
+from motia_gen.evaluate.pydantic.typeschema import Json, TypeSchema, constrain, json_updates
 from motia_gen.evaluate.pydantic.values import (
     MAX_DEPTH,
     REQUIRED,
-    EnumInfo,
     FieldOptions,
     Unsupported,
     Values,
@@ -38,12 +39,7 @@ from motia_gen.parse import ir
 
 _BASE_MODEL = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 _ROOT_MODEL = frozenset({"pydantic.RootModel", "pydantic.root_model.RootModel"})
-# Methods through which a model can rewrite its own schema.
-_SCHEMA_HOOKS = frozenset(
-    {"__get_pydantic_json_schema__", "__get_pydantic_core_schema__", "model_json_schema"}
-)
 
-Key = tuple[str, str]  # (module path, class name)
 _BASE: Key = ("", "BaseModel")
 
 
@@ -130,10 +126,10 @@ class _Builder:
         self._check_ref_siblings()
         self._fill_tags()
         # pydantic inlines the top model unless a definition refers back to it.
-        reachable = self._closure(_refs(self.defs[name]) | {name})
-        recursive = any(name in _refs(self.defs[other]) for other in reachable)
+        reachable = self._closure(referenced(self.defs[name]) | {name})
+        recursive = any(name in referenced(self.defs[other]) for other in reachable)
         schema: Json = {"$ref": f"#/$defs/{name}"} if recursive else dict(self.defs[name])
-        used = self._closure(_refs(schema))
+        used = self._closure(referenced(schema))
         if used:
             schema["$defs"] = {other: self.defs[other] for other in sorted(used)}
         return copy.deepcopy(schema)
@@ -158,7 +154,7 @@ class _Builder:
             name = stack.pop()
             if name not in seen and name in self.defs:
                 seen.add(name)
-                stack.extend(_refs(self.defs[name]))
+                stack.extend(referenced(self.defs[name]))
         return seen
 
     def _check_ref_siblings(self) -> None:
@@ -172,9 +168,17 @@ class _Builder:
                     self.report(Unsupported(span, message))
 
     # -- $defs ---------------------------------------------------------------------------------------
-    def ref(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span) -> str:
-        """The `$defs` name of a model or enum, building its schema the first time."""
-        name, key = cls.name, (module.path, cls.name)
+    def ref(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span, args: tuple[Bound, ...] = ()) -> str:
+        """The `$defs` name of a model or enum (of a generic model with its type arguments), building
+        its schema the first time."""
+        name, key, title = cls.name, (module.path, cls.name), None
+        env: dict[TypeVarKey, Bound] = {}
+        params = generics.parameters(self.values, module, cls) or () if args else ()
+        if args and len(params) != len(args):
+            raise Unsupported(span, f"'{cls.name}' takes {len(params)} type argument(s), not {len(args)}")
+        if args and not generics.own_parameters(self.values, params, args):
+            name, title = generics.names(self.values, cls, args)
+            env = dict(zip(params, args, strict=True))
         owner = self.owners.setdefault(name, key)
         if owner != key:
             raise Unsupported(
@@ -185,16 +189,22 @@ class _Builder:
         if name in self.defs:
             return name
         self.defs[name] = {}  # a model referring to itself finds its own name from here on
+        saved, self.types.env = self.types.env, env
+        try:
+            self.defs[name] = self._definition(module, cls, span, title)
+        finally:
+            self.types.env = saved
+        return name
+
+    def _definition(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span, title: str | None) -> Json:
         enum = self.values.enum_info(module, cls)
         if enum is not None:
-            self.defs[name] = _enum_json(cls, enum)
-        elif (root := self._root_type(module, cls)) is not None:
-            self.defs[name] = self._root_model(module, cls, root)
-        elif is_pydantic_model(self.symbols, module, cls):
-            self.defs[name] = self._model(module, cls)
-        else:
-            raise Unsupported(span, f"'{cls.name}' is neither a pydantic model nor an Enum")
-        return name
+            return enum_json(cls, enum)
+        if (root := self._root_type(module, cls)) is not None:
+            return self._root_model(module, cls, root)
+        if is_pydantic_model(self.symbols, module, cls):
+            return self._model(module, cls, title)
+        raise Unsupported(span, f"'{cls.name}' is neither a pydantic model nor an Enum")
 
     def _root_type(self, module: ir.ModuleIR, cls: ir.ClassDef) -> ir.Expr | None:
         """The `T` of `class M(RootModel[T])` (or of `class M(RootModel): root: T`); None otherwise."""
@@ -217,12 +227,12 @@ class _Builder:
     def _root_model(self, module: ir.ModuleIR, cls: ir.ClassDef, root: ir.Expr) -> Json:
         """A RootModel's schema: its root type's, titled with the class (and its docstring)."""
         try:
-            _check_class(cls)
+            check_class(cls)
             if any(f.name != "root" for f in cls.fields):
                 raise Unsupported(cls.span, "a RootModel has only its `root` field")
             json = self.types.translate(module, root).json()
-            config = self.values.config(module, _own_config(cls)[0]) if _own_config(cls) else {}
-            description = _description(cls)
+            config = self.values.config(module, own_config(cls)[0]) if own_config(cls) else {}
+            description = docstring(cls)
         except Unsupported as error:
             self.report(error)
             return {}
@@ -231,11 +241,13 @@ class _Builder:
             json["description"] = description
         return json
 
-    def _model(self, module: ir.ModuleIR, cls: ir.ClassDef) -> Json:
+    def _model(self, module: ir.ModuleIR, cls: ir.ClassDef, parametrized: str | None = None) -> Json:
+        """A model's schema; `parametrized` is the name of a generic model's parametrization
+        (`Page[Item]`), a class of its own with no docstring."""
         try:
             mro = self._mro((module.path, cls.name), module, cls, frozenset())
             config = self._config((module.path, cls.name))
-            description = _description(cls)
+            description = docstring(cls) if parametrized is None else None
         except Unsupported as error:
             self.report(error)
             return {}
@@ -254,7 +266,7 @@ class _Builder:
         json: Json = {"type": "object", "properties": properties}
         if required:
             json["required"] = required
-        json["title"] = config.get("title", cls.name)
+        json["title"] = config.get("title", parametrized or cls.name)
         if description is not None:
             json["description"] = description
         if config.get("extra") in ("allow", "forbid"):
@@ -270,10 +282,10 @@ class _Builder:
         if key in seen:
             raise Unsupported(cls.span, f"the class '{cls.name}' inherits from itself")
         self.classes[key] = (module, cls)
-        _check_class(cls)
-        parents = [self._base(module, base) for base in cls.bases]
+        check_class(cls)
+        parents = self._direct_bases_of(module, cls)
         sequences = [self._parent_mro(parent, seen | {key}) for parent in parents] + [parents]
-        merged = _c3(sequences)
+        merged = c3(sequences)
         if merged is None:
             raise Unsupported(
                 cls.span, f"the bases of '{cls.name}' have no consistent method resolution order"
@@ -299,6 +311,9 @@ class _Builder:
             key = (symbol.module.path, symbol.binding.name)
             self.classes[key] = (symbol.module, symbol.binding)
             return key
+        if isinstance(base, ir.Subscript) and self.values.project_class(module, base.value) is not None:
+            message = f"subclassing the parametrized model {render(base)} is not supported"
+            raise Unsupported(base.span, message)
         raise Unsupported(base.span, f"the base class {render(base)} is not supported (only pydantic models)")
 
     def _config(self, key: Key) -> dict[str, Any]:
@@ -310,15 +325,22 @@ class _Builder:
             config: dict[str, Any] = {}
             for parent in self._direct_bases(key):
                 config.update(self._config(parent))
-            for expr in _own_config(cls):
+            for expr in own_config(cls):
                 config.update(self.values.config(module, expr))
             config.update(self.values.config_items(module, cls.keywords))
             self.configs[key] = config
         return self.configs[key]
 
     def _direct_bases(self, key: Key) -> list[Key]:
-        module, cls = self.classes[key]
-        return [self._base(module, base) for base in cls.bases]
+        return self._direct_bases_of(*self.classes[key])
+
+    def _direct_bases_of(self, module: ir.ModuleIR, cls: ir.ClassDef) -> list[Key]:
+        """The model bases of a class (`Generic[T]` makes it generic, and is not one)."""
+        return [
+            self._base(module, base)
+            for base in cls.bases
+            if not generics.is_generic_base(self.values, module, base)
+        ]
 
     def _fields(self, mro: list[Key]) -> dict[str, tuple[ir.ModuleIR, ir.ClassField]]:
         """Annotations along the reversed MRO; an overriding field keeps its base's position."""
@@ -413,76 +435,3 @@ class _Builder:
 
 def _is_ellipsis(expr: ir.Expr) -> bool:
     return isinstance(expr, ir.Name) and expr.id == "..."
-
-
-def _check_class(cls: ir.ClassDef) -> None:
-    if cls.decorators:
-        raise Unsupported(cls.decorators[0].span, "class decorators on a model are not supported")
-    for method in cls.methods:
-        if method in _SCHEMA_HOOKS:
-            raise Unsupported(cls.span, f"the method '{method}' can change the schema and is not supported")
-    for assign in cls.assigns:
-        if assign.name != "model_config" and not assign.name.startswith("_"):
-            message = f"the non-annotated attribute '{assign.name}' is not supported (pydantic rejects it)"
-            raise Unsupported(assign.span, message)
-
-
-def _own_config(cls: ir.ClassDef) -> list[ir.Expr]:
-    exprs: list[ir.Expr] = [a.value for a in cls.assigns if a.name == "model_config"]
-    exprs += [f.default for f in cls.fields if f.name == "model_config" and f.default is not None]
-    return exprs
-
-
-def _c3(sequences: list[list[Key]]) -> list[Key] | None:
-    result: list[Key] = []
-    pending = [list(sequence) for sequence in sequences if sequence]
-    while pending:
-        head = next((s[0] for s in pending if not any(s[0] in other[1:] for other in pending)), None)
-        if head is None:
-            return None
-        result.append(head)
-        pending = [[k for k in s if k != head] for s in pending]
-        pending = [s for s in pending if s]
-    return result
-
-
-def _enum_json(cls: ir.ClassDef, enum: EnumInfo) -> Json:
-    """pydantic's `enum_schema`."""
-    json: Json = {"title": cls.name}
-    description = _description(cls)
-    if description is not None and description != "An enumeration.":
-        json["description"] = description
-    values = [value for _, value in enum.members]
-    json["enum"] = values
-    types = {type(value) for value in values}
-    kinds = {str: "string", int: "integer", float: "number", bool: "boolean"}
-    if len(types) == 1 and (kind := kinds.get(types.pop())) is not None:
-        json["type"] = kind
-    return json
-
-
-def _description(cls: ir.ClassDef) -> str | None:
-    """The cleaned docstring. An empty one is refused: pydantic skips an empty docstring but describes a
-    whitespace-only one as "", and the IR holds both as ""."""
-    if cls.docstring == "":
-        raise Unsupported(cls.span, f"the empty docstring of '{cls.name}' is not supported")
-    return cls.docstring
-
-
-def _refs(value: Any) -> set[str]:
-    """The `$defs` names a schema refers to (`examples` skipped, as pydantic does)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            for key, item in current.items():
-                if key == "examples" and isinstance(item, list):
-                    continue
-                if key == "$ref" and isinstance(item, str) and item.startswith("#/$defs/"):
-                    found.add(item.removeprefix("#/$defs/"))
-                elif isinstance(item, dict | list):
-                    stack.append(item)
-        elif isinstance(current, list):
-            stack.extend(current)
-    return found

@@ -1,32 +1,38 @@
-"""Annotations → JSON Schema, the way pydantic 2's `GenerateJsonSchema` renders each supported type.
-
-`TypeSchema` keeps what the field level still needs besides the JSON: the kind (constraints apply per
-kind, and pydantic gives no title to a field whose type is a model or an enum) and, for `X | None`, the
-inner type (pydantic applies a field's constraints to the inner type of a nullable one).
-"""
+"""Annotations → JSON Schema, the way pydantic 2's `GenerateJsonSchema` renders each supported type
+(each as a `typeschema.TypeSchema`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from motia_gen.diagnostics import Span
+from motia_gen.evaluate.pydantic.generics import Bound, TypeVarKey, parameters, typevar, unbound
 from motia_gen.evaluate.pydantic.standard import (
     CONSTRAINED,
     CONSTRAINED_SEQUENCES,
     SCHEMA_NEUTRAL,
-    decimal_bound,
     pydantic_name,
     standard_type,
     typing_alias,
+)
+from motia_gen.evaluate.pydantic.typeschema import (
+    NULL,
+    Json,
+    TypeSchema,
+    constrain,
+    dict_json,
+    flattened_any_of,
+    json_updates,
+    literal_json,
 )
 from motia_gen.evaluate.pydantic.values import MAX_DEPTH, FieldOptions, Unsupported, Values, render
 from motia_gen.evaluate.symbols import ExternalSymbol, MissingSymbol, ModuleSymbol, ProjectSymbol, Symbols
 from motia_gen.parse import ir
 
-Json = dict[str, Any]
-RefMaker = Callable[[ir.ModuleIR, ir.ClassDef, Span], str]
+# (module, class, where, type arguments) → the `$defs` name of the model or enum
+RefMaker = Callable[[ir.ModuleIR, ir.ClassDef, Span, tuple[Bound, ...]], str]
 
 
 def _typing(*names: str) -> frozenset[str]:
@@ -51,124 +57,6 @@ _PRIMITIVES = {
     "builtins.float": ("float", "number"),
     "builtins.bool": ("bool", "boolean"),
 }
-_LITERAL_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
-
-_KIND_NAMES = {
-    "str": "a str",
-    "int": "an int",
-    "float": "a float",
-    "bool": "a bool",
-    "null": "None",
-    "any": "Any",
-    "list": "a list",
-    "set": "a set",
-    "tuple": "a tuple",
-    "dict": "a dict",
-    "literal": "a Literal",
-    "ref": "a model or an enum",
-    "union": "a union",
-    "decimal": "a Decimal",
-    "bytes": "bytes",
-}
-# Field constraints → JSON Schema keys, per kind (pydantic's `ValidationsMapping`).
-_ITEMS = {"min_length": "minItems", "max_length": "maxItems"}
-_BOUNDS = {
-    "ge": "minimum",
-    "gt": "exclusiveMinimum",
-    "le": "maximum",
-    "lt": "exclusiveMaximum",
-    "multiple_of": "multipleOf",
-}
-_CONSTRAINT_KEYS: dict[str, dict[str, str]] = {
-    "str": {"min_length": "minLength", "max_length": "maxLength", "pattern": "pattern"},
-    "list": _ITEMS,
-    "set": _ITEMS,
-    "tuple": _ITEMS,
-    "dict": {"min_length": "minProperties", "max_length": "maxProperties"},
-    "int": _BOUNDS,
-    "float": _BOUNDS,
-    "bytes": {"min_length": "minLength", "max_length": "maxLength"},
-}
-
-
-@dataclass(frozen=True, slots=True)
-class TypeSchema:
-    kind: str
-    base: Mapping[str, Any]
-    inner: TypeSchema | None = None  # the non-null type of kind "nullable"
-    updates: Mapping[str, Any] = field(default_factory=dict)  # title/description/... from Field(...)
-
-    def json(self) -> Json:
-        out = dict(self.base) if self.inner is None else nullable_json(self.inner.json())
-        out.update(self.updates)
-        return out
-
-    def updated(self, updates: Mapping[str, Any]) -> TypeSchema:
-        return replace(self, updates={**self.updates, **updates})
-
-    def title_wanted(self) -> bool:
-        """pydantic's `field_title_should_be_set`: no title for models and enums, even when nullable."""
-        if self.inner is not None:
-            return self.inner.title_wanted()
-        return self.kind != "ref"
-
-
-_NULL = TypeSchema("null", {"type": "null"})
-
-
-def nullable_json(inner: Json) -> Json:
-    null = {"type": "null"}
-    return null if inner == null else flattened_any_of([inner, null])
-
-
-def flattened_any_of(schemas: list[Json]) -> Json:
-    members: list[Json] = []
-    for schema in schemas:
-        members.extend(schema["anyOf"] if len(schema) == 1 and "anyOf" in schema else [schema])
-    unique = list({_hashable(member): member for member in members}.values())
-    return unique[0] if len(unique) == 1 else {"anyOf": unique}
-
-
-def _hashable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return tuple(_hashable(item) for item in value)
-    return value
-
-
-def constrain(schema: TypeSchema, name: str, value: Any, span: Span) -> TypeSchema:
-    """Apply one Field constraint the way pydantic's known-metadata rules do, for the supported kinds."""
-    if schema.inner is not None:
-        return replace(schema, inner=constrain(schema.inner, name, value, span))
-    if name in SCHEMA_NEUTRAL:
-        return schema
-    if schema.kind == "decimal" and name in _BOUNDS:  # the number branch of `number | string`
-        number, text = schema.base["anyOf"]
-        return replace(schema, base={"anyOf": [{**number, _BOUNDS[name]: decimal_bound(value)}, text]})
-    key = _CONSTRAINT_KEYS.get(schema.kind, {}).get(name)
-    if key is None:
-        raise Unsupported(span, f"the constraint '{name}' is not supported on {_KIND_NAMES[schema.kind]}")
-    if schema.kind == "int" and isinstance(value, float) and not value.is_integer():
-        raise Unsupported(span, f"the constraint {name}={value!r} on an int is rejected by pydantic")
-    return replace(schema, base={**schema.base, key: value})
-
-
-def json_updates(options: Mapping[str, Any]) -> Json:
-    """The keys a Field's attributes add to the schema, with `json_schema_extra` merged last."""
-    updates = {key: options[key] for key in ("title", "description", "examples") if key in options}
-    if options.get("deprecated"):
-        updates["deprecated"] = True
-    updates.update(options.get("json_schema_extra", {}))
-    return updates
-
-
-def literal_json(values: list[Any]) -> Json:
-    out: Json = {"const": values[0]} if len(values) == 1 else {"enum": values}
-    types = {type(value) for value in values}
-    if len(types) == 1 and (kind := _LITERAL_TYPES.get(types.pop())) is not None:
-        out["type"] = kind
-    return out
 
 
 class Translator:
@@ -178,13 +66,15 @@ class Translator:
         self.refs = refs
         # discriminated unions: (mapping to fill, property, member refs, where), see `discriminated`
         self.pending_tags: list[tuple[Json, str, list[str], Span]] = []
+        # what the TypeVars stand for in the generic model being built (`generics`)
+        self.env: Mapping[TypeVarKey, Bound] = {}
 
     def translate(self, module: ir.ModuleIR, expr: ir.Expr, depth: int = 0) -> TypeSchema:
         if depth > MAX_DEPTH:
             raise Unsupported(expr.span, "the annotation is nested or aliased too deeply")
         match expr:
             case ir.Const(value=None):
-                return _NULL
+                return NULL
             case ir.Const(value=str() as text):
                 return self.translate(module, forward_ref(expr.span, text), depth + 1)
             case ir.BinOp(op="|"):
@@ -208,10 +98,24 @@ class Translator:
             raise Unsupported(expr.span, f"'{render(expr)}' is a module, not a type")
         binding = symbol.binding
         if isinstance(binding, ir.ClassDef):
-            return TypeSchema("ref", {"$ref": f"#/$defs/{self.refs(symbol.module, binding, expr.span)}"})
+            return TypeSchema("ref", {"$ref": f"#/$defs/{self.refs(symbol.module, binding, expr.span, ())}"})
+        if (found := typevar(self.values, module, expr)) is not None:
+            return self._typevar(*found, depth)
         if isinstance(binding, ir.Assign) and isinstance(binding.value, ir.Subscript | ir.BinOp):
             return self.translate(symbol.module, binding.value, depth + 1)  # a type alias
         raise Unsupported(expr.span, f"'{render(expr)}' is not a type the translator supports")
+
+    def _typevar(self, key: TypeVarKey, call: ir.Call, depth: int) -> TypeSchema:
+        """A TypeVar: its argument, translated where it was written; `Any` where it has none."""
+        bound = self.env.get(key)
+        if bound is None:
+            unbound(call, key[1])
+            return TypeSchema("any", {})
+        saved, self.env = self.env, bound.env
+        try:
+            return self.translate(bound.module, bound.expr, depth + 1)
+        finally:
+            self.env = saved
 
     def _external(self, qualname: str, expr: ir.Expr) -> TypeSchema:
         if qualname in _PRIMITIVES:
@@ -220,7 +124,7 @@ class Translator:
         if qualname in _ANY:
             return TypeSchema("any", {})
         if qualname in _NONE:
-            return _NULL
+            return NULL
         if qualname in _LIST:
             return TypeSchema("list", {"type": "array", "items": {}})
         if qualname in _SET:
@@ -277,6 +181,10 @@ class Translator:
             return TypeSchema(
                 "any", {"contentMediaType": "application/json", "contentSchema": content, "type": "string"}
             )
+        project = self.values.project_class(module, expr.value)
+        if project is not None and parameters(self.values, *project) is not None:
+            args = tuple(Bound(module, arg, self.env) for arg in expr.index)
+            return TypeSchema("ref", {"$ref": f"#/$defs/{self.refs(*project, expr.span, args)}"})
         name = qualname or render(expr.value)
         raise Unsupported(expr.span, f"the annotation {name}[...] is not supported")
 
@@ -417,7 +325,7 @@ class Translator:
             if not any(c.kind == choice.kind and c.json() == choice.json() for c in choices):
                 choices.append(choice)  # typing.Union drops repeated members
         if not choices:
-            return _NULL
+            return NULL
         schema = choices[0]
         if len(choices) > 1:
             schema = TypeSchema("union", flattened_any_of([choice.json() for choice in choices]))
@@ -452,27 +360,6 @@ class Translator:
         if isinstance(expr, ir.Const):
             return expr.value is None
         return self.values.qualname(module, expr) in _NONE
-
-
-def dict_json(keys: Json, values: Json) -> Json:
-    """pydantic's `_common_dict_schema`."""
-    out: Json = {"type": "object"}
-    pattern = None
-    if "$ref" not in keys:
-        pattern = keys.pop("pattern", None)
-        keys.pop("title", None)
-    values.pop("title", None)
-    if values or pattern is not None:
-        if pattern is None:
-            out["additionalProperties"] = values
-        else:
-            out["patternProperties"] = {pattern: values}
-    else:
-        out["additionalProperties"] = True
-    if (keys.get("type") == "string" and len(keys) > 1) or "$ref" in keys:
-        keys.pop("type", None)
-        out["propertyNames"] = keys
-    return out
 
 
 def _args(expr: ir.Subscript, count: int) -> tuple[ir.Expr, ...]:

@@ -22,9 +22,16 @@ import pathlib
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Generic, Literal, Optional, TypeVar
 
 from pydantic import UUID4, AnyUrl, BaseModel, EmailStr, Field, HttpUrl, PositiveInt, SecretStr
+
+T = TypeVar("T")
+
+
+class Box(BaseModel, Generic[T]):
+    value: T
+    values: list[T] = []
 """
 
 
@@ -67,6 +74,13 @@ KINDS = (
     Kind("Optional[uuid.UUID]", (), ("None",)),
     Kind("dt.datetime | None", (), ("None",)),
     Kind("list[dt.date]"),
+    Kind("Box[int]"),
+    Kind("Box"),
+    Kind("Box[uuid.UUID]"),
+    Kind("Box[dict[str, list[Decimal]]]"),
+    Kind("Box[Optional[dt.date]]"),
+    Kind("Box[str | None]"),
+    Kind("Box[Box[bool]]"),
 )
 
 

@@ -167,10 +167,25 @@ UNSUPPORTED = {
         (5, 20),
         "alias_generator",
     ),
-    "generic-model": (
-        "class M(BaseModel, Generic[T]):\n    x: T\n",
-        (5, 20),
-        "Generic[...]",
+    "bound-typevar": (
+        "B = TypeVar('B', bound=int)\nclass M(BaseModel, Generic[B]):\n    x: B\n",
+        (5, 5),
+        "has a bound, constraints or a default",
+    ),
+    "parametrized-base": (
+        "class G(BaseModel, Generic[T]):\n    x: T\nclass M(G[int]):\n    y: int\n",
+        (7, 9),
+        "subclassing the parametrized model G[...]",
+    ),
+    "generic-argument": (
+        "class G(BaseModel, Generic[T]):\n    x: T\nclass M(BaseModel):\n    g: G[Annotated[int, 1]]\n",
+        (8, 10),
+        "not supported as a generic model's type argument",
+    ),
+    "generic-arity": (
+        "class G(BaseModel, Generic[T]):\n    x: T\nclass M(BaseModel):\n    g: G[int, str]\n",
+        (8, 8),
+        "'G' takes 1 type argument(s), not 2",
     ),
     "root-model-with-fields": (
         "class M(RootModel[int]):\n    extra: str\n",
