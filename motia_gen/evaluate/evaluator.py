@@ -75,7 +75,7 @@ class Evaluator:
         self.symbols = symbols
         self.diagnostics: list[Diagnostic] = []
         self._stack: list[tuple[str, str]] = []
-        self._schemas: dict[tuple[str, str], _Translation] = {}
+        self._schemas: dict[tuple[str, str, str], _Translation] = {}  # (path, class, mode)
         self._values: dict[tuple[str, str, Span], Value] = {}
 
     def forget(self) -> None:
@@ -193,6 +193,15 @@ class Evaluator:
             return self._model(symbol.module, binding, expr.span)
         return self._assigned(symbol.module, binding)
 
+    def _class(self, module: ir.ModuleIR, expr: ir.Expr) -> tuple[ir.ModuleIR, ir.ClassDef] | None:
+        """The project class `expr` names, if it names one."""
+        if not isinstance(expr, ir.Name | ir.Attribute):
+            return None
+        symbol = self.symbols.lookup(module, expr)
+        if isinstance(symbol, ProjectSymbol) and isinstance(symbol.binding, ir.ClassDef):
+            return symbol.module, symbol.binding
+        return None
+
     def _assigned(self, module: ir.ModuleIR, binding: ir.Assign) -> Value:
         """A module-level assignment's value, evaluated once however often it is used (`b = [*a, *a]`,
         `c = [*b, *b]`, … would otherwise cost twice as much at every level)."""
@@ -232,18 +241,19 @@ class Evaluator:
             "config values must be literals or come from the app's own modules",
         )
 
-    def _model(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span) -> Value:
-        translated = self._translated(module, cls)
+    def _model(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span, mode: str = "validation") -> Value:
+        translated = self._translated(module, cls, mode)
         if not translated.is_model:
             return self.report("MG105", span, f"class '{cls.name}' is not a pydantic model", SUPPORTED)
         if translated.schema is None:
             return VUnknown(span)
         return VSchema(translated.schema, cls.name, span)
 
-    def _translated(self, module: ir.ModuleIR, cls: ir.ClassDef) -> _Translation:
-        """A model's schema, translated once per run. A reuse replays the translation's diagnostics and
-        dependencies, so every config that uses the model reports and depends on it as if it were first."""
-        key = (module.path, cls.name)
+    def _translated(self, module: ir.ModuleIR, cls: ir.ClassDef, mode: str) -> _Translation:
+        """A model's schema in `mode`, translated once per run. A reuse replays the translation's
+        diagnostics and dependencies, so every config that uses the model reports and depends on it as if
+        it were first."""
+        key = (module.path, cls.name, mode)
         found = self._schemas.get(key)
         if found is not None:
             self.diagnostics.extend(found.diagnostics)
@@ -251,7 +261,7 @@ class Evaluator:
             return found
         with self.symbols.source.tracking() as dependencies:
             if is_pydantic_model(self.symbols, module, cls):
-                result = model_json_schema(self.symbols, module, cls)
+                result = model_json_schema(self.symbols, module, cls, mode)
                 found = _Translation(True, result.schema, tuple(result.diagnostics), dependencies)
             else:
                 found = _Translation(False, None, (), dependencies)
@@ -286,10 +296,17 @@ class Evaluator:
         )
 
     def _model_json_schema(self, module: ir.ModuleIR, expr: ir.Call, target: ir.Expr) -> Value:
-        if expr.args or not all(_is_by_alias_true(k) for k in expr.keywords):
+        mode = _schema_mode(expr)
+        if mode is None:
             return self.report(
-                "MG105", expr.span, "model_json_schema() is read with its default arguments only"
+                "MG105",
+                expr.span,
+                "model_json_schema() is read with its default arguments, or mode='serialization'",
             )
+        if mode == "serialization":  # the class itself, translated for that mode
+            found = self._class(module, target)
+            if found is not None:
+                return self._model(*found, expr.span, mode)
         value = self.evaluate(module, target)
         if isinstance(value, VSchema):
             return VSchema(value.schema, value.model, expr.span)
@@ -391,8 +408,19 @@ def _convert(value: ir.Scalar, conversion: str | None) -> object:
     return value
 
 
-def _is_by_alias_true(keyword: ir.Keyword) -> bool:
-    return keyword.name == "by_alias" and isinstance(keyword.value, ir.Const) and keyword.value.value is True
+def _schema_mode(call: ir.Call) -> str | None:
+    """The `mode` of a `model_json_schema(...)` call with supported arguments (`by_alias=True`,
+    `mode="validation"|"serialization"`, as literals); None for any other."""
+    mode = "validation"
+    if call.args:
+        return None
+    for keyword in call.keywords:
+        value = keyword.value.value if isinstance(keyword.value, ir.Const) else None
+        if keyword.name == "mode" and value in ("validation", "serialization"):
+            mode = str(value)
+        elif keyword.name != "by_alias" or value is not True:
+            return None
+    return mode
 
 
 def _dotted(expr: ir.Expr) -> str:

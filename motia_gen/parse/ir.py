@@ -270,6 +270,9 @@ class ClassDef:
     assigns: tuple[ClassAssign, ...]
     methods: tuple[str, ...]
     span: Span
+    # (method name, its decorators) for each decorated method: `@computed_field` and the serializers
+    # change a model's serialization schema
+    method_decorators: tuple[tuple[str, tuple[Expr, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

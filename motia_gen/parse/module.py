@@ -308,6 +308,7 @@ class _ModuleReader:
         fields: list[ir.ClassField] = []
         assigns: list[ir.ClassAssign] = []
         methods: list[str] = []
+        decorated: list[tuple[str, tuple[ir.Expr, ...]]] = []
         docstring = node.get_docstring(clean=True)
         for statement in _flatten(
             node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
@@ -325,8 +326,11 @@ class _ModuleReader:
                     )
                 case cst.Assign(targets=[cst.AssignTarget(target=cst.Name(value=name))], value=value):
                     assigns.append(ir.ClassAssign(name, self.converter.convert(value), self._span(statement)))
-                case cst.FunctionDef(name=cst.Name(value=name)):
+                case cst.FunctionDef(name=cst.Name(value=name), decorators=decorators):
                     methods.append(name)
+                    if decorators:
+                        converted = tuple(self.converter.convert(d.decorator) for d in decorators)
+                        decorated.append((name, converted))
         bases: list[ir.Expr] = []
         keywords: list[ir.Keyword] = []
         for arg in node.bases:
@@ -346,6 +350,7 @@ class _ModuleReader:
             tuple(assigns),
             tuple(methods),
             self._span(node.name),
+            tuple(decorated),
         )
 
 

@@ -139,6 +139,35 @@ def test_pydantic_model_schema(tmp_path: Path) -> None:
     assert [item.schema for item in value.items if isinstance(item, VSchema)] == [expected, expected]  # type: ignore[union-attr]
 
 
+def test_a_model_schema_in_either_mode(tmp_path: Path) -> None:
+    models = (
+        "from decimal import Decimal\n"
+        "from pydantic import BaseModel\n"
+        "class Price(BaseModel):\n"
+        "    amount: Decimal\n"
+    )
+    source = (
+        "from steps.models import Price\n"
+        "config = [Price.model_json_schema(mode='validation'),\n"
+        "          Price.model_json_schema(mode='serialization')]\n"
+    )
+    value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source, "steps/models.py": models})
+    assert evaluator.diagnostics == []
+    amounts = [item.schema["properties"]["amount"] for item in value.items]  # type: ignore[union-attr]
+    assert amounts == [
+        {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Amount"},
+        {"type": "string", "title": "Amount"},
+    ]
+
+
+def test_other_model_json_schema_arguments_are_refused(tmp_path: Path) -> None:
+    files = {"steps/models.py": "from pydantic import BaseModel\nclass Pet(BaseModel):\n    name: str\n"}
+    source = "from steps.models import Pet\nconfig = Pet.model_json_schema(ref_template='x')\n"
+    _value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source, **files})
+    assert [(d.code, d.span.line) for d in evaluator.diagnostics] == [("MG105", 2)]
+    assert "mode='serialization'" in evaluator.diagnostics[0].message
+
+
 @pytest.mark.parametrize(
     ("expression", "code", "column", "words"),
     [

@@ -24,6 +24,7 @@ from motia_gen.evaluate.pydantic.classes import (
     referenced,
 )
 from motia_gen.evaluate.pydantic.generics import Bound, TypeVarKey
+from motia_gen.evaluate.pydantic.standard import pydantic_name
 from motia_gen.evaluate.pydantic.types import ANNOTATED, CLASSVAR, FINAL, Translator, forward_ref
 from motia_gen.evaluate.pydantic.typeschema import Json, TypeSchema, constrain, json_updates
 from motia_gen.evaluate.pydantic.values import (
@@ -39,6 +40,9 @@ from motia_gen.parse import ir
 
 _BASE_MODEL = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 _ROOT_MODEL = frozenset({"pydantic.RootModel", "pydantic.root_model.RootModel"})
+_SERIALIZERS = frozenset(
+    {"computed_field", "field_serializer", "model_serializer", "PlainSerializer", "WrapSerializer"}
+)
 
 _BASE: Key = ("", "BaseModel")
 
@@ -77,9 +81,12 @@ def _derives_from_model(
     return False
 
 
-def model_json_schema(symbols: Symbols, module: ir.ModuleIR, cls: ir.ClassDef) -> SchemaResult:
-    """The JSON Schema of a model class, or None with MG109 diagnostics when it cannot be exact."""
-    builder = _Builder(symbols)
+def model_json_schema(
+    symbols: Symbols, module: ir.ModuleIR, cls: ir.ClassDef, mode: str = "validation"
+) -> SchemaResult:
+    """The JSON Schema of a model class, `Model.model_json_schema(mode=mode)`, or None with MG109
+    diagnostics when it cannot be exact."""
+    builder = _Builder(symbols, mode)
     schema: Json | None = None
     try:
         if not is_pydantic_model(symbols, module, cls):
@@ -105,10 +112,11 @@ def title_from_name(name: str) -> str:
 
 
 class _Builder:
-    def __init__(self, symbols: Symbols) -> None:
+    def __init__(self, symbols: Symbols, mode: str = "validation") -> None:
         self.symbols = symbols
+        self.mode = mode
         self.values = Values(symbols)
-        self.types = Translator(symbols, self.values, self.ref)
+        self.types = Translator(symbols, self.values, self.ref, mode)
         self.defs: dict[str, Json] = {}
         self.owners: dict[str, Key] = {}
         self.classes: dict[Key, tuple[ir.ModuleIR, ir.ClassDef]] = {}
@@ -283,6 +291,8 @@ class _Builder:
             raise Unsupported(cls.span, f"the class '{cls.name}' inherits from itself")
         self.classes[key] = (module, cls)
         check_class(cls)
+        if self.mode == "serialization":
+            self._check_serializers(module, cls)
         parents = self._direct_bases_of(module, cls)
         sequences = [self._parent_mro(parent, seen | {key}) for parent in parents] + [parents]
         merged = c3(sequences)
@@ -292,6 +302,16 @@ class _Builder:
             )
         self.mros[key] = [key, *merged]
         return self.mros[key]
+
+    def _check_serializers(self, module: ir.ModuleIR, cls: ir.ClassDef) -> None:
+        """`@computed_field` and the serializer decorators change what a model is written as."""
+        for _method, decorators in cls.method_decorators:
+            for decorator in decorators:
+                target = decorator.func if isinstance(decorator, ir.Call) else decorator
+                name = pydantic_name(self.values.qualname(module, target))
+                if name in _SERIALIZERS:
+                    message = f"@{name} changes the serialization schema and is not supported"
+                    raise Unsupported(decorator.span, message)
 
     def _parent_mro(self, parent: Key, seen: frozenset[Key]) -> list[Key]:
         if parent == _BASE:
@@ -369,6 +389,8 @@ class _Builder:
             attrs.update(info.attrs)
             if extra:
                 attrs["json_schema_extra"] = extra
+        if self.mode == "serialization" and attrs.get("exclude"):
+            return None  # never written
         if field.default is not None and assigned is None:
             attrs["default"] = (
                 self.values.const(module, field.default) if not _is_ellipsis(field.default) else REQUIRED
@@ -392,7 +414,8 @@ class _Builder:
         required = attrs.get("default", REQUIRED) is REQUIRED and not attrs.get("default_factory")
         if "default" in attrs and attrs["default"] is not REQUIRED:
             json["default"] = attrs["default"]
-        name = attrs.get("validation_alias", attrs.get("alias", field.name))
+        own = "serialization_alias" if self.mode == "serialization" else "validation_alias"
+        name = attrs.get(own, attrs.get("alias", field.name))
         if "title" not in json and schema.title_wanted():
             json["title"] = title_from_name(name)
         if "$ref" in json and len(json) > 1:

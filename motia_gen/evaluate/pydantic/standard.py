@@ -16,7 +16,14 @@ from typing import Any
 
 Json = dict[str, Any]
 
-_PYDANTIC_MODULES = ("pydantic.", "pydantic.types.", "pydantic.networks.", "pydantic.functional_validators.")
+_PYDANTIC_MODULES = (
+    "pydantic.",
+    "pydantic.types.",
+    "pydantic.networks.",
+    "pydantic.fields.",
+    "pydantic.functional_validators.",
+    "pydantic.functional_serializers.",
+)
 
 
 def pydantic_name(qualname: str | None) -> str | None:
@@ -129,8 +136,19 @@ _PYDANTIC: dict[str, tuple[str, Json]] = {
 }
 
 
-def standard_type(qualname: str) -> tuple[str, Json] | None:
-    """(kind, JSON Schema) of a standard or pydantic type, or None."""
+# Where `model_json_schema(mode="serialization")` differs: what the value is written as. A Decimal is
+# written as a string, and its numeric bounds no longer apply ("decimal-string" ignores them).
+_SERIALIZED: dict[str, tuple[str, Json]] = {
+    "decimal.Decimal": ("decimal-string", {"type": "string"}),
+    "ByteSize": ("any", {"type": "integer", "minimum": 0}),
+}
+
+
+def standard_type(qualname: str, mode: str = "validation") -> tuple[str, Json] | None:
+    """(kind, JSON Schema) of a standard or pydantic type in `mode`, or None."""
+    found = _SERIALIZED.get(qualname) or _SERIALIZED.get(pydantic_name(qualname) or "")
+    if found is not None and mode == "serialization":
+        return found[0], dict(found[1])
     found = _STDLIB.get(qualname)
     if found is None:
         name = pydantic_name(qualname)

@@ -60,10 +60,11 @@ _PRIMITIVES = {
 
 
 class Translator:
-    def __init__(self, symbols: Symbols, values: Values, refs: RefMaker) -> None:
+    def __init__(self, symbols: Symbols, values: Values, refs: RefMaker, mode: str = "validation") -> None:
         self.symbols = symbols
         self.values = values
         self.refs = refs
+        self.mode = mode  # of `model_json_schema(mode=...)`: "validation" or "serialization"
         # discriminated unions: (mapping to fill, property, member refs, where), see `discriminated`
         self.pending_tags: list[tuple[Json, str, list[str], Span]] = []
         # what the TypeVars stand for in the generic model being built (`generics`)
@@ -133,7 +134,7 @@ class Translator:
             return TypeSchema("tuple", {"type": "array", "items": {}})
         if qualname in _DICT:
             return TypeSchema("dict", {"type": "object", "additionalProperties": True})
-        standard = standard_type(qualname)
+        standard = standard_type(qualname, self.mode)
         if standard is not None:
             return TypeSchema(*standard)
         container = typing_alias(qualname)
@@ -144,10 +145,16 @@ class Translator:
         if container == "dict":
             return TypeSchema("dict", {"type": "object", "additionalProperties": True})
         if pydantic_name(qualname) == "Json":
-            return TypeSchema(
-                "any", {"contentMediaType": "application/json", "contentSchema": {}, "type": "string"}
-            )
+            return self._json({})
         raise Unsupported(expr.span, f"the type '{qualname}' is not supported")
+
+    def _json(self, content: Json) -> TypeSchema:
+        """`Json[T]`: a string holding T, read; written, T itself."""
+        if self.mode == "serialization":
+            return TypeSchema("any", content)
+        return TypeSchema(
+            "any", {"contentMediaType": "application/json", "contentSchema": content, "type": "string"}
+        )
 
     # -- subscripts ----------------------------------------------------------------------------------
     def _subscript(self, module: ir.ModuleIR, expr: ir.Subscript, depth: int) -> TypeSchema:
@@ -177,10 +184,7 @@ class Translator:
             return TypeSchema("dict", dict_json(keys, values))
         if pydantic_name(qualname) == "Json":
             (inner,) = _args(expr, 1)
-            content = self.translate(module, inner, depth + 1).json()
-            return TypeSchema(
-                "any", {"contentMediaType": "application/json", "contentSchema": content, "type": "string"}
-            )
+            return self._json(self.translate(module, inner, depth + 1).json())
         project = self.values.project_class(module, expr.value)
         if project is not None and parameters(self.values, *project) is not None:
             args = tuple(Bound(module, arg, self.env) for arg in expr.index)
@@ -256,6 +260,7 @@ class Translator:
             if options is None:
                 continue
             allowed = {"title", "description", "examples", "json_schema_extra", "deprecated", "discriminator"}
+            allowed.add("exclude")  # of a field only; pydantic ignores it on an inner type
             misplaced = sorted(set(options.attrs) - allowed)
             if misplaced:
                 raise Unsupported(

@@ -35,6 +35,7 @@ _KIND_NAMES = {
     "ref": "a model or an enum",
     "union": "a union",
     "decimal": "a Decimal",
+    "decimal-string": "a Decimal",
     "bytes": "bytes",
 }
 # Field constraints → JSON Schema keys, per kind (pydantic's `ValidationsMapping`).
@@ -109,6 +110,8 @@ def constrain(schema: TypeSchema, name: str, value: Any, span: Span) -> TypeSche
     if schema.inner is not None:
         return replace(schema, inner=constrain(schema.inner, name, value, span))
     if name in SCHEMA_NEUTRAL:
+        return schema
+    if schema.kind == "decimal-string" and name in _BOUNDS:  # serialized as a string: no bounds
         return schema
     if schema.kind == "decimal" and name in _BOUNDS:  # the number branch of `number | string`
         number, text = schema.base["anyOf"]

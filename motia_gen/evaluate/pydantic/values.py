@@ -33,11 +33,11 @@ _EMPTY_CALLS: dict[str, Any] = {
 _STR_ATTRS = frozenset(
     {"alias", "validation_alias", "serialization_alias", "title", "description", "discriminator"}
 )
-_ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra", "deprecated"}
+_ATTRS = _STR_ATTRS | {"default", "examples", "json_schema_extra", "deprecated", "exclude"}
 _LENGTHS = frozenset({"min_length", "max_length"})
 _NUMERIC = frozenset({"ge", "gt", "le", "lt", "multiple_of"})
 CONSTRAINTS = _LENGTHS | _NUMERIC | {"pattern"}
-_NO_EFFECT = frozenset({"frozen", "repr", "exclude", "kw_only", "init"}) | FIELD_NEUTRAL
+_NO_EFFECT = frozenset({"frozen", "repr", "kw_only", "init"}) | FIELD_NEUTRAL
 
 # Model config keys the translator reads, and keys that do not change the validation JSON Schema.
 _CONFIG_NO_EFFECT = frozenset(
@@ -406,6 +406,7 @@ def _check_option(name: str, value: Any, span: Span) -> None:
         "json_schema_extra": isinstance(value, dict),
         "pattern": isinstance(value, str),
         "deprecated": isinstance(value, bool | str),
+        "exclude": isinstance(value, bool),
     }.get(name, True)
     if name in _STR_ATTRS:
         valid = isinstance(value, str)

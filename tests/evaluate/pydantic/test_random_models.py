@@ -24,7 +24,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Generic, Literal, Optional, TypeVar
 
-from pydantic import UUID4, AnyUrl, BaseModel, EmailStr, Field, HttpUrl, PositiveInt, SecretStr
+from pydantic import UUID4, AnyUrl, BaseModel, ByteSize, EmailStr, Field, HttpUrl, Json
+from pydantic import PositiveInt, SecretStr
 
 T = TypeVar("T")
 
@@ -74,6 +75,8 @@ KINDS = (
     Kind("Optional[uuid.UUID]", (), ("None",)),
     Kind("dt.datetime | None", (), ("None",)),
     Kind("list[dt.date]"),
+    Kind("Json[list[int]]"),
+    Kind("ByteSize"),
     Kind("Box[int]"),
     Kind("Box"),
     Kind("Box[uuid.UUID]"),
@@ -109,8 +112,8 @@ _counter = itertools.count()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(models)
-def test_random_models_translate_as_pydantic_renders_them(lines: tuple[str, ...]) -> None:
+@given(models, st.sampled_from(("validation", "serialization")))
+def test_random_models_translate_as_pydantic_renders_them(lines: tuple[str, ...], mode: str) -> None:
     source = HEADER + "\n\nclass Random(BaseModel):\n" + "\n".join(lines) + "\n"
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -123,9 +126,9 @@ def test_random_models_translate_as_pydantic_renders_them(lines: tuple[str, ...]
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-            expected = module.Random.model_json_schema()
+            expected = module.Random.model_json_schema(mode=mode)
         finally:
             del sys.modules[name]
-        result = _translate(root, "random_model.py", "Random")
+        result = _translate(root, "random_model.py", "Random", mode)
     assert result.diagnostics == (), source
     assert result.schema == expected, source

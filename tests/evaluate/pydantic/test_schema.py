@@ -57,12 +57,12 @@ def _import(relative: str) -> ModuleType:
         sys.path.remove(str(ROOT))
 
 
-def _translate(root: Path, relative: str, name: str) -> SchemaResult:
+def _translate(root: Path, relative: str, name: str, mode: str = "validation") -> SchemaResult:
     project = Project(root)
     module = project.load(relative, bodies=False)
     cls = module.bindings[name]
     assert isinstance(cls, ir.ClassDef)
-    return model_json_schema(Symbols(project), module, cls)
+    return model_json_schema(Symbols(project), module, cls, mode)
 
 
 # ---- the corpus ------------------------------------------------------------------------------------
@@ -90,11 +90,22 @@ def test_static_model_detection_matches_the_runtime() -> None:
 
 
 @pytest.mark.parametrize(("relative", "name"), CORPUS, ids=[name for _, name in CORPUS])
-def test_schema_equals_pydantic(relative: str, name: str) -> None:
+@pytest.mark.parametrize("mode", ["validation", "serialization"])
+def test_schema_equals_pydantic(relative: str, name: str, mode: str) -> None:
     model = getattr(_import(relative), name)
-    result = _translate(ROOT, relative, name)
+    result = _translate(ROOT, relative, name, mode)
     assert result.diagnostics == ()
-    assert result.schema == model.model_json_schema()
+    assert result.schema == model.model_json_schema(mode=mode)  # type: ignore[arg-type]
+
+
+def test_the_modes_differ_where_pydantic_says() -> None:
+    """The corpus holds models whose two schemas differ (so the test above checks both ways)."""
+    differing = [
+        name
+        for relative, name in CORPUS
+        if _translate(ROOT, relative, name).schema != _translate(ROOT, relative, name, "serialization").schema
+    ]
+    assert {"Aliases", "Priced", "Filed", "Contained", "FieldInfoOptions"} <= set(differing)
 
 
 def test_translation_returns_fresh_dicts() -> None:
@@ -398,3 +409,25 @@ def test_never_raises_on_odd_input(tmp_path: Path) -> None:
         assert result.schema is None, body
         assert result.diagnostics, body
         assert all(d.code == "MG109" for d in result.diagnostics), body
+
+
+def test_serializers_are_refused_in_serialization_mode_only(tmp_path: Path) -> None:
+    body = (
+        "from pydantic import computed_field\n"
+        "class M(BaseModel):\n"
+        "    x: int\n"
+        "    @computed_field\n"
+        "    @property\n"
+        "    def double(self) -> int:\n"
+        "        return self.x * 2\n"
+    )
+    assert _unsupported(tmp_path, body).schema == {
+        "properties": {"x": {"title": "X", "type": "integer"}},
+        "required": ["x"],
+        "title": "M",
+        "type": "object",
+    }
+    result = _translate(tmp_path, "models.py", "M", "serialization")
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (8, 6)
+    assert "@computed_field changes the serialization schema" in diagnostic.message
