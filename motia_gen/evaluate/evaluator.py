@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from motia_gen.diagnostics import Diagnostic, Span, diag
-from motia_gen.evaluate.pydantic.schema import is_pydantic_model, model_json_schema
+from motia_gen.evaluate.pydantic.generics import Bound
+from motia_gen.evaluate.pydantic.schema import generic_name, is_pydantic_model, model_json_schema
 from motia_gen.evaluate.symbols import ExternalSymbol, MissingSymbol, ModuleSymbol, ProjectSymbol, Symbols
 from motia_gen.evaluate.values import (
     Value,
@@ -64,6 +65,9 @@ class _Translation:
     dependencies: Dependencies
 
 
+# The type arguments of a generic model (`Page[Item]`): the module they are written in, and the arguments.
+_Args = tuple[ir.ModuleIR, tuple[ir.Expr, ...]] | None
+
 MAX_ITEMS = 10_000
 """The most items a list, or keys a dict, in a config may have (real configs hold a handful)."""
 MAX_TEXT = 100_000
@@ -75,7 +79,8 @@ class Evaluator:
         self.symbols = symbols
         self.diagnostics: list[Diagnostic] = []
         self._stack: list[tuple[str, str]] = []
-        self._schemas: dict[tuple[str, str, str], _Translation] = {}  # (path, class, mode)
+        # (path, class, mode, type arguments as written and where)
+        self._schemas: dict[tuple[str, str, str, object], _Translation] = {}
         self._values: dict[tuple[str, str, Span], Value] = {}
 
     def forget(self) -> None:
@@ -241,19 +246,22 @@ class Evaluator:
             "config values must be literals or come from the app's own modules",
         )
 
-    def _model(self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span, mode: str = "validation") -> Value:
-        translated = self._translated(module, cls, mode)
+    def _model(
+        self, module: ir.ModuleIR, cls: ir.ClassDef, span: Span, mode: str = "validation", args: _Args = None
+    ) -> Value:
+        translated = self._translated(module, cls, mode, args)
         if not translated.is_model:
             return self.report("MG105", span, f"class '{cls.name}' is not a pydantic model", SUPPORTED)
         if translated.schema is None:
             return VUnknown(span)
-        return VSchema(translated.schema, cls.name, span)
+        name = cls.name if args is None else generic_name(self.symbols, cls, args)
+        return VSchema(translated.schema, name, span)
 
-    def _translated(self, module: ir.ModuleIR, cls: ir.ClassDef, mode: str) -> _Translation:
-        """A model's schema in `mode`, translated once per run. A reuse replays the translation's
-        diagnostics and dependencies, so every config that uses the model reports and depends on it as if
-        it were first."""
-        key = (module.path, cls.name, mode)
+    def _translated(self, module: ir.ModuleIR, cls: ir.ClassDef, mode: str, args: _Args) -> _Translation:
+        """A model's schema in `mode` (with type arguments, for a generic model), translated once per run.
+        A reuse replays the translation's diagnostics and dependencies, so every config that uses the
+        model reports and depends on it as if it were first."""
+        key = (module.path, cls.name, mode, None if args is None else (args[0].path, args[1]))
         found = self._schemas.get(key)
         if found is not None:
             self.diagnostics.extend(found.diagnostics)
@@ -261,7 +269,8 @@ class Evaluator:
             return found
         with self.symbols.source.tracking() as dependencies:
             if is_pydantic_model(self.symbols, module, cls):
-                result = model_json_schema(self.symbols, module, cls, mode)
+                bounds = () if args is None else tuple(Bound(args[0], a, {}) for a in args[1])
+                result = model_json_schema(self.symbols, module, cls, mode, bounds)
                 found = _Translation(True, result.schema, tuple(result.diagnostics), dependencies)
             else:
                 found = _Translation(False, None, (), dependencies)
@@ -307,6 +316,8 @@ class Evaluator:
             found = self._class(module, target)
             if found is not None:
                 return self._model(*found, expr.span, mode)
+        if isinstance(target, ir.Subscript) and (found := self._class(module, target.value)) is not None:
+            return self._model(*found, expr.span, mode, (module, target.index))
         value = self.evaluate(module, target)
         if isinstance(value, VSchema):
             return VSchema(value.schema, value.model, expr.span)
@@ -351,6 +362,9 @@ class Evaluator:
 
     def _subscript(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
         assert isinstance(expr, ir.Subscript)
+        generic = self._class(module, expr.value)
+        if generic is not None:  # a generic model parametrized: `Page[Item]`
+            return self._model(*generic, expr.span, "validation", (module, expr.index))
         container = self.evaluate(module, expr.value)
         if len(expr.index) != 1:
             return self.report("MG105", expr.span, "only single-key indexing is supported")

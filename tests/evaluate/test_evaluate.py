@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,36 @@ def test_a_model_schema_in_either_mode(tmp_path: Path) -> None:
         {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Amount"},
         {"type": "string", "title": "Amount"},
     ]
+
+
+GENERIC_MODELS = """\
+from typing import Generic, TypeVar
+from pydantic import BaseModel
+T = TypeVar("T")
+class Item(BaseModel):
+    name: str
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+"""
+
+
+def test_a_parametrized_generic_model_is_a_schema(tmp_path: Path) -> None:
+    source = "from steps.models import Item, Page\nconfig = [Page[Item].model_json_schema(), Page[Item]]\n"
+    value, evaluator = evaluate(tmp_path, {"steps/a_step.py": source, "steps/models.py": GENERIC_MODELS})
+    assert evaluator.diagnostics == []
+    spec = importlib.util.spec_from_file_location("generic_models", tmp_path / "steps" / "models.py")
+    assert spec is not None
+    assert spec.loader is not None
+    models = importlib.util.module_from_spec(spec)
+    sys.modules["generic_models"] = models  # pydantic resolves the TypeVar through the module
+    try:
+        spec.loader.exec_module(models)  # the same classes, for pydantic's own answer
+        expected = models.Page[models.Item].model_json_schema()
+    finally:
+        del sys.modules["generic_models"]
+    assert expected["title"] == "Page[Item]"
+    assert [(item.schema, item.model) for item in value.items] == [(expected, "Page_Item_")] * 2  # type: ignore[union-attr]
 
 
 def test_other_model_json_schema_arguments_are_refused(tmp_path: Path) -> None:

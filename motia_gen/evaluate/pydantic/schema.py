@@ -82,10 +82,14 @@ def _derives_from_model(
 
 
 def model_json_schema(
-    symbols: Symbols, module: ir.ModuleIR, cls: ir.ClassDef, mode: str = "validation"
+    symbols: Symbols,
+    module: ir.ModuleIR,
+    cls: ir.ClassDef,
+    mode: str = "validation",
+    args: tuple[Bound, ...] = (),
 ) -> SchemaResult:
-    """The JSON Schema of a model class, `Model.model_json_schema(mode=mode)`, or None with MG109
-    diagnostics when it cannot be exact."""
+    """The JSON Schema of a model class, `Model.model_json_schema(mode=mode)` (of `Model[args]` for a
+    generic model), or None with MG109 diagnostics when it cannot be exact."""
     builder = _Builder(symbols, mode)
     schema: Json | None = None
     try:
@@ -93,7 +97,7 @@ def model_json_schema(
             raise Unsupported(
                 cls.span, f"'{cls.name}' is not a pydantic model (it does not derive from BaseModel)"
             )
-        schema = builder.build(module, cls)
+        schema = builder.build(module, cls, args)
     except Unsupported as error:
         builder.report(error)
     except RecursionError:
@@ -104,6 +108,14 @@ def model_json_schema(
     if diagnostics:
         return SchemaResult(None, diagnostics)
     return SchemaResult(schema, ())
+
+
+def generic_name(symbols: Symbols, cls: ir.ClassDef, args: tuple[ir.ModuleIR, tuple[ir.Expr, ...]]) -> str:
+    """The `$defs` name of `cls[args]` (`Page_Item_`), or the class name when it cannot be shown."""
+    try:
+        return generics.names(Values(symbols), cls, tuple(Bound(args[0], a, {}) for a in args[1]))[0]
+    except Unsupported:
+        return cls.name
 
 
 def title_from_name(name: str) -> str:
@@ -129,8 +141,8 @@ class _Builder:
         self.diagnostics.append(diag("MG109", error.span, error.message))
 
     # -- the top level -------------------------------------------------------------------------------
-    def build(self, module: ir.ModuleIR, cls: ir.ClassDef) -> Json:
-        name = self.ref(module, cls, cls.span)
+    def build(self, module: ir.ModuleIR, cls: ir.ClassDef, args: tuple[Bound, ...] = ()) -> Json:
+        name = self.ref(module, cls, args[0].expr.span if args else cls.span, args)
         self._check_ref_siblings()
         self._fill_tags()
         # pydantic inlines the top model unless a definition refers back to it.
