@@ -33,7 +33,9 @@ from motia.request import TriggerInfo
 Enqueuer = Callable[[Mapping[str, Any]], Awaitable[None]]
 """Sends one `{"topic": ..., "data": ...}` message."""
 
-TEnqueue = TypeVar("TEnqueue", default=Mapping[str, Any])
+# Bare `FlowContext` (as Motia's docs annotate handlers) is `FlowContext[Any, Any]`: it takes any message
+# and accepts the context of any step, whatever that step's messages are typed as.
+TEnqueue = TypeVar("TEnqueue", default=Any)
 TStreams = TypeVar("TStreams", default=Any)
 TItem = TypeVar("TItem")
 T = TypeVar("T")

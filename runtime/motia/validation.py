@@ -12,18 +12,27 @@ Two ways to build one, both giving a `Validator` (`value -> value`, raising `Inv
 Either way the handler receives the JSON value it was sent, not a converted model: what the compiler
 typed the handler with is the JSON shape.
 
+`format` is asserted for the formats pydantic's own types write into a schema (`uuid`, `date-time`,
+`date`, `time`, `duration`, `email`, `uri`, `ipv4`, `ipv6`), each checked by pydantic's parser for that
+type: a body schema taken from `Model.model_json_schema()` then accepts what `Model(**body)` accepts, and
+a malformed id or date is a 400 rather than the handler's error. Other formats stay annotations.
+
 Problems are reported as a list of `{"path", "message"}` objects. `path` is a JSON Pointer into the value
 (`""` is the value itself, `/items/0/qty` a nested field), so clients can map them back to form fields.
 """
 
 from __future__ import annotations
 
+import datetime
+import importlib.util
+import ipaddress
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import AnyUrl, BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from motia.spec import Validator
 
@@ -66,17 +75,25 @@ def model_validator(model: Any, schema: Mapping[str, Any] | None = None, what: s
     explainers: list[Validator] = []
     validators: list[Callable[[Any], Any]] = []
 
+    formats: list[bool] = []
+
+    def explain(value: Any) -> None:
+        if schema is not None:
+            if not explainers:
+                explainers.append(schema_validator(schema, what))
+            explainers[0](value)  # raises InvalidData with JSON Schema's view of the problems
+
     def check(value: Any) -> Any:
         if not validators:  # compiled on first use, like the model itself (see `CompiledModel`)
             validators.append(TypeAdapter(model).validate_python)
+            formats.append(schema is not None and has_asserted_formats(schema))
         try:
             validators[0](value)
         except ValidationError as error:
-            if schema is not None:
-                if not explainers:
-                    explainers.append(schema_validator(schema, what))
-                explainers[0](value)  # raises InvalidData with JSON Schema's view of the problems
+            explain(value)
             raise InvalidData(_pydantic_issues(error), what) from None
+        if formats[0]:  # the compiled model leaves formats out (see the module's docstring)
+            explain(value)
         return value
 
     return check
@@ -103,10 +120,11 @@ def _pydantic_issues(error: ValidationError) -> list[dict[str, str]]:
 
 
 def schema_validator(schema: Mapping[str, Any], what: str = "value") -> Validator:
-    """A validator interpreting the JSON Schema `schema` (draft 2020-12 unless it says otherwise)."""
+    """A validator interpreting the JSON Schema `schema` (draft 2020-12 unless it says otherwise), with
+    the formats of pydantic's types asserted."""
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(dict(schema))
-    validator = cls(dict(schema))
+    validator = cls(dict(schema), format_checker=_format_checker())
 
     def check(value: Any) -> Any:
         errors = sorted(validator.iter_errors(value), key=_error_order)
@@ -116,6 +134,63 @@ def schema_validator(schema: Mapping[str, Any], what: str = "value") -> Validato
         return value
 
     return check
+
+
+_FORMATS: dict[str, Any] = {
+    "uuid": uuid.UUID,
+    "date-time": datetime.datetime,
+    "date": datetime.date,
+    "time": datetime.time,
+    "duration": datetime.timedelta,
+    "uri": AnyUrl,
+    "ipv4": ipaddress.IPv4Address,
+    "ipv6": ipaddress.IPv6Address,
+}
+_CHECKERS: list[jsonschema.FormatChecker] = []
+
+
+def _format_checker() -> jsonschema.FormatChecker:
+    """The formats pydantic's types write, each checked by pydantic's own parser of that type (built
+    once, on first use)."""
+    if not _CHECKERS:
+        checker = jsonschema.FormatChecker(formats=())
+        for name, kind in _asserted_formats().items():
+            checker.checks(name, raises=ValidationError)(_parser(TypeAdapter(kind).validate_python))
+        _CHECKERS.append(checker)
+    return _CHECKERS[0]
+
+
+def _asserted_formats() -> dict[str, Any]:
+    formats = dict(_FORMATS)
+    if importlib.util.find_spec("email_validator") is not None:  # pydantic's EmailStr needs it
+        from pydantic import EmailStr  # noqa: PLC0415
+
+        formats["email"] = EmailStr
+    return formats
+
+
+def _parser(parse: Callable[[Any], Any]) -> Callable[[object], bool]:
+    def check(value: object) -> bool:
+        if isinstance(value, str):  # other types are the `type` keyword's business
+            parse(value)
+        return True
+
+    return check
+
+
+def has_asserted_formats(schema: Any) -> bool:
+    """Whether `schema` uses a format this module asserts, anywhere."""
+    stack = [schema]
+    names = _asserted_formats()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            if current.get("format") in names:
+                return True
+            stack.extend(v for k, v in current.items() if k not in ("examples", "default", "const", "enum"))
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
 
 
 def _error_order(error: jsonschema.ValidationError) -> tuple[list[str], str]:

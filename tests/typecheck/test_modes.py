@@ -327,3 +327,24 @@ def test_middleware_and_stream_hooks_are_typed_like_handlers(tmp_path: Path) -> 
     messages = [d.message for d in run_typecheck(app, Overrides(use_cache=False))[1] if d.code == "MG300"]
     assert any('"ApiRequest[CreateOrderBody' in m and '"bodyy"' in m for m in messages)
     assert any('"StreamSubscription" has no attribute "group"' in m for m in messages)
+
+
+BARE = """\
+from motia import ApiRequest, ApiResponse, FlowContext, http
+
+config = {"name": "Count", "triggers": [http("GET", "/count")], "enqueues": []}
+
+
+async def handler(request: ApiRequest, ctx: FlowContext) -> ApiResponse:
+    items = await ctx.state.get_group("items")
+    return ApiResponse(status=200, body={"count": len(items)})
+"""
+
+
+@pytest.mark.slow
+def test_bare_generic_annotations_take_any_steps_types(tmp_path: Path) -> None:
+    """`FlowContext` unparametrized is any step's context (Motia's docs write it so)."""
+    app = tmp_path / "bare"
+    (app / "steps").mkdir(parents=True)
+    (app / "steps" / "count_step.py").write_text(BARE, encoding="utf-8")
+    assert _errors(app, strict=False) == []

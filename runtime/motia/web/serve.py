@@ -16,6 +16,7 @@ import gc
 import importlib.util
 import logging
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
@@ -49,11 +50,30 @@ def load_dispatch(dist_dir: str | Path, *, root: str | Path | None = None) -> Ap
     app_root = str(Path(root) if root is not None else dist.resolve().parent)
     if app_root not in sys.path:
         sys.path.insert(0, app_root)
-    module = _import(path)
+    try:
+        module = _import(path)
+    except Exception as error:
+        raise AppImportError.of(error, Path(app_root), dist) from error
     app = getattr(module, "APP", None)
     if not isinstance(app, AppSpec):
         raise TypeError(f"{path} must define APP = AppSpec(...), found {type(app).__name__}")
     return app
+
+
+class AppImportError(ImportError):
+    """Importing the app's own modules failed: a package the app needs is missing, or its module-level
+    code raised. Says where, in the app's terms, without the runtime's frames."""
+
+    @classmethod
+    def of(cls, error: Exception, app_root: Path, dist: Path) -> AppImportError:
+        root = app_root.resolve()
+        where = ""
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            file = Path(frame.filename).resolve()
+            if file.is_relative_to(root) and not file.is_relative_to(dist.resolve()):
+                where = f" at {file.relative_to(root).as_posix()}:{frame.lineno}"
+                break
+        return cls(f"the app could not be imported{where}: {type(error).__name__}: {error}")
 
 
 def _import(path: Path) -> ModuleType:
@@ -102,7 +122,11 @@ def serve(
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     dotenv.load(app_root)  # before the step modules are imported: they may read the environment then
-    spec = load_dispatch(dist_dir, root=app_root)
+    try:
+        spec = load_dispatch(dist_dir, root=app_root)
+    except AppImportError as error:
+        sys.stderr.write(f"motia: {error}\n")
+        raise SystemExit(1) from None
     try:
         app = create_app(spec, root=app_root, emit=emit)
     except DatabaseUnusable as error:

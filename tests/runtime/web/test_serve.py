@@ -13,7 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from motia.web.app import HttpApp
-from motia.web.serve import create_app, load_dispatch
+from motia.web.serve import AppImportError, create_app, load_dispatch, serve
 
 from tests.runtime.specs import app, ok, route, run, step
 
@@ -76,6 +76,22 @@ def test_load_dispatch_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(ImportError, match="broken step"):
         load_dispatch(tmp_path / "dist")
     assert "motia_dispatch" not in sys.modules
+
+
+def test_an_app_module_that_fails_to_import_is_named_without_a_traceback(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built / "served_app_steps" / "hello.py").write_text("X = 1\nimport not_installed_anywhere\n" + HELLO)
+    with pytest.raises(AppImportError) as raised:
+        load_dispatch(built / "dist")
+    assert str(raised.value) == (
+        "the app could not be imported at served_app_steps/hello.py:2: "
+        "ModuleNotFoundError: No module named 'not_installed_anywhere'"
+    )
+    with pytest.raises(SystemExit) as exited:
+        serve(built / "dist", port=0, root=built)
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == f"motia: {raised.value}\n"
 
 
 def test_a_real_server_keeps_serving_after_a_handler_raises(tmp_path: Path) -> None:
