@@ -289,13 +289,18 @@ class Translator:
                 constraints.append((keyword.name, value, keyword.span))
         return FieldOptions({}, tuple(constraints), {})
 
-    def discriminated(self, schema: TypeSchema, name: str, span: Span) -> TypeSchema:
+    def discriminated(self, schema: TypeSchema, name: str | None, span: Span) -> TypeSchema:
         """A union of models told apart by their `name` field: `oneOf` with pydantic's `discriminator`.
         The mapping from each tag to its model is filled in once every model's schema is built
-        (`pending_tags`)."""
+        (`pending_tags`). A function (`Discriminator(pick)`, `name` None) picks a member at run time:
+        then the schema is the `oneOf` alone."""
         if schema.inner is not None:
             return replace(schema, inner=self.discriminated(schema.inner, name, span))
         members = schema.base.get("anyOf") if schema.kind == "union" else None
+        if name is None:
+            if not members:
+                raise Unsupported(span, "Discriminator(...) needs a union")
+            return TypeSchema("union", {"oneOf": list(members)})
         if not members or not all(set(member) == {"$ref"} for member in members):
             raise Unsupported(span, "discriminator= needs a union of models")
         mapping: Json = {}
@@ -314,9 +319,28 @@ class Translator:
             and pydantic_name(self.values.qualname(module, meta.func)) == "StringConstraints"
         ):
             return self._string_constraints(module, meta)
+        name = pydantic_name(self.values.qualname(module, meta.func)) if isinstance(meta, ir.Call) else None
+        if isinstance(meta, ir.Call) and name == "Discriminator":
+            return self._discriminator(module, meta)
+        if isinstance(meta, ir.Call) and name == "Tag":  # names a member for a `Discriminator` function
+            return None
         if isinstance(meta, ir.Const):
             return None
         raise Unsupported(meta.span, f"the Annotated metadata {render(meta)} is not supported")
+
+    def _discriminator(self, module: ir.ModuleIR, call: ir.Call) -> FieldOptions:
+        """`Discriminator("kind")` is `Field(discriminator="kind")`; `Discriminator(function)` has the
+        function pick the member (None)."""
+        if len(call.args) != 1 or call.keywords:
+            raise Unsupported(call.span, "Discriminator() is supported with one argument only")
+        (arg,) = call.args
+        if isinstance(arg, ir.Const) and isinstance(arg.value, str):
+            name: str | None = arg.value
+        elif isinstance(arg, ir.Name | ir.Attribute | ir.Lambda):
+            name = None  # a function, never called here
+        else:
+            raise Unsupported(arg.span, f"Discriminator({render(arg)}) is not supported")
+        return FieldOptions({"discriminator": name}, (), {"discriminator": call.span})
 
     # -- unions --------------------------------------------------------------------------------------
     def _union(self, module: ir.ModuleIR, expr: ir.Expr, depth: int) -> TypeSchema:
