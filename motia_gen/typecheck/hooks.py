@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from motia_gen import model
 from motia_gen.emit.types.plan import StepTypes
 
-# Names the shadow file imports after its last line for these annotations (see `shadow.hook_imports`).
+# Names the shadow file imports after its last line for these annotations (`shadow._EXTRA_IMPORTS`).
 ANY = "_MotiaAny"
 _NEXT = f"_MotiaCallable[..., _MotiaAwaitable[{ANY}]]"
 _REQUEST = f"_motia.ApiRequest[{ANY}, {ANY}, {ANY}]"
