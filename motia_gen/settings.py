@@ -51,7 +51,9 @@ _KEYS = {
     **{name.replace("_", "-"): name for name in (*_LISTS, *_STRINGS, *_RUNTIME, "stream_auth")},
     **{name: name for name in (*_LISTS, *_STRINGS, *_RUNTIME, "stream_auth")},
     "lint": "lint",
+    "backend": "backend",  # read by the runtime at start (`motia.storage.select`), checked here
 }
+_BACKENDS = ("redis://", "rediss://", "unix://")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # An origin as browsers send it: scheme, host and an optional port; no path, no trailing slash.
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|\*")
@@ -101,6 +103,12 @@ def load_settings(root: Path) -> tuple[Settings, tuple[Diagnostic, ...]]:
             runtime, problem = _runtime(text, key, name, value, settings.runtime)
             settings = replace(settings, runtime=runtime)
             problems.extend(() if problem is None else (problem,))
+        elif name == "backend":
+            if not isinstance(value, str) or not (value == "sqlite" or value.startswith(_BACKENDS)):
+                message = (
+                    f"[tool.motia] {key} must be 'sqlite' or a Redis URL such as 'redis://localhost:6379/0'"
+                )
+                problems.append(diag("MG111", _key_span(text, key), message))
         elif name in _STRINGS:
             if isinstance(value, str) and _DOTTED_NAME.fullmatch(value):
                 settings = replace(settings, **cast(dict[str, Any], {name: value}))

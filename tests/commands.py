@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,16 @@ from pathlib import Path
 from tests.paths import REPO
 
 
-def motia(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """`motia ARGS` through the console entry (`python -m motia_gen`), its output captured."""
+def motia(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`motia ARGS` through the console entry (`python -m motia_gen`), its output captured; `env` is
+    added to this process's environment."""
     return subprocess.run(
-        [sys.executable, "-m", "motia_gen", *args], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "motia_gen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
     )

@@ -33,3 +33,12 @@ def isolated_imports(tmp_path: Path) -> Iterator[None]:
 def _under(module: ModuleType, folder: Path) -> bool:
     places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", []))]
     return any(str(place).startswith(str(folder)) for place in places)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """One Redis server for the session (tests keep apart by their own key prefix)."""
+    from tests.redis_server import redis_server  # noqa: PLC0415
+
+    with redis_server() as url:
+        yield url

@@ -84,3 +84,14 @@ def test_stream_auth_problems_point_at_the_setting(tmp_path: Path) -> None:
         settings, problems = load_settings(tmp_path)
         assert settings.stream_auth is None
         assert [(p.code, p.span.label()) for p in problems] == [(code, "pyproject.toml:3:1")]
+
+
+def test_the_backend_is_sqlite_or_a_redis_url(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    for good in ("sqlite", "redis://localhost:6379/0", "rediss://:secret@cache:6380/1", "unix:///tmp/r.sock"):
+        pyproject.write_text(f'[tool.motia]\nbackend = "{good}"\n', encoding="utf-8")
+        assert load_settings(tmp_path)[1] == ()
+    pyproject.write_text('[tool.motia]\ndirs = ["steps"]\nbackend = "postgres://db"\n', encoding="utf-8")
+    [problem] = load_settings(tmp_path)[1]
+    assert (problem.code, problem.span.line) == ("MG111", 3)
+    assert "'sqlite' or a Redis URL" in problem.message

@@ -1,8 +1,9 @@
 """Operating an app: `motia emit` and `motia dlq list|replay` (`motia start` is in `cli/start.py`).
 
-`emit` posts to the running app's `POST /emit` endpoint. The `dlq` commands work on the app's SQLite
-file directly (`.motia/motia.sqlite3` under the app root), so dead letters can be inspected and replayed
-whether the app is running or not: a running app picks replayed messages up within its idle poll.
+`emit` posts to the running app's `POST /emit` endpoint. The `dlq` commands work on the app's backend
+directly (the one `motia start` would choose: `MOTIA_BACKEND`, `[tool.motia] backend`, else the SQLite file
+`.motia/motia.sqlite3` under the app root), so dead letters can be inspected and replayed whether the app
+is running or not: a running app picks replayed messages up within its idle poll.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ import typer
 from motia_gen.cli.options import AppPath
 
 if TYPE_CHECKING:  # the runtime is imported only by the commands that use it
-    from motia.storage.backend import DeadLetter
-    from motia.storage.sqlite import SqliteBackend
+    from motia.storage.backend import Backend, DeadLetter
 
 dlq_app = typer.Typer(
     help="Inspect and replay dead letters (messages that ran out of retries or failed validation).",
@@ -120,7 +120,7 @@ def dlq_replay(
         raise typer.Exit(1)
 
 
-async def _replay(backend: SqliteBackend, ids: list[str], replay_all: bool) -> list[tuple[str, str | None]]:
+async def _replay(backend: Backend, ids: list[str], replay_all: bool) -> list[tuple[str, str | None]]:
     if replay_all:
         ids = [letter.id for letter in await backend.dead_letters()]
     now = datetime.datetime.now(datetime.UTC).timestamp()
@@ -128,18 +128,28 @@ async def _replay(backend: SqliteBackend, ids: list[str], replay_all: bool) -> l
 
 
 async def _with_backend(root: Path, action: Any) -> Any:
-    from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend  # noqa: PLC0415
+    """`action` on the app's backend: the one `motia start` would choose (`MOTIA_BACKEND`, `[tool.motia]
+    backend`, else the SQLite file)."""
+    from motia.storage import select  # noqa: PLC0415
+    from motia.storage.redis_backend import RedisUnavailable  # noqa: PLC0415
+    from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable  # noqa: PLC0415
 
+    value = select.chosen(root)
     database = root / DEFAULT_PATH
-    if not database.is_file():
+    if value == "sqlite" and not database.is_file():
         typer.echo(f"error: {database} does not exist; the app has not run here yet", err=True)
         raise typer.Exit(2)
     try:
-        backend = SqliteBackend(database)
-    except DatabaseUnusable as error:
+        backend = select.open_backend(root, value)
+    except (DatabaseUnusable, select.BackendChoiceError, RedisUnavailable) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     try:
+        if (problem := await backend.check()) is not None and select.is_redis(value):
+            typer.echo(
+                f"error: cannot reach the Redis backend at {select.masked(value)}: {problem}", err=True
+            )
+            raise typer.Exit(2)
         return await action(backend)
     finally:
         await backend.close()

@@ -46,6 +46,14 @@ def start(
             "--build-check/--no-build-check", help="Rebuild when an app file changed since the build."
         ),
     ] = True,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help="Where the app's data lives: 'sqlite' (default) or a Redis URL "
+            "(else MOTIA_BACKEND, else [tool.motia] backend).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
     when a file it was built from changed since."""
@@ -59,7 +67,14 @@ def start(
         from motia.web.serve import serve  # noqa: PLC0415 (the runtime, only to serve)
 
         serve(
-            dist, host, port, root=root, log_level=log_level, emit=emit, limit_concurrency=limit_concurrency
+            dist,
+            host,
+            port,
+            root=root,
+            log_level=log_level,
+            emit=emit,
+            limit_concurrency=limit_concurrency,
+            backend=backend,
         )
         return
     else:
@@ -71,6 +86,8 @@ def start(
     command += ["--host", host, "--port", str(port), "--log-level", log_level, *(["--emit"] if emit else [])]
     if limit_concurrency is not None:
         command += ["--limit-concurrency", str(limit_concurrency)]
+    if backend is not None:
+        command += ["--backend", backend]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from motia.storage.select import open_backend
 from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
 
 from tests.commands import motia
@@ -128,11 +129,12 @@ def eventually(probe: Callable[[], T | None], timeout: float = 30.0, what: str =
         time.sleep(0.05)
 
 
-def read_record(app: Path, namespace: str, group: str, key: str) -> Any:
-    """A stored state value or stream item, read from the app's SQLite file while the app runs."""
+def read_record(app: Path, namespace: str, group: str, key: str, backend_url: str = "sqlite") -> Any:
+    """A stored state value or stream item, read from the app's backend (its SQLite file unless said)
+    while the app runs."""
 
     async def read() -> Any:
-        backend = SqliteBackend(app / DEFAULT_PATH)
+        backend = open_backend(app, backend_url)
         try:
             return await backend.get(namespace, group, key)
         finally:

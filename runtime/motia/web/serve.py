@@ -12,6 +12,7 @@ worker processes).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import importlib.util
 import logging
@@ -23,7 +24,9 @@ from types import ModuleType
 from motia.logging import configure_logging
 from motia.runtime import Runtime
 from motia.spec import AppSpec
+from motia.storage import select
 from motia.storage.backend import Backend
+from motia.storage.redis_backend import RedisUnavailable
 from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
 from motia.web import dotenv
 from motia.web.app import HttpApp
@@ -76,6 +79,32 @@ class AppImportError(ImportError):
         return cls(f"the app could not be imported{where}: {type(error).__name__}: {error}")
 
 
+def _backend(root: Path, given: str | None) -> Backend:
+    """The backend chosen for the app, opened; a Redis server that does not answer stops the start with a
+    line saying so (a server that answered and then drops is reconnected to by the client)."""
+    value = select.chosen(root, given)
+    try:
+        backend = select.open_backend(root, value)
+    except (select.BackendChoiceError, RedisUnavailable) as error:
+        sys.stderr.write(f"motia: {error}\n")
+        raise SystemExit(1) from None
+    if select.is_redis(value):
+        problem = asyncio.run(_probe(root, value))
+        if problem is not None:
+            sys.stderr.write(f"motia: cannot reach the Redis backend at {select.masked(value)}: {problem}\n")
+            raise SystemExit(1)
+    return backend
+
+
+async def _probe(root: Path, value: str) -> str | None:
+    """What is wrong with the backend now (a probe of its own: the served one lives on uvicorn's loop)."""
+    probe = select.open_backend(root, value)
+    try:
+        return await probe.check()
+    finally:
+        await probe.close()
+
+
 def _import(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(DISPATCH_MODULE, path)
     if spec is None or spec.loader is None:
@@ -95,12 +124,17 @@ def _import(path: Path) -> ModuleType:
 
 
 def create_app(
-    spec: AppSpec, backend: Backend | None = None, *, root: str | Path = ".", emit: bool = False
+    spec: AppSpec,
+    backend: Backend | None = None,
+    *,
+    root: str | Path = ".",
+    emit: bool = False,
+    owned: bool | None = None,
 ) -> HttpApp:
     """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
-    `<root>/.motia/motia.sqlite3`, and the app closes it on shutdown. `emit`: serve `POST /emit` when the
-    app's settings do not say (off by default)."""
-    owned = backend is None
+    `<root>/.motia/motia.sqlite3`. The app closes its backend on shutdown when it owns it (by default, when
+    it opened it). `emit`: serve `POST /emit` when the app's settings do not say (off by default)."""
+    owned = backend is None if owned is None else owned
     store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
     return HttpApp(Runtime(spec, store, close_backend=owned), emit=emit)
 
@@ -114,9 +148,11 @@ def serve(
     log_level: str = "info",
     emit: bool = False,
     limit_concurrency: int | None = None,
+    backend: str | None = None,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
-    app's log lines go to stderr as `motia.logging.configure_logging` sets them up."""
+    app's log lines go to stderr as `motia.logging.configure_logging` sets them up. `backend`: see
+    `motia.storage.select` (SQLite unless something says otherwise)."""
     import uvicorn  # noqa: PLC0415 (only the server command needs it)
 
     configure_logging()
@@ -128,7 +164,7 @@ def serve(
         sys.stderr.write(f"motia: {error}\n")
         raise SystemExit(1) from None
     try:
-        app = create_app(spec, root=app_root, emit=emit)
+        app = create_app(spec, _backend(app_root, backend), root=app_root, emit=emit, owned=True)
     except DatabaseUnusable as error:
         sys.stderr.write(f"motia: {error}\n")
         raise SystemExit(1) from None
@@ -177,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--limit-concurrency", type=int, default=None, help="connections and requests at once"
     )
+    parser.add_argument("--backend", default=None, help="'sqlite' or a Redis URL (see motia.storage.select)")
     args = parser.parse_args(argv)
     serve(
         args.dist,
@@ -186,4 +223,5 @@ def main(argv: list[str] | None = None) -> None:
         log_level=args.log_level,
         emit=args.emit,
         limit_concurrency=args.limit_concurrency,
+        backend=args.backend,
     )

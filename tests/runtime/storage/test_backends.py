@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,16 +21,21 @@ from motia.storage.backend import (
     stream_namespace,
 )
 from motia.storage.memory import MemoryBackend
+from motia.storage.redis_backend import RedisBackend
 from motia.storage.sqlite import DatabaseUnusable, SqliteBackend
 
 T0 = 1_000_000.0
 Scenario = Callable[[Backend], Awaitable[None]]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Backend]:
     if request.param == "memory":
         return MemoryBackend
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        app = uuid.uuid4().hex  # every test its own keys on the shared server
+        return lambda: RedisBackend(url, app=app)
     return lambda: SqliteBackend(tmp_path / "app.sqlite3")
 
 

@@ -1,0 +1,305 @@
+"""The Redis backend: one server shared by every instance of an app, for state, stream items, the queue,
+dead letters and locks (see `motia.storage.backend` for the contract, the same as SQLite's).
+
+Keys live under `motia:<app>:` so apps can share a server. Records: one hash per (namespace, group), field
+= key, value = JSON text, and a set per namespace naming its non-empty groups. An `update` reads, applies
+its ops and the caller's `finish` in Python and writes under WATCH, starting over when another writer got
+there first, so it is atomic across instances and `finish` (a stream's schema check) still decides before
+anything is written. The queue, dead letters and locks are Lua scripts (`redis_scripts`), one per
+operation. Component names are written as JSON arrays inside key names, so no namespace, group, topic or
+subscriber can make two keys collide.
+
+redis-py (`redis.asyncio`, with hiredis when installed) is an optional dependency: `pip install
+'motia-gen[redis]'`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from motia.storage import redis_scripts
+from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
+from motia.storage.jsonvalue import dumps, loads
+from motia.storage.update import apply_ops
+
+
+class RedisUnavailable(RuntimeError):
+    """The server cannot be reached (or the client library is missing), said in a line."""
+
+
+def _redis() -> Any:
+    try:
+        import redis.asyncio  # noqa: PLC0415 (optional: only this backend needs it)
+    except ImportError:
+        raise RedisUnavailable(
+            "the Redis backend needs the redis package: pip install 'motia-gen[redis]'"
+        ) from None
+    return redis.asyncio
+
+
+def _name(*parts: str) -> str:
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+
+
+def _number(value: float) -> str:
+    """A float as exact decimal text (Redis parses it back to the same double; Lua would round it)."""
+    return repr(float(value))
+
+
+class RedisBackend:
+    """A `motia.storage.backend.Backend` on a Redis server at `url` (`redis://host:6379/0`)."""
+
+    def __init__(self, url: str, *, app: str = "app", client: Any = None) -> None:
+        self.url = url
+        self.prefix = f"motia:{app}:"
+        self._client = client if client is not None else _redis().from_url(url, decode_responses=True)
+        self._scripts: dict[str, Any] = {}
+
+    def _script(self, name: str) -> Any:
+        script = self._scripts.get(name)
+        if script is None:
+            script = self._scripts[name] = self._client.register_script(getattr(redis_scripts, name))
+        return script
+
+    # -- key-value records
+    def _records(self, namespace: str, group: str) -> str:
+        return f"{self.prefix}rec:{_name(namespace, group)}"
+
+    def _groups(self, namespace: str) -> str:
+        return f"{self.prefix}groups:{_name(namespace)}"
+
+    async def get(self, namespace: str, group: str, key: str) -> JsonData:
+        text = await self._client.hget(self._records(namespace, group), key)
+        return None if text is None else loads(text)
+
+    async def set(self, namespace: str, group: str, key: str, value: JsonData) -> None:
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.hset(self._records(namespace, group), key, dumps(value))
+            pipe.sadd(self._groups(namespace), group)
+            await pipe.execute()
+
+    async def delete(self, namespace: str, group: str, key: str) -> JsonData:
+        keys = [self._records(namespace, group), self._groups(namespace)]
+        old = await self._script("DELETE_RECORD")(keys=keys, args=[key, group])
+        return None if old is None else loads(old)
+
+    async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonData]]:
+        found = await self._client.hgetall(self._records(namespace, group))
+        return [(key, loads(found[key])) for key in sorted(found)]
+
+    async def list_groups(self, namespace: str) -> list[str]:
+        return sorted(await self._client.smembers(self._groups(namespace)))
+
+    async def clear(self, namespace: str, group: str) -> None:
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.delete(self._records(namespace, group))
+            pipe.srem(self._groups(namespace), group)
+            await pipe.execute()
+
+    async def update(
+        self,
+        namespace: str,
+        group: str,
+        key: str,
+        ops: Sequence[UpdateOp],
+        finish: Callable[[JsonData], JsonData] | None = None,
+    ) -> UpdateResult:
+        records = self._records(namespace, group)
+        watch_error = _redis().WatchError
+        async with self._client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(records)
+                    text = await pipe.hget(records, key)
+                    old = None if text is None else loads(text)
+                    new = apply_ops(old, ops)
+                    if finish is not None:
+                        new = finish(new)
+                    pipe.multi()
+                    pipe.hset(records, key, dumps(new))
+                    pipe.sadd(self._groups(namespace), group)
+                    await pipe.execute()
+                    return UpdateResult(old_value=old, new_value=loads(dumps(new)))
+                except watch_error:
+                    continue  # another writer changed the group first: read it again
+
+    # -- the queue
+    def _consumer(self, topic: str, subscriber: str) -> str:
+        return _name(topic, subscriber)
+
+    def _ready(self, topic: str, subscriber: str) -> str:
+        return f"{self.prefix}q:ready:{self._consumer(topic, subscriber)}"
+
+    def _stored(self, new: NewMessage, payload: str) -> str:
+        """The JSON array `redis_scripts.store` takes for one message."""
+        consumer = self._consumer(new.topic, new.subscriber)
+        line = None
+        if new.fifo_group is not None:
+            line = f"{self.prefix}q:fifo:{_name(new.topic, new.subscriber, new.fifo_group)}"
+        fields = [
+            new.topic,
+            new.subscriber,
+            payload,
+            new.trace_id,
+            _number(new.visible_at),
+            _number(new.enqueued_at),
+            False if new.group_id is None else new.group_id,
+            False if new.fifo_group is None else new.fifo_group,
+            f"{self.prefix}q:ready:{consumer}",
+            f"{self.prefix}q:ids:{consumer}",
+            False if line is None else line,
+            consumer,
+        ]
+        return json.dumps(fields, ensure_ascii=False)
+
+    async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
+        if not messages:
+            return []
+        texts: dict[int, str] = {}
+        args = [self.prefix]
+        for new in messages:
+            payload = texts.get(id(new.payload))
+            if payload is None:
+                payload = texts[id(new.payload)] = dumps(new.payload)
+            args.append(self._stored(new, payload))
+        ids = await self._script("ENQUEUE")(args=args)
+        return [str(i) for i in ids]
+
+    async def claim(
+        self, topic: str, subscriber: str, *, now: float, lease_until: float, limit: int
+    ) -> list[Message]:
+        rows = await self._script("CLAIM")(
+            keys=[self._ready(topic, subscriber)],
+            args=[self.prefix, _number(now), _number(lease_until), limit],
+        )
+        return [_claimed(topic, subscriber, row) for row in rows]
+
+    async def next_visible(self, topic: str, subscriber: str, *, after: float) -> float | None:
+        found = await self._client.zrangebyscore(
+            self._ready(topic, subscriber), f"({_number(after)}", "+inf", start=0, num=1, withscores=True
+        )
+        return float(found[0][1]) if found else None
+
+    async def ack(self, messages: Sequence[Message]) -> int:
+        if not messages:
+            return 0
+        args: list[str] = [self.prefix]
+        for message in messages:
+            args += [message.id, message.receipt]
+        return int(await self._script("ACK")(args=args))
+
+    async def retry(self, message: Message, *, visible_at: float) -> bool:
+        args = [self.prefix, message.id, message.receipt, _number(visible_at), "0"]
+        return bool(await self._script("RETRY")(args=args))
+
+    async def release(self, message: Message, *, now: float) -> bool:
+        args = [self.prefix, message.id, message.receipt, _number(now), "1"]
+        return bool(await self._script("RETRY")(args=args))
+
+    async def dead_letter(self, message: Message, *, reason: str, now: float) -> str | None:
+        args = [self.prefix, message.id, message.receipt, reason, _number(now)]
+        found = await self._script("DEAD_LETTER")(args=args)
+        return None if found is None else str(found)
+
+    async def dead_letters(
+        self, *, topic: str | None = None, subscriber: str | None = None
+    ) -> list[DeadLetter]:
+        members = await self._client.zrange(f"{self.prefix}dlq", 0, -1)
+        async with self._client.pipeline(transaction=False) as pipe:
+            for member in members:
+                pipe.hgetall(f"{self.prefix}dlq:{int(member)}")
+            rows = await pipe.execute()
+        letters = [
+            _dead_letter(str(int(member)), row) for member, row in zip(members, rows, strict=True) if row
+        ]
+        return [
+            d
+            for d in letters
+            if (topic is None or d.topic == topic) and (subscriber is None or d.subscriber == subscriber)
+        ]
+
+    async def replay(self, dead_letter_id: str, *, now: float) -> str | None:
+        row = await self._client.hgetall(f"{self.prefix}dlq:{dead_letter_id}")
+        if not row:
+            return None
+        dead = _dead_letter(dead_letter_id, row)
+        new = NewMessage(
+            dead.topic, dead.subscriber, None, dead.trace_id, now, now, dead.group_id, dead.fifo_group
+        )
+        args = [self.prefix, dead_letter_id, self._stored(new, row["payload"])]
+        found = await self._script("REPLAY")(args=args)
+        return None if found is None else str(found)
+
+    async def pending(self, *, topic: str | None = None, subscriber: str | None = None) -> int:
+        consumers = await self._client.smembers(f"{self.prefix}q:consumers")
+        chosen = [
+            c
+            for c in consumers
+            if (topic is None or json.loads(c)[0] == topic)
+            and (subscriber is None or json.loads(c)[1] == subscriber)
+        ]
+        if not chosen:
+            return 0
+        async with self._client.pipeline(transaction=False) as pipe:
+            for consumer in chosen:
+                pipe.scard(f"{self.prefix}q:ids:{consumer}")
+            return sum(await pipe.execute())
+
+    # -- locks
+    async def acquire_lock(self, name: str, owner: str, *, until: float, now: float) -> bool:
+        keep_ms = max(1, int((until - now) * 1000) + 1000)  # the key outlives the lock a little
+        args = [owner, _number(until), _number(now), keep_ms]
+        return bool(await self._script("LOCK")(keys=[f"{self.prefix}lock:{_name(name)}"], args=args))
+
+    async def check(self) -> str | None:
+        probe = f"{self.prefix}check"
+        try:
+            await self._client.set(probe, "1", px=1000)
+            await self._client.delete(probe)
+        except Exception as error:  # any failure means the store cannot be written now
+            return f"redis: {type(error).__name__}"
+        return None
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _claimed(topic: str, subscriber: str, row: list[Any]) -> Message:
+    """A `Message` from a row of `redis_scripts.CLAIM`."""
+    message_id, attempts, receipt, payload, trace, enqueued, has_group, group, has_fifo, fifo = row
+    return Message(
+        str(message_id),
+        topic,
+        subscriber,
+        loads(payload),
+        trace,
+        int(attempts),
+        str(receipt),
+        float(enqueued),
+        group if has_group == "1" else None,
+        fifo if has_fifo == "1" else None,
+    )
+
+
+def _matches(topic: str, subscriber: str, want_topic: str | None, want_subscriber: str | None) -> bool:
+    return (want_topic is None or topic == want_topic) and (
+        want_subscriber is None or subscriber == want_subscriber
+    )
+
+
+def _dead_letter(dead_id: str, row: dict[str, str]) -> DeadLetter:
+    return DeadLetter(
+        id=dead_id,
+        topic=row["topic"],
+        subscriber=row["subscriber"],
+        payload=loads(row["payload"]),
+        trace_id=row["trace"],
+        reason=row["reason"],
+        attempts=int(row["attempts"]),
+        failed_at=float(row["failed_at"]),
+        enqueued_at=float(row["enq"]),
+        group_id=row["gid"] if row["g"] == "1" else None,
+        fifo_group=row["fifo"] if row["f"] == "1" else None,
+    )

@@ -1,0 +1,173 @@
+"""The Lua scripts of the Redis backend: each queue and lock operation runs as one script, so it is atomic
+against every other instance sharing the server.
+
+Why sorted sets rather than Redis Streams: the backend contract keeps time in the caller's hands (leases,
+delays and retries are wall-clock seconds passed in, never read by the store, so tests drive time and a
+restart means the same thing), while a stream's pending-entry idle times are the server's clock. A sorted
+set per subscriber scored by `visible_at` expresses claim, lease, retry and delay directly, and a list per
+FIFO group keeps its order; only a group's head is in the subscriber's set, so the rest wait without being
+looked at, on any instance.
+
+Every key a script touches is named by the Python side (stored in the message's hash where a later script
+needs it), so the scripts build no key names; they assume one Redis server, not a cluster.
+
+A message's hash: `payload`, `trace`, `enq`, `gid`, `fifo` (the `g`/`f` flags say whether the last two are
+set, since "" is a valid FIFO group), `attempts`, `receipt` ("" when not claimed), `visible_at`, and the
+keys of its `ready` set, its consumer's `ids` set and its FIFO `line`. Sorted-set members are ids padded to
+20 digits so that equal scores come out oldest first.
+"""
+
+from __future__ import annotations
+
+# Shared helpers, prepended to the scripts that need them.
+_PRELUDE = """
+local function pad(id) return string.format('%020d', tonumber(id)) end
+
+local function store(prefix, m)
+  -- m: {topic, subscriber, payload (JSON text), trace, visible_at, enqueued_at (both as exact decimal
+  --     text: a Lua number would round them), gid|false, fifo|false, ready key, ids key,
+  --     line key|false, consumer}
+  local id = tostring(redis.call('INCR', prefix .. 'q:seq'))
+  local key = prefix .. 'q:msg:' .. id
+  redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', m[3], 'trace', m[4],
+    'visible_at', m[5], 'enq', m[6], 'attempts', 0, 'receipt', '', 'ready', m[9], 'ids', m[10],
+    'g', m[7] and 1 or 0, 'gid', m[7] or '', 'f', m[8] and 1 or 0, 'fifo', m[8] or '', 'line', m[11] or '')
+  redis.call('SADD', m[10], id)
+  redis.call('SADD', prefix .. 'q:consumers', m[12])
+  if m[11] then
+    redis.call('RPUSH', m[11], id)
+    if redis.call('LLEN', m[11]) == 1 then redis.call('ZADD', m[9], m[5], pad(id)) end
+  else
+    redis.call('ZADD', m[9], m[5], pad(id))
+  end
+  return id
+end
+
+local function held(prefix, id, receipt)
+  local key = prefix .. 'q:msg:' .. id
+  local current = redis.call('HGET', key, 'receipt')
+  if current == false or current == '' or current ~= receipt then return nil end
+  return key
+end
+
+local function remove(prefix, id, key)
+  local ready, ids, line = unpack(redis.call('HMGET', key, 'ready', 'ids', 'line'))
+  redis.call('ZREM', ready, pad(id))
+  redis.call('SREM', ids, id)
+  redis.call('DEL', key)
+  if line ~= '' then
+    redis.call('LREM', line, 1, id)
+    local head = redis.call('LINDEX', line, 0)
+    if head then
+      local visible = redis.call('HGET', prefix .. 'q:msg:' .. head, 'visible_at')
+      redis.call('ZADD', ready, visible, pad(head))
+    end
+  end
+end
+"""
+
+# ARGV: prefix, then one JSON array per message (see `store`). Returns the ids.
+ENQUEUE = (
+    _PRELUDE
+    + """
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = store(ARGV[1], cjson.decode(ARGV[i])) end
+return ids
+"""
+)
+
+# KEYS: the ready set. ARGV: prefix, now, lease_until, limit.
+CLAIM = (
+    _PRELUDE
+    + """
+local prefix = ARGV[1]
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+local out = {}
+for _, member in ipairs(members) do
+  local id = tostring(tonumber(member))
+  local key = prefix .. 'q:msg:' .. id
+  local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+  local receipt = tostring(redis.call('INCR', prefix .. 'q:receipts'))
+  redis.call('HSET', key, 'receipt', receipt, 'visible_at', ARGV[3])
+  redis.call('ZADD', KEYS[1], ARGV[3], member)
+  local fields = redis.call('HMGET', key, 'payload', 'trace', 'enq', 'g', 'gid', 'f', 'fifo')
+  out[#out + 1] = {id, attempts, receipt, fields[1], fields[2], fields[3], fields[4], fields[5],
+    fields[6], fields[7]}
+end
+return out
+"""
+)
+
+# ARGV: prefix, then id, receipt pairs. Returns how many were held.
+ACK = (
+    _PRELUDE
+    + """
+local count = 0
+for i = 2, #ARGV, 2 do
+  local key = held(ARGV[1], ARGV[i], ARGV[i + 1])
+  if key then remove(ARGV[1], ARGV[i], key); count = count + 1 end
+end
+return count
+"""
+)
+
+# ARGV: prefix, id, receipt, visible_at, attempts to add back (1 for a release, 0 for a retry).
+RETRY = (
+    _PRELUDE
+    + """
+local key = held(ARGV[1], ARGV[2], ARGV[3])
+if not key then return 0 end
+redis.call('HSET', key, 'receipt', '', 'visible_at', ARGV[4])
+if ARGV[5] == '1' then redis.call('HINCRBY', key, 'attempts', -1) end
+redis.call('ZADD', redis.call('HGET', key, 'ready'), ARGV[4], pad(ARGV[2]))
+return 1
+"""
+)
+
+# ARGV: prefix, id, receipt, reason, now. Returns the dead letter's id, or false.
+DEAD_LETTER = (
+    _PRELUDE
+    + """
+local prefix, id = ARGV[1], ARGV[2]
+local key = held(prefix, id, ARGV[3])
+if not key then return false end
+local f = redis.call('HMGET', key, 'topic', 'subscriber', 'payload', 'trace', 'attempts', 'enq', 'g',
+  'gid', 'f', 'fifo')
+remove(prefix, id, key)
+redis.call('HSET', prefix .. 'dlq:' .. id, 'topic', f[1], 'subscriber', f[2], 'payload', f[3],
+  'trace', f[4], 'reason', ARGV[4], 'attempts', f[5], 'failed_at', ARGV[5], 'enq', f[6], 'g', f[7],
+  'gid', f[8], 'f', f[9], 'fifo', f[10])
+redis.call('ZADD', prefix .. 'dlq', ARGV[5], pad(id))
+return id
+"""
+)
+
+# ARGV: prefix, dead letter id, the message to store in its place (see `store`). Returns the new id, or
+# false when the dead letter is gone (replayed by another instance meanwhile).
+REPLAY = (
+    _PRELUDE
+    + """
+local key = ARGV[1] .. 'dlq:' .. ARGV[2]
+if redis.call('EXISTS', key) == 0 then return false end
+redis.call('DEL', key)
+redis.call('ZREM', ARGV[1] .. 'dlq', pad(ARGV[2]))
+return store(ARGV[1], cjson.decode(ARGV[3]))
+"""
+)
+
+# KEYS: the lock. ARGV: owner, until, now, milliseconds to keep the key.
+LOCK = """
+local current = redis.call('HMGET', KEYS[1], 'owner', 'until')
+if current[1] and current[1] ~= ARGV[1] and tonumber(current[2]) > tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'until', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# KEYS: the records hash, the namespace's group set. ARGV: field, group. Returns the old value or false.
+DELETE_RECORD = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+return old
+"""

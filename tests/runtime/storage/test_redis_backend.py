@@ -1,0 +1,155 @@
+"""What the Redis backend promises beyond the shared contract (`test_backends.py` runs that on Redis too):
+several instances (clients) on one server share everything and stay atomic, apps on one server stay
+apart, and an unreachable server is said plainly."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from motia.storage.backend import STATE_NAMESPACE, IncrementOp, NewMessage, stream_namespace
+from motia.storage.redis_backend import RedisBackend
+
+from tests.redis_server import free_port
+
+T0 = 1_000_000.0
+
+
+def _new(payload: object, *, fifo: str | None = None, at: float = T0) -> NewMessage:
+    return NewMessage("t", "s", payload, "tr", at, at, fifo, fifo)
+
+
+def _pair(url: str) -> tuple[RedisBackend, RedisBackend]:
+    app = uuid.uuid4().hex
+    return RedisBackend(url, app=app), RedisBackend(url, app=app)
+
+
+def test_everything_is_there_for_the_next_instance(redis_url: str) -> None:
+    app = uuid.uuid4().hex
+
+    async def first() -> None:
+        b = RedisBackend(redis_url, app=app)
+        await b.set(STATE_NAMESPACE, "users", "u1", {"name": "Al"})
+        await b.set(stream_namespace("todos"), "list", "i1", {"done": False})
+        await b.enqueue([_new("queued"), _new("in flight"), _new("dead")])
+        claimed = await b.claim("t", "s", now=T0, lease_until=T0 + 30, limit=3)
+        await b.release(claimed[0], now=T0)
+        await b.dead_letter(claimed[2], reason="boom", now=T0)
+        await b.close()  # the in-flight message is neither acked nor released
+
+    async def second() -> None:
+        b = RedisBackend(redis_url, app=app)
+        try:
+            assert await b.get(STATE_NAMESPACE, "users", "u1") == {"name": "Al"}
+            assert await b.list_groups(stream_namespace("todos")) == ["list"]
+            assert [(d.payload, d.reason, d.attempts) for d in await b.dead_letters()] == [
+                ("dead", "boom", 1)
+            ]
+            queued = await b.claim("t", "s", now=T0 + 1, lease_until=T0 + 100, limit=5)
+            assert [m.payload for m in queued] == ["queued"]
+            (redelivered,) = await b.claim("t", "s", now=T0 + 30, lease_until=T0 + 60, limit=5)
+            assert (redelivered.payload, redelivered.attempt) == ("in flight", 2)
+            assert await b.pending() == 2
+        finally:
+            await b.close()
+
+    asyncio.run(first())
+    asyncio.run(second())
+
+
+def test_updates_are_atomic_across_instances(redis_url: str) -> None:
+    rounds = 100
+
+    async def main() -> None:
+        first, second = _pair(redis_url)
+        try:
+
+            async def bump(b: RedisBackend) -> None:
+                for _ in range(rounds):
+                    await b.update(STATE_NAMESPACE, "counters", "hits", [IncrementOp(("n",), 1)])
+
+            await asyncio.gather(bump(first), bump(second), bump(first), bump(second))
+            assert await first.get(STATE_NAMESPACE, "counters", "hits") == {"n": 4 * rounds}
+        finally:
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
+def test_a_fifo_group_hands_out_its_head_to_one_instance_at_a_time(redis_url: str) -> None:
+    async def main() -> None:
+        first, second = _pair(redis_url)
+        try:
+            await first.enqueue([_new(1, fifo="g"), _new(2, fifo="g"), _new(3, fifo="h")])
+            got_first = await first.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10)
+            assert [m.payload for m in got_first] == [1, 3]
+            assert await second.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10) == []
+            assert await second.ack([got_first[0]]) == 1  # settled by another instance: the receipt holds
+            (head,) = await second.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10)
+            assert head.payload == 2
+            assert await first.ack([got_first[0]]) == 0  # already settled
+        finally:
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
+def test_a_cron_lock_has_one_owner_across_instances(redis_url: str) -> None:
+    async def main() -> None:
+        first, second = _pair(redis_url)
+        try:
+            won = await asyncio.gather(
+                first.acquire_lock("cron:job:60", "a", until=T0 + 60, now=T0),
+                second.acquire_lock("cron:job:60", "b", until=T0 + 60, now=T0),
+            )
+            assert sorted(won) == [False, True]
+        finally:
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
+def test_apps_on_one_server_keep_apart(redis_url: str) -> None:
+    async def main() -> None:
+        shop, blog = (
+            RedisBackend(redis_url, app="shop-" + uuid.uuid4().hex),
+            RedisBackend(redis_url, app="blog-" + uuid.uuid4().hex),
+        )
+        try:
+            await shop.set(STATE_NAMESPACE, "g", "k", 1)
+            await shop.enqueue([_new("x")])
+            assert await blog.get(STATE_NAMESPACE, "g", "k") is None
+            assert await blog.pending() == 0
+            assert await blog.claim("t", "s", now=T0, lease_until=T0 + 1, limit=1) == []
+        finally:
+            await shop.close()
+            await blog.close()
+
+    asyncio.run(main())
+
+
+def test_names_with_separators_never_collide(redis_url: str) -> None:
+    async def main() -> None:
+        b = RedisBackend(redis_url, app=uuid.uuid4().hex)
+        try:
+            await b.set("a:b", "c", "k", "one")
+            await b.set("a", "b:c", "k", "two")
+            assert [await b.get("a:b", "c", "k"), await b.get("a", "b:c", "k")] == ["one", "two"]
+        finally:
+            await b.close()
+
+    asyncio.run(main())
+
+
+def test_an_unreachable_server_is_said_plainly() -> None:
+    async def main() -> None:
+        b = RedisBackend(f"redis://127.0.0.1:{free_port()}/0", app="nowhere")
+        try:
+            assert await b.check() == "redis: ConnectionError"
+        finally:
+            await b.close()
+
+    asyncio.run(main())
