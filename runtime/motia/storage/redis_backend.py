@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motia.storage import redis_scripts
 from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
 from motia.storage.jsonvalue import dumps, loads
 from motia.storage.update import apply_ops
+
+if TYPE_CHECKING:
+    from motia.streams.bus import RedisStreamBus
 
 
 class RedisUnavailable(RuntimeError):
@@ -56,6 +59,15 @@ class RedisBackend:
         self.prefix = f"motia:{app}:"
         self._client = client if client is not None else _redis().from_url(url, decode_responses=True)
         self._scripts: dict[str, Any] = {}
+        self._bus: RedisStreamBus | None = None
+
+    def stream_bus(self) -> RedisStreamBus:
+        """Stream changes shared with the app's other instances on this server (`motia.streams.bus`)."""
+        if self._bus is None:
+            from motia.streams.bus import RedisStreamBus  # noqa: PLC0415 (streams import storage)
+
+            self._bus = RedisStreamBus(self._client, f"{self.prefix}stream-events")
+        return self._bus
 
     def _script(self, name: str) -> Any:
         script = self._scripts.get(name)

@@ -48,7 +48,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,12 +129,17 @@ class StreamHub:
         self.authenticate = runtime.spec.authenticate
         self._rooms: dict[Room, dict[StreamClient, None]] = {}
         self._listening = False
+        # Other instances' changes (a shared backend's bus), heard while this one has subscriptions.
+        self._remote: Callable[[], Awaitable[None]] | None = None
+        self._stopping: set[asyncio.Future[None]] = set()
 
     # -- subscriptions
     def subscribe(self, client: StreamClient, room: Room) -> None:
         self._rooms.setdefault(room, {})[client] = None
         if not self._listening:
             self.runtime.streams.listeners.append(self._deliver)
+            bus = self.runtime.streams.bus
+            self._remote = bus.listen(self._deliver) if bus is not None else None
             self._listening = True
 
     def unsubscribe(self, client: StreamClient, room: Room) -> None:
@@ -146,7 +151,21 @@ class StreamHub:
         if not self._rooms and self._listening:
             with contextlib.suppress(ValueError):
                 self.runtime.streams.listeners.remove(self._deliver)
+            self._stop_remote()
             self._listening = False
+
+    def _stop_remote(self) -> None:
+        if self._remote is not None:
+            stopping = asyncio.ensure_future(self._remote())
+            self._stopping.add(stopping)
+            stopping.add_done_callback(self._stopping.discard)
+            self._remote = None
+
+    async def close(self) -> None:
+        """Stop hearing other instances (the app is shutting down)."""
+        self._stop_remote()
+        for stopping in tuple(self._stopping):
+            await stopping
 
     @property
     def rooms(self) -> int:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import builtins
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from motia.context import StateUpdate
 from motia.spec import StreamSpec
 from motia.state_manager import parse_ops
 from motia.storage.backend import Backend, JsonData, SetOp, UpdateOp, stream_namespace
 from motia.storage.jsonvalue import require_json
+
+if TYPE_CHECKING:
+    from motia.streams.bus import StreamBus
 
 StreamEventType = Literal["create", "update", "delete", "event"]
 
@@ -160,6 +163,12 @@ class Streams:
 
     def __init__(self, specs: Iterable[StreamSpec], backend: Backend) -> None:
         self.listeners: list[StreamListener] = []
+        # A backend shared by several instances (Redis) shares their changes too: every change is
+        # published for the other instances' sockets (`motia.streams.bus`).
+        make_bus = getattr(backend, "stream_bus", None)
+        self.bus: StreamBus | None = make_bus() if callable(make_bus) else None
+        if self.bus is not None:
+            self.listeners.append(self.bus.publish)
         self._items = {spec.name: StreamItems(spec, backend, self.listeners) for spec in specs}
         self.__dict__.update(self._items)
 

@@ -438,6 +438,7 @@ class HttpApp(Router):
         try:
             yield
         finally:
+            await self.streams.close()
             await self.runtime.stop()
 
     # -- system routes

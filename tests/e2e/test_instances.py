@@ -1,0 +1,154 @@
+"""Two `motia start` processes of one app on one Redis server: events posted to either are processed
+(at least once) even when one instance is SIGKILLed midway and started again; a WebSocket client on one
+instance sees the stream items handlers write on the other; a cron job with a seconds field runs once per
+tick across both."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from motia.storage.select import open_backend
+from websockets.asyncio.client import connect
+
+from tests.e2e.server import Server, build, start
+from tests.redis_server import redis_server
+
+pytestmark = pytest.mark.slow
+
+EVENTS = 300
+FILES = {
+    "pyproject.toml": '[project]\nname = "fleet"\nversion = "0.1.0"\n\n[tool.motia]\ndirs = ["steps"]\n',
+    "steps/feed_stream.py": """\
+        config = {"name": "feed", "schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+    """,
+    "steps/ingest_step.py": """\
+        config = {
+            "type": "api",
+            "name": "Ingest",
+            "path": "/events",
+            "method": "POST",
+            "emits": ["event.received"],
+            "bodySchema": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+        }
+
+
+        async def handler(req, context):
+            await context.emit({"topic": "event.received", "data": {"n": req.body["n"]}})
+            return {"status": 202, "body": {"accepted": req.body["n"]}}
+    """,
+    "steps/count_step.py": """\
+        config = {
+            "type": "event",
+            "name": "Count",
+            "subscribes": ["event.received"],
+            "emits": [],
+            "input": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+        }
+
+
+        async def handler(input, context):
+            n = input["n"]
+            await context.state.update("seen", str(n), [{"type": "increment", "path": "times", "by": 1}])
+            await context.streams.feed.set("all", str(n), {"n": n})
+    """,
+    "steps/tick_step.py": """\
+        import time
+
+        config = {"type": "cron", "name": "Tick", "cron": "* * * * * *", "emits": []}
+
+
+        async def handler(context):
+            await context.state.set("ticks", str(time.time_ns()), {"at": time.time()})
+    """,
+}
+
+
+def _app(tmp_path: Path) -> Path:
+    app = tmp_path / "fleet"
+    for name, text in FILES.items():
+        (app / name).parent.mkdir(parents=True, exist_ok=True)
+        (app / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    build(app)
+    return app
+
+
+async def _group(app: Path, url: str, group: str) -> dict[str, Any]:
+    backend = open_backend(app, url)
+    try:
+        return dict(await backend.get_group("state", group))
+    finally:
+        await backend.close()
+
+
+async def _watch(server: Server, seen: set[int], joined: asyncio.Event) -> None:
+    """A WebSocket client on `server`, collecting the `n` of every feed item it is told about."""
+    async with connect(f"ws://127.0.0.1:{server.port}/") as ws:
+        join = {"streamName": "feed", "groupId": "all", "subscriptionId": "s1"}
+        await ws.send(json.dumps({"type": "join", "data": join}))
+        async for raw in ws:
+            message = json.loads(raw)
+            event = message.get("event", {})
+            if event.get("type") == "sync":
+                joined.set()
+            elif event.get("type") in ("create", "update"):
+                seen.add(event["data"]["n"])
+
+
+async def _post(server: Server, numbers: range) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        for n in numbers:
+            answer = await client.post("/events", json={"n": n})
+            assert answer.status_code == 202, answer.text
+
+
+def test_two_instances_share_the_work_streams_and_cron(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    with redis_server() as url:
+        first = start(app, options=("--backend", url))
+        second = start(app, options=("--backend", url))
+        try:
+
+            async def scenario() -> None:
+                nonlocal first
+                watched: set[int] = set()
+                joined = asyncio.Event()
+                watcher = asyncio.ensure_future(_watch(second, watched, joined))
+                await asyncio.wait_for(joined.wait(), 10)
+                began = time.time()
+                third = EVENTS // 3
+                await asyncio.gather(_post(first, range(third)), _post(second, range(third, 2 * third)))
+                first.kill()  # no shutdown: what it had in flight comes back when the lease ends
+                first = await asyncio.to_thread(start, app, options=("--backend", url))
+                await asyncio.gather(
+                    _post(first, range(2 * third, EVENTS - 20)), _post(second, range(EVENTS - 20, EVENTS))
+                )
+                for _ in range(600):
+                    seen = await _group(app, url, "seen")
+                    if len(seen) == EVENTS and watched >= set(range(EVENTS)):
+                        break
+                    await asyncio.sleep(0.1)
+                ended = time.time()
+                watcher.cancel()
+                assert sorted(int(n) for n in seen) == list(range(EVENTS))  # every accepted event
+                assert all(value["times"] >= 1 for value in seen.values())
+                assert watched == set(range(EVENTS))  # the items both instances wrote, on one socket
+                ticks = [
+                    v["at"] for v in (await _group(app, url, "ticks")).values() if began <= v["at"] <= ended
+                ]
+                elapsed = ended - began
+                assert elapsed / 3 <= len(ticks) <= elapsed + 2, (
+                    len(ticks),
+                    elapsed,
+                )  # not once per instance
+
+            asyncio.run(scenario())
+        finally:
+            first.stop()
+            second.stop()
