@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -18,25 +19,49 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class RedisProcess:
+    """One `redis-server` on `port` with its files in `folder`; it can be killed and started again there,
+    as a crashed server comes back. With `appendonly`, every write is fsynced to its AOF first."""
+
+    def __init__(self, folder: Path, *, appendonly: bool = False) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            raise RuntimeError("redis-server is not installed (./scripts/test installs the Debian package)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        durable = ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
+        self._command = [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder)]
+        self._command += ["--save", "", *durable]
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for(self.port, self._process)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final save."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
 @contextmanager
 def redis_server(*, appendonly: bool = False) -> Iterator[str]:
-    """A running `redis-server`; yields its URL. With `appendonly`, every write is fsynced to its AOF."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        raise RuntimeError("redis-server is not installed (.ci/run installs the Debian package)")
-    port = free_port()
+    """A running `redis-server`; yields its URL."""
+    with running_redis(appendonly=appendonly) as server:
+        yield server.url
+
+
+@contextmanager
+def running_redis(*, appendonly: bool = False) -> Iterator[RedisProcess]:
     with tempfile.TemporaryDirectory() as folder:
-        command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", ""]
-        command += (
-            ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
-        )
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = RedisProcess(Path(folder), appendonly=appendonly)
+        server.start()
         try:
-            _wait_for(port, server)
-            yield f"redis://127.0.0.1:{port}/0"
+            yield server
         finally:
             server.kill()
-            server.wait(timeout=10)
 
 
 def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:

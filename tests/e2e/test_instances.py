@@ -18,7 +18,7 @@ from motia.storage.select import open_backend
 from websockets.asyncio.client import connect
 
 from tests.e2e.server import Server, build, start
-from tests.redis_server import redis_server
+from tests.redis_server import redis_server, running_redis
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +153,36 @@ def test_two_instances_share_the_work_streams_and_cron(tmp_path: Path) -> None:
         finally:
             first.stop()
             second.stop()
+
+
+def test_a_redis_killed_and_restarted_loses_no_accepted_event(tmp_path: Path) -> None:
+    """AOF with fsync on every write: what the app acknowledged (a 202) was in the file; the app rides
+    out the outage and carries on once the server is back."""
+    app = _app(tmp_path)
+    with running_redis(appendonly=True) as redis:
+        server = start(app, options=("--backend", redis.url))
+        try:
+
+            async def scenario() -> None:
+                await _post(server, range(100))
+                redis.kill()
+                async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+                    during = await client.post("/events", json={"n": 1000})
+                    assert during.status_code == 503, during.text  # not accepted, and said so
+                    assert during.headers["retry-after"] == "1"
+                    assert during.json()["problem"] == "redis: ConnectionError"
+                    health = await client.get("/__motia/health")
+                    assert health.status_code == 503
+                redis.start()
+                await _post(server, range(100, 150))
+                for _ in range(600):
+                    seen = await _group(app, redis.url, "seen")
+                    if len(seen) >= 150:
+                        break
+                    await asyncio.sleep(0.1)
+                assert set(range(150)) <= {int(n) for n in seen}
+
+            asyncio.run(scenario())
+            assert server.process.poll() is None  # still serving
+        finally:
+            server.stop()

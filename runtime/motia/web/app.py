@@ -297,7 +297,8 @@ class RouteTable(BaseRoute):
     """Every path of the app as one Starlette route: static paths in a dict, the rest by pattern. It
     takes every HTTP request and answers 404 and 405 itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[], Awaitable[str | None]] | None = None) -> None:
+        self.check = check  # the store's health: a failure while it is down is 503, not 500
         self.static: dict[str, dict[str, Endpoint]] = {}
         self.dynamic: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
         self._by_pattern: dict[str, dict[str, Endpoint]] = {}
@@ -350,13 +351,26 @@ class RouteTable(BaseRoute):
             response = error_response(504, "Handler timed out", traceId=trace, timeoutSeconds=error.seconds)
         except Exception as error:
             log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
-            response = error_response(500, "Internal Server Error", traceId=trace)
+            response = await self._failed(trace)
         response.raw_headers.append((TRACE_HEADER, trace.encode()))
         if VARY_ORIGIN in scope:
             vary_origin(response)
         if method == "HEAD":
             response.body = b""
         await response(scope, receive, send)
+
+    async def _failed(self, trace: str) -> Response:
+        """500 for a failed handler; 503 with `Retry-After` when the store cannot be written right now (a
+        Redis server that went away): the request may be sent again once it is back."""
+        try:
+            problem = await self.check() if self.check is not None else None
+        except Exception as error:  # a check that cannot even run says the same
+            problem = type(error).__name__
+        if problem is None:
+            return error_response(500, "Internal Server Error", traceId=trace)
+        response = error_response(503, "Storage unavailable", traceId=trace, problem=problem)
+        response.raw_headers.append((b"retry-after", b"1"))
+        return response
 
     def _match(self, path: str, method: str) -> tuple[dict[str, Endpoint] | None, dict[str, str] | None]:
         """The methods of the first dynamic path that matches and serves `method` (or `GET`, for a
@@ -412,7 +426,7 @@ class HttpApp(Router):
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
         watchdog = self.watchdog = Watchdog(settings.http_timeout)
-        table = self.table = RouteTable()
+        table = self.table = RouteTable(runtime.backend.check)
         table.add(HEALTH_PATH, "GET", self._health)
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
         if emit_on:

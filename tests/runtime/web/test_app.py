@@ -399,6 +399,43 @@ def test_a_handler_returning_garbage_is_500(result: Any, caplog: pytest.LogCaptu
     assert any(record.name == "motia.http" for record in caplog.records)
 
 
+class _Unavailable(MemoryBackend):
+    """A store that cannot be written now (a Redis server that went away)."""
+
+    down = True
+
+    async def get(self, namespace: str, group: str, key: str) -> Any:
+        if self.down:
+            raise ConnectionError("the store went away")
+        return await super().get(namespace, group, key)
+
+    async def check(self) -> str | None:
+        return "redis: ConnectionError" if self.down else None
+
+
+def test_a_failure_while_the_store_is_down_is_503_with_retry_after() -> None:
+    async def handler(req: Any, ctx: Any) -> Any:
+        return {"status": 200, "body": {"value": await ctx.state.get("g", "k")}}
+
+    backend = _Unavailable()
+    spec = app(routes=(route(step(handler), "GET", "/read"),))
+
+    async def scenario() -> None:
+        async with TestApp(spec, backend) as client:
+            response = await client.get("/read")
+            assert response.status_code == 503
+            assert response.headers["retry-after"] == "1"
+            assert response.json() == {
+                "error": "Storage unavailable",
+                "traceId": traced(response),
+                "problem": "redis: ConnectionError",
+            }
+            backend.down = False
+            assert (await client.get("/read")).status_code == 200  # back: served again
+
+    run(scenario)
+
+
 def test_an_exception_is_500_with_the_trace_id_and_the_stack_only_in_the_log(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
