@@ -113,7 +113,10 @@ class Consumer:
         self.timed_out: set[asyncio.Task[Any]] = set()
         self.watchdog: asyncio.TimerHandle | None = None
         self.loop: asyncio.AbstractEventLoop  # the running loop, set by start()
-        self.waiters: list[asyncio.Future[None]] = []
+        # `quiet()` callers, each with the number of passes begun when it asked: only a pass begun after
+        # that may answer it (one already under way may have read the clock before it moved).
+        self.waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self.passes = 0
         self.delivered: list[Message] = []  # handled, to be acked by the claim loop's next pass
         self.stopping = False
         self.release_on_stop = True
@@ -155,7 +158,7 @@ class Consumer:
                     RETRY_CLAIM_SECONDS,
                 )
                 waiters, self.waiters = self.waiters, []
-                for waiter in waiters:
+                for _, waiter in waiters:
                     if not waiter.done():
                         waiter.set_exception(error)
                 await asyncio.sleep(RETRY_CLAIM_SECONDS)
@@ -163,6 +166,8 @@ class Consumer:
     async def claim_loop(self) -> None:
         while not self.stopping:
             self.wake.clear()
+            self.passes += 1
+            begun = self.passes
             await self.ack_delivered()
             free = self.capacity - self.busy
             claimed = await self.fill(free) if free > 0 else 0
@@ -174,7 +179,7 @@ class Consumer:
                     now + IDLE_POLL_SECONDS if deadline is None else min(deadline, now + IDLE_POLL_SECONDS)
                 )
                 if self.busy == 0:
-                    self.resolve_waiters()
+                    self.resolve_waiters(begun)
             await self.sleep(deadline)
 
     async def fill(self, free: int) -> int:
@@ -224,13 +229,18 @@ class Consumer:
         if self.loop_task is None or self.loop_task.done():
             return
         waiter = asyncio.get_running_loop().create_future()
-        self.waiters.append(waiter)
+        self.waiters.append((self.passes, waiter))
         self.wake.set()
         await waiter
 
-    def resolve_waiters(self) -> None:
-        waiters, self.waiters = self.waiters, []
-        for waiter in waiters:
+    def resolve_waiters(self, begun: int | None = None) -> None:
+        """Answer the `quiet()` callers that asked before pass `begun` started (all, when None)."""
+        if begun is None:
+            waiters, self.waiters = self.waiters, []
+        else:
+            waiters = [w for w in self.waiters if w[0] < begun]
+            self.waiters = [w for w in self.waiters if w[0] >= begun]
+        for _, waiter in waiters:
             if not waiter.done():
                 waiter.set_result(None)
 

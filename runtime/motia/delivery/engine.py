@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from motia.clock import Clock, SystemClock
@@ -84,6 +84,7 @@ class QueueEngine:
         self._started = False
         self._activity = 0
         self._changed: asyncio.Event | None = None
+        self._stop_wakeups: Callable[[], Awaitable[None]] | None = None
 
     async def __aenter__(self) -> QueueEngine:
         await self.start()
@@ -99,13 +100,25 @@ class QueueEngine:
         idle = bool(self._consumers) and await self.backend.pending() == 0
         for consumer in self._consumers:
             consumer.start(idle=idle)
+        # A backend shared by several instances says when any of them enqueued: look at once rather
+        # than on the idle poll.
+        wakeups = getattr(self.backend, "queue_wakeups", None)
+        if callable(wakeups) and self._consumers:
+            self._stop_wakeups = wakeups(self._woken)
 
     async def stop(self, *, grace: float = 5.0, release: bool = True) -> None:
         """Stop claiming and wait up to `grace` seconds for running handlers; see the class docstring."""
         if not self._started:
             return
         self._started = False
+        if self._stop_wakeups is not None:
+            await self._stop_wakeups()
+            self._stop_wakeups = None
         await asyncio.gather(*(consumer.stop(grace=grace, release=release) for consumer in self._consumers))
+
+    async def _woken(self, topic: str) -> None:
+        for consumer in self._by_topic.get(topic, ()):
+            consumer.nudge()
 
     async def enqueue(
         self,

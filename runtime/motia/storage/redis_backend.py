@@ -16,10 +16,10 @@ redis-py (`redis.asyncio`, with hiredis when installed) is an optional dependenc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from motia.storage import redis_scripts
+from motia.storage import redis_pubsub, redis_scripts
 from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
 from motia.storage.jsonvalue import dumps, loads
 from motia.storage.update import apply_ops
@@ -68,6 +68,11 @@ class RedisBackend:
 
             self._bus = RedisStreamBus(self._client, f"{self.prefix}stream-events")
         return self._bus
+
+    def queue_wakeups(self, wake: Callable[[str], Awaitable[None]]) -> redis_pubsub.Stop:
+        """Call `wake(topic)` whenever any instance enqueues on `topic` (the scripts publish it); returns
+        what stops listening."""
+        return redis_pubsub.listen(self._client, f"{self.prefix}queue-events", wake)
 
     def _script(self, name: str) -> Any:
         script = self._scripts.get(name)

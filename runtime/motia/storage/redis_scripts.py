@@ -66,12 +66,18 @@ local function remove(prefix, id, key)
 end
 """
 
-# ARGV: prefix, then one JSON array per message (see `store`). Returns the ids.
+# ARGV: prefix, then one JSON array per message (see `store`). Returns the ids; each topic is published
+# on the app's `queue-events` channel, so idle instances look at once (`RedisBackend.queue_wakeups`).
 ENQUEUE = (
     _PRELUDE
     + """
-local ids = {}
-for i = 2, #ARGV do ids[#ids + 1] = store(ARGV[1], cjson.decode(ARGV[i])) end
+local ids, topics = {}, {}
+for i = 2, #ARGV do
+  local m = cjson.decode(ARGV[i])
+  ids[#ids + 1] = store(ARGV[1], m)
+  topics[m[1]] = true
+end
+for topic in pairs(topics) do redis.call('PUBLISH', ARGV[1] .. 'queue-events', topic) end
 return ids
 """
 )
@@ -151,7 +157,10 @@ local key = ARGV[1] .. 'dlq:' .. ARGV[2]
 if redis.call('EXISTS', key) == 0 then return false end
 redis.call('DEL', key)
 redis.call('ZREM', ARGV[1] .. 'dlq', pad(ARGV[2]))
-return store(ARGV[1], cjson.decode(ARGV[3]))
+local m = cjson.decode(ARGV[3])
+local id = store(ARGV[1], m)
+redis.call('PUBLISH', ARGV[1] .. 'queue-events', m[1])
+return id
 """
 )
 

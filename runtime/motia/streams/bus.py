@@ -10,18 +10,13 @@ instances listening at the moment: a socket that connects later gets the group's
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from motia.storage import redis_pubsub
 from motia.streams.store import StreamEvent, StreamListener
-
-log = logging.getLogger("motia.streams")
-RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)  # waits before listening again after the connection dropped
 
 
 class StreamBus(Protocol):
@@ -53,41 +48,17 @@ class RedisStreamBus:
         await self._client.publish(self._channel, json.dumps(message, separators=(",", ":")))
 
     def listen(self, deliver: StreamListener) -> Callable[[], Awaitable[None]]:
-        task = asyncio.ensure_future(self._listen(deliver))
+        async def heard(text: str) -> None:
+            event = self._event(text)
+            if event is not None:
+                await deliver(event)
 
-        async def stop() -> None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return redis_pubsub.listen(self._client, self._channel, heard)
 
-        return stop
-
-    async def _listen(self, deliver: StreamListener) -> None:
-        failures = 0
-        while True:
-            try:
-                async with self._client.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._channel)
-                    failures = 0
-                    async for message in pubsub.listen():
-                        event = self._event(message)
-                        if event is not None:
-                            await deliver(event)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the server dropped: listen again, a little later each time
-                wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
-                failures += 1
-                message = "stream changes from other instances paused (%s); retrying in %.1f s"
-                log.warning(message, error, wait)
-                await asyncio.sleep(wait)
-
-    def _event(self, message: Any) -> StreamEvent | None:
-        if not isinstance(message, dict) or message.get("type") != "message":
-            return None
+    def _event(self, text: str) -> StreamEvent | None:
         try:
-            body = json.loads(message["data"])
-        except (TypeError, ValueError):
+            body = json.loads(text)
+        except ValueError:
             return None
         if not isinstance(body, dict) or body.get("from") == self.instance:
             return None  # our own change: delivered locally already
