@@ -198,15 +198,6 @@ class Evaluator:
             return self._model(symbol.module, binding, expr.span)
         return self._assigned(symbol.module, binding)
 
-    def _class(self, module: ir.ModuleIR, expr: ir.Expr) -> tuple[ir.ModuleIR, ir.ClassDef] | None:
-        """The project class `expr` names, if it names one."""
-        if not isinstance(expr, ir.Name | ir.Attribute):
-            return None
-        symbol = self.symbols.lookup(module, expr)
-        if isinstance(symbol, ProjectSymbol) and isinstance(symbol.binding, ir.ClassDef):
-            return symbol.module, symbol.binding
-        return None
-
     def _assigned(self, module: ir.ModuleIR, binding: ir.Assign) -> Value:
         """A module-level assignment's value, evaluated once however often it is used (`b = [*a, *a]`,
         `c = [*b, *b]`, … would otherwise cost twice as much at every level)."""
@@ -313,10 +304,13 @@ class Evaluator:
                 "model_json_schema() is read with its default arguments, or mode='serialization'",
             )
         if mode == "serialization":  # the class itself, translated for that mode
-            found = self._class(module, target)
+            found = self.symbols.project_class(module, target)
             if found is not None:
                 return self._model(*found, expr.span, mode)
-        if isinstance(target, ir.Subscript) and (found := self._class(module, target.value)) is not None:
+        if (
+            isinstance(target, ir.Subscript)
+            and (found := self.symbols.project_class(module, target.value)) is not None
+        ):
             return self._model(*found, expr.span, mode, (module, target.index))
         value = self.evaluate(module, target)
         if isinstance(value, VSchema):
@@ -362,7 +356,7 @@ class Evaluator:
 
     def _subscript(self, module: ir.ModuleIR, expr: ir.Expr) -> Value:
         assert isinstance(expr, ir.Subscript)
-        generic = self._class(module, expr.value)
+        generic = self.symbols.project_class(module, expr.value)
         if generic is not None:  # a generic model parametrized: `Page[Item]`
             return self._model(*generic, expr.span, "validation", (module, expr.index))
         container = self.evaluate(module, expr.value)

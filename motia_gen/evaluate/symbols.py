@@ -78,6 +78,15 @@ class Symbols:
         symbol = self.lookup(module, expr)
         return symbol.qualname if isinstance(symbol, ExternalSymbol) else None
 
+    def project_class(self, module: ir.ModuleIR, expr: ir.Expr) -> tuple[ir.ModuleIR, ir.ClassDef] | None:
+        """The class of the app's own modules that `expr` names (with the module defining it), if any."""
+        if not isinstance(expr, ir.Name | ir.Attribute):
+            return None
+        symbol = self.lookup(module, expr)
+        if isinstance(symbol, ProjectSymbol) and isinstance(symbol.binding, ir.ClassDef):
+            return symbol.module, symbol.binding
+        return None
+
     def _lookup(self, module: ir.ModuleIR, expr: ir.Expr, seen: frozenset[tuple[str, str]]) -> Symbol:
         if isinstance(expr, ir.Name):
             return self._name(module, expr.id, seen)

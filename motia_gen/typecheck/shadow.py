@@ -24,7 +24,7 @@ from motia_gen import model
 from motia_gen.diagnostics import Span
 from motia_gen.emit.types.plan import StepTypes
 from motia_gen.typecheck.hooks import HookTie
-from motia_gen.typecheck.variables import AnnotateVariables, CheckedLiterals, typed_variables
+from motia_gen.typecheck.variables import AnnotateVariables, CheckedLiterals, OwnBody, typed_variables
 
 _SKIP_DIRS = {".motia", ".venv", "venv", ".git", "node_modules", "__pycache__", "dist", ".mypy_cache"}
 _STEP_NAMES = re.compile(r"\b(Request|Input|Context|Response)\b")
@@ -272,18 +272,9 @@ def _annotated_params(function: cst.FunctionDef, types: list[str]) -> cst.Functi
     return function.with_changes(params=params)
 
 
-class _ExplicitNone(cst.CSTTransformer):
+class _ExplicitNone(OwnBody, cst.CSTTransformer):
     """`return` → `return None` in one function's own body (a handler that got its step's return type,
     which allows None: mypy asks a function with a declared return type to say so). Same line."""
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function's returns are its own
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
     def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
         if updated.value is None:

@@ -37,12 +37,9 @@ def typed_variables(body: cst.BaseSuite, payloads: dict[str, str], bodies: dict[
     return found
 
 
-class _FindPayloadVariables(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.assigned: dict[str, int] = {}
-        self.from_dict: set[str] = set()
-        self.sent: dict[str, set[str]] = {}
-        self.returned: dict[str, set[int]] = {}
+class OwnBody:
+    """Mixed into a visitor or transformer of one function's body: nested functions, lambdas and classes
+    have bodies of their own, which it leaves alone."""
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -52,6 +49,14 @@ class _FindPayloadVariables(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+class _FindPayloadVariables(OwnBody, cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.assigned: dict[str, int] = {}
+        self.from_dict: set[str] = set()
+        self.sent: dict[str, set[str]] = {}
+        self.returned: dict[str, set[int]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -143,7 +148,7 @@ class AnnotateVariables(cst.CSTTransformer):
 UNDECLARED = "_motia_undeclared"  # prefix of the `Never` checks: `_motia_undeclared_0_status_404`
 
 
-class CheckedLiterals(cst.CSTTransformer):
+class CheckedLiterals(OwnBody, cst.CSTTransformer):
     """In one handler's own body, `return {"status": 201, ...}` → `return <check>({...})` and
     `emit({"topic": "t", ...})` → `emit(<check>({...}))`, on the same lines. `checks` maps a status or a
     topic to its check's name; a topic not in `topics`, or a status not in `statuses` when there are any
@@ -162,15 +167,6 @@ class CheckedLiterals(cst.CSTTransformer):
         self._topics = topics
         self._statuses = statuses
         self.undeclared: set[str] = set()  # the names of the `Never` checks used
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
     def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
         if self._statuses is None or not isinstance(updated.value, cst.Dict):

@@ -127,12 +127,7 @@ class Values:
         return self.symbols.qualname(module, expr)
 
     def project_class(self, module: ir.ModuleIR, expr: ir.Expr) -> tuple[ir.ModuleIR, ir.ClassDef] | None:
-        if not isinstance(expr, ir.Name | ir.Attribute):
-            return None
-        symbol = self.symbols.lookup(module, expr)
-        if isinstance(symbol, ProjectSymbol) and isinstance(symbol.binding, ir.ClassDef):
-            return symbol.module, symbol.binding
-        return None
+        return self.symbols.project_class(module, expr)
 
     # -- constants -------------------------------------------------------------------------------------
     def const(self, module: ir.ModuleIR, expr: ir.Expr, depth: int = 0) -> Any:
