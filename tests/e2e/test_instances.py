@@ -1,7 +1,7 @@
 """Two `motia start` processes of one app on one Redis server: events posted to either are processed
-(at least once) even when one instance is SIGKILLed midway and started again; a WebSocket client on one
-instance sees the stream items handlers write on the other; a cron job with a seconds field runs once per
-tick across both."""
+(at least once) even when one instance is SIGKILLed midway and started again, FIFO groups in order
+across both; a WebSocket client on one instance sees the stream items handlers write on the other; a cron
+job with a seconds field runs once per tick across both."""
 
 from __future__ import annotations
 
@@ -22,13 +22,16 @@ from tests.redis_server import redis_server, running_redis
 
 pytestmark = pytest.mark.slow
 
-EVENTS = 300
+EVENTS = 2_000
+GROUPS = 8  # FIFO groups: each event also goes, in its group, through a FIFO subscriber
 FILES = {
     "pyproject.toml": '[project]\nname = "fleet"\nversion = "0.1.0"\n\n[tool.motia]\ndirs = ["steps"]\n',
     "steps/feed_stream.py": """\
         config = {"name": "feed", "schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}
     """,
     "steps/ingest_step.py": """\
+        GROUPS = 8
+
         config = {
             "type": "api",
             "name": "Ingest",
@@ -40,8 +43,10 @@ FILES = {
 
 
         async def handler(req, context):
-            await context.emit({"topic": "event.received", "data": {"n": req.body["n"]}})
-            return {"status": 202, "body": {"accepted": req.body["n"]}}
+            n = req.body["n"]
+            group = f"g{n % GROUPS}"
+            await context.emit({"topic": "event.received", "data": {"n": n}, "messageGroupId": group})
+            return {"status": 202, "body": {"accepted": n}}
     """,
     "steps/count_step.py": """\
         config = {
@@ -57,6 +62,22 @@ FILES = {
             n = input["n"]
             await context.state.update("seen", str(n), [{"type": "increment", "path": "times", "by": 1}])
             await context.streams.feed.set("all", str(n), {"n": n})
+    """,
+    "steps/ordered_step.py": """\
+        from motia import queue
+
+        config = {
+            "name": "Ordered",
+            "triggers": [queue("event.received", config={"type": "fifo"})],
+            "enqueues": [],
+        }
+
+
+        async def handler(input, ctx):
+            # FIFO: one message of a group in flight anywhere, so this read-modify-write races with no one
+            group = f"g{input['n'] % 8}"
+            handled = await ctx.state.get("order", group) or []
+            await ctx.state.set("order", group, [*handled, input["n"]])
     """,
     "steps/tick_step.py": """\
         import time
@@ -101,6 +122,21 @@ async def _watch(server: Server, seen: set[int], joined: asyncio.Event) -> None:
                 seen.add(event["data"]["n"])
 
 
+async def _check_fifo(app: Path, url: str, posted: list[range]) -> None:
+    """Each group's events were handled in the order they were accepted: each poster posted its range in
+    ascending order, one request at a time, so within a group its events come in ascending order (a
+    message redelivered after the kill may repeat, right where it was)."""
+    order = await _group(app, url, "order")
+    assert sorted(order) == [f"g{g}" for g in range(GROUPS)]
+    handled = [n for group in order.values() for n in group]
+    assert set(handled) == set(range(EVENTS))
+    for group in order.values():
+        first_seen = list(dict.fromkeys(group))
+        for numbers in posted:
+            mine = [n for n in first_seen if n in numbers]
+            assert mine == sorted(mine), "a FIFO group out of order"
+
+
 async def _post(server: Server, numbers: range) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
         for n in numbers:
@@ -129,9 +165,10 @@ def test_two_instances_share_the_work_streams_and_cron(tmp_path: Path) -> None:
                 await asyncio.gather(
                     _post(first, range(2 * third, EVENTS - 20)), _post(second, range(EVENTS - 20, EVENTS))
                 )
-                for _ in range(600):
+                for _ in range(1200):
                     seen = await _group(app, url, "seen")
-                    if len(seen) == EVENTS and watched >= set(range(EVENTS)):
+                    ordered = sum(len(set(g)) for g in (await _group(app, url, "order")).values())
+                    if len(seen) == EVENTS and ordered == EVENTS and watched >= set(range(EVENTS)):
                         break
                     await asyncio.sleep(0.1)
                 await asyncio.sleep(max(0.0, began + 8 - time.time()))  # a window long enough to count ticks
@@ -140,6 +177,9 @@ def test_two_instances_share_the_work_streams_and_cron(tmp_path: Path) -> None:
                 assert sorted(int(n) for n in seen) == list(range(EVENTS))  # every accepted event
                 assert all(value["times"] >= 1 for value in seen.values())
                 assert watched == set(range(EVENTS))  # the items both instances wrote, on one socket
+                await _check_fifo(
+                    app, url, [range(third), range(third, 2 * third), range(2 * third, EVENTS - 20)]
+                )
                 ticks = [
                     v["at"] for v in (await _group(app, url, "ticks")).values() if began <= v["at"] <= ended
                 ]
