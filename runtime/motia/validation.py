@@ -24,6 +24,7 @@ Problems are reported as a list of `{"path", "message"}` objects. `path` is a JS
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.util
 import ipaddress
 import uuid
@@ -146,20 +147,19 @@ _FORMATS: dict[str, Any] = {
     "ipv4": ipaddress.IPv4Address,
     "ipv6": ipaddress.IPv6Address,
 }
-_CHECKERS: list[jsonschema.FormatChecker] = []
 
 
+@functools.cache
 def _format_checker() -> jsonschema.FormatChecker:
     """The formats pydantic's types write, each checked by pydantic's own parser of that type (built
     once, on first use)."""
-    if not _CHECKERS:
-        checker = jsonschema.FormatChecker(formats=())
-        for name, kind in _asserted_formats().items():
-            checker.checks(name, raises=ValidationError)(_parser(TypeAdapter(kind).validate_python))
-        _CHECKERS.append(checker)
-    return _CHECKERS[0]
+    checker = jsonschema.FormatChecker(formats=())
+    for name, kind in _asserted_formats().items():
+        checker.checks(name, raises=ValidationError)(_parser(TypeAdapter(kind).validate_python))
+    return checker
 
 
+@functools.cache
 def _asserted_formats() -> dict[str, Any]:
     formats = dict(_FORMATS)
     if importlib.util.find_spec("email_validator") is not None:  # pydantic's EmailStr needs it

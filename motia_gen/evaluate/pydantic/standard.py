@@ -146,9 +146,10 @@ _SERIALIZED: dict[str, tuple[str, Json]] = {
 
 def standard_type(qualname: str, mode: str = "validation") -> tuple[str, Json] | None:
     """(kind, JSON Schema) of a standard or pydantic type in `mode`, or None."""
-    found = _SERIALIZED.get(qualname) or _SERIALIZED.get(pydantic_name(qualname) or "")
-    if found is not None and mode == "serialization":
-        return found[0], dict(found[1])
+    if mode == "serialization":
+        serialized = _SERIALIZED.get(qualname) or _SERIALIZED.get(pydantic_name(qualname) or "")
+        if serialized is not None:
+            return serialized[0], dict(serialized[1])
     found = _STDLIB.get(qualname)
     if found is None:
         name = pydantic_name(qualname)

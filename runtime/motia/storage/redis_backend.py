@@ -138,7 +138,7 @@ class RedisBackend:
                     pipe.hset(records, key, dumps(new))
                     pipe.sadd(self._groups(namespace), group)
                     await pipe.execute()
-                    return UpdateResult(old_value=old, new_value=loads(dumps(new)))
+                    return UpdateResult(old_value=old, new_value=new)
                 except watch_error:
                     continue  # another writer changed the group first: read it again
 
