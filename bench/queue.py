@@ -8,7 +8,11 @@ Measured in one process, alternating in each round so that machine noise hits al
   `asyncio.Queue`; a consumer takes each event and `create_task`s its handler), the usual hand-written way;
 * the queue engine on the in-memory backend (target: at least 0.4 times the reference);
 * the queue engine on the SQLite backend, one process, WAL file in a temporary folder (target: at least
-  5,000 events/s).
+  5,000 events/s);
+* the queue engine on Redis (a `redis-server` of the run's own) in one instance and in two, each a
+  process of its own, against a hand-written redis-py Streams worker (XADD/XREADGROUP/XACK) in one
+  process and in two (targets: one instance at least 0.5 times the one-process reference, two instances
+  at least 1.6 times one); see `bench/_queue_redis.py`.
 
 Each event is a small dict; every handler is a trivial coroutine. Engine runs enqueue every event (fan-out,
 trace id, JSON check, store), then wait until the queue is idle (claim, deliver, ack). Exits 1 when a
@@ -29,16 +33,22 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared report helpers, when run by path
+HERE = Path(__file__).resolve().parent
+# Run by path, this folder comes first on sys.path and this file would stand in for the standard library's
+# `queue` (which redis-py imports): the shared helpers are looked up here last.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 
-from _report import measured_line, table, verdict, write_section
-from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber
-from motia.storage.backend import Backend
-from motia.storage.memory import MemoryBackend
-from motia.storage.sqlite import SqliteBackend
+import _queue_redis  # noqa: E402 (after the path is set)
+from _report import measured_line, table, verdict, write_section  # noqa: E402
+from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber  # noqa: E402
+from motia.storage.backend import Backend  # noqa: E402
+from motia.storage.memory import MemoryBackend  # noqa: E402
+from motia.storage.sqlite import SqliteBackend  # noqa: E402
 
 MEMORY_RATIO_TARGET = 0.4
 SQLITE_RATE_TARGET = 5_000.0
+REDIS_RATIO_TARGET = 0.5
+REDIS_SCALING_TARGET = 1.6
 
 SECTION_INTRO = """## Queue (events through the queue engine)
 
@@ -126,7 +136,66 @@ def measure(rounds: int, n_memory: int, n_sqlite: int) -> dict[str, list[float]]
     return rates
 
 
-def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command: str) -> tuple[str, bool]:
+def redis_rows(runs: dict[str, list[_queue_redis.Run]]) -> tuple[list[tuple[str, str, str, str]], bool]:
+    """The Redis rows: rates, the two targets (medians of per-round ratios) and the CPU use."""
+    rate = {name: statistics.median(r.rate for r in values) for name, values in runs.items()}
+    ratio = _round_ratios(runs["one"], runs["reference"])
+    scaling = _round_ratios(runs["two"], runs["one"])
+    reference_scaling = _round_ratios(runs["reference two"], runs["reference"])
+    rows = [
+        (
+            "Redis reference: redis-py Streams worker, 1 process, events/s",
+            f"{rate['reference']:,.0f}",
+            "(info)",
+            "-",
+        ),
+        ("Redis reference, 2 processes, events/s", f"{rate['reference two']:,.0f}", "(info)", "-"),
+        ("queue engine on Redis, 1 instance, events/s", f"{rate['one']:,.0f}", "(info)", "-"),
+        ("queue engine on Redis, 2 instances, events/s", f"{rate['two']:,.0f}", "(info)", "-"),
+        (
+            "Redis engine, 1 instance / reference, 1 process",
+            f"{ratio:.2f}×",
+            f"≥ {REDIS_RATIO_TARGET}×",
+            verdict(ratio >= REDIS_RATIO_TARGET),
+        ),
+        (
+            "Redis engine, 2 instances / 1 instance",
+            f"{scaling:.2f}×",
+            f"≥ {REDIS_SCALING_TARGET}×",
+            verdict(scaling >= REDIS_SCALING_TARGET),
+        ),
+        ("Redis reference, 2 processes / 1 process", f"{reference_scaling:.2f}×", "(info)", "-"),
+    ]
+    return rows, ratio >= REDIS_RATIO_TARGET and scaling >= REDIS_SCALING_TARGET
+
+
+def _round_ratios(top: list[_queue_redis.Run], bottom: list[_queue_redis.Run]) -> float:
+    """The median over rounds of `top`/`bottom`, each round's rate being the mean of its two runs."""
+    pairs = zip(top[0::2], top[1::2], bottom[0::2], bottom[1::2], strict=True)
+    return statistics.median((a.rate + b.rate) / (c.rate + d.rate) for a, b, c, d in pairs)
+
+
+def cpu_lines(runs: dict[str, list[_queue_redis.Run]], events: int) -> list[str]:
+    """CPU use per row: the measured processes' and the server's, in µs per event and in cores busy."""
+    lines = []
+    for name, values in runs.items():
+        seconds = statistics.median(r.seconds for r in values)
+        process = statistics.median(sum(r.process_cpu) for r in values)
+        server = statistics.median(r.server_cpu for r in values)
+        lines.append(
+            f"{name}: processes {process / events * 1e6:.0f} µs/event, server {server / events * 1e6:.0f}"
+            f" µs/event, {(process + server) / seconds:.2f} cores busy"
+        )
+    return lines
+
+
+def report(
+    rates: dict[str, list[float]],
+    redis: dict[str, list[_queue_redis.Run]],
+    sizes: tuple[int, int, int],
+    command: str,
+) -> tuple[str, bool]:
+    n_memory, n_sqlite, n_redis = sizes
     reference, memory, ratio, sqlite = (
         statistics.median(rates[k]) for k in ("reference", "memory", "ratio", "sqlite")
     )
@@ -147,6 +216,8 @@ def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command:
             verdict(sqlite_ok),
         ),
     ]
+    more_rows, redis_ok = redis_rows(redis)
+    rows += more_rows
     load = os.getloadavg()[0]
     lines = [
         measured_line(command),
@@ -162,10 +233,19 @@ def report(rates: dict[str, list[float]], n_memory: int, n_sqlite: int, command:
         + "; ".join(
             f"{name} {', '.join(_figure(name, r) for r in values)}" for name, values in rates.items()
         ),
+        f"- Redis: {n_redis:,} events per run, a `redis-server` of the run's own (no persistence), every"
+        " measured process on uvloop; per round the four Redis rows run in A-B-C-D-D-C-B-A order and the"
+        " ratios are taken within the round; with two, each process enqueues half the events and consumes"
+        " whatever it claims; events/s per run: "
+        + "; ".join(
+            f"{name} {', '.join(f'{r.rate:,.0f}' for r in values)}" for name, values in redis.items()
+        ),
+        "- Redis CPU use (medians; the measured processes together, and the server): "
+        + "; ".join(cpu_lines(redis, n_redis)),
         f"- 1-minute load average {load:.2f} at the end of the run (other work on the machine lowers every"
         " rate; the ratio is what the target reads)",
     ]
-    return "\n".join(lines), memory_ok and sqlite_ok
+    return "\n".join(lines), memory_ok and sqlite_ok and redis_ok
 
 
 def _figure(name: str, value: float) -> str:
@@ -178,10 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-docs", action="store_true", help="write the results into docs/benchmarks.md")
     args = parser.parse_args(argv)
     rounds, n_memory, n_sqlite = (2, 5_000, 2_000) if args.quick else (7, 50_000, 20_000)
+    redis_rounds, n_redis = (1, 3_000) if args.quick else (3, 20_000)
     rates = measure(rounds, n_memory, n_sqlite)
+    redis = _queue_redis.measure(redis_rounds, n_redis)
     flags = [flag for flag, on in (("--quick", args.quick), ("--write-docs", args.write_docs)) if on]
     command = " ".join([".venv/bin/python bench/queue.py", *flags])
-    section, ok = report(rates, n_memory, n_sqlite, command)
+    section, ok = report(rates, redis, (n_memory, n_sqlite, n_redis), command)
     print(section)
     if args.write_docs:
         write_section("queue", section, SECTION_INTRO)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from motia.clock import Clock
-from motia.storage.backend import Backend, Message, NewMessage
+from motia.storage.backend import Backend, Claimed, Message, NewMessage
 from motia.triggers import QueueConfig
 
 DEFAULT_CONCURRENCY = 10
@@ -102,6 +102,9 @@ class Consumer:
         self.fifo = spec.config.type == "fifo"
         self.delay = spec.config.delay_seconds
         self.busy = 0
+        self.promised = 0  # messages enqueued here since the last pass, counted on to be claimed by it
+        # Several instances share the store (it wakes them): worth saying which messages stay here.
+        self.shared = callable(getattr(backend, "queue_wakeups", None))
         self.wake = asyncio.Event()
         self.buffer: deque[Message] = deque()
         self.idle: deque[asyncio.Future[None]] = deque()  # workers waiting for a message
@@ -118,7 +121,7 @@ class Consumer:
         self.waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.passes = 0
         self.delivered: list[Message] = []  # handled, to be acked by the claim loop's next pass
-        self.stopping = False
+        self.stopping = True  # until start()
         self.release_on_stop = True
 
     def message(
@@ -126,7 +129,16 @@ class Consumer:
     ) -> NewMessage:
         visible_at = now + (self.delay if delay is None else delay)
         fifo_group = (group_id or "") if self.fifo else None
-        return NewMessage(self.topic, self.name, data, trace_id, visible_at, now, group_id, fifo_group)
+        local = self.shared and self.promise()
+        return NewMessage(self.topic, self.name, data, trace_id, visible_at, now, group_id, fifo_group, local)
+
+    def promise(self) -> bool:
+        """Whether this consumer will claim a message enqueued now on its next pass, by the room it has
+        left once the messages promised since its last pass are counted (see `NewMessage.local`)."""
+        if not self.stopping and self.busy + self.promised < self.capacity:
+            self.promised += 1
+            return True
+        return False
 
     def nudge(self) -> None:
         """Something may be ready: look again, unless full (a finishing handler will wake the loop)."""
@@ -168,25 +180,30 @@ class Consumer:
             self.wake.clear()
             self.passes += 1
             begun = self.passes
-            await self.ack_delivered()
             free = self.capacity - self.busy
-            claimed = await self.fill(free) if free > 0 else 0
             deadline = None
-            if claimed < free:  # nothing more is ready now
+            if free <= 0:
+                await self.ack_delivered()
+            else:
                 now = self.clock.now()
-                deadline = await self.backend.next_visible(self.topic, self.name, after=now)
-                deadline = (
-                    now + IDLE_POLL_SECONDS if deadline is None else min(deadline, now + IDLE_POLL_SECONDS)
-                )
-                if self.busy == 0:
-                    self.resolve_waiters(begun)
+                claimed = await self.fill(now, free)
+                if len(claimed.messages) < free:  # nothing more is ready now
+                    latest = now + IDLE_POLL_SECONDS
+                    deadline = latest if claimed.next_visible is None else min(claimed.next_visible, latest)
+                    if self.busy == 0:
+                        self.resolve_waiters(begun)
             await self.sleep(deadline)
 
-    async def fill(self, free: int) -> int:
-        now = self.clock.now()
-        messages = await self.backend.claim(
-            self.topic, self.name, now=now, lease_until=now + self.lease, limit=free
+    async def fill(self, now: float, free: int) -> Claimed:
+        """Ack what was delivered, claim up to `free` messages and hand them to workers; says when to look
+        next."""
+        delivered = self.delivered[:]
+        self.promised = 0  # this pass claims what was promised (or others took it first)
+        claimed = await self.backend.claim_next(
+            self.topic, self.name, now=now, lease_until=now + self.lease, limit=free, ack=delivered
         )
+        del self.delivered[: len(delivered)]
+        messages = claimed.messages
         if messages:
             self.buffer.extend(messages)
             self.busy += len(messages)
@@ -197,7 +214,7 @@ class Consumer:
                 self.workers.add(worker)
                 worker.add_done_callback(self.workers.discard)
             self.wake_worker()
-        return len(messages)
+        return claimed
 
     def wake_worker(self) -> None:
         """Wake one idle worker, unless one is already on its way: a worker that takes a message wakes the

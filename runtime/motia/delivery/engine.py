@@ -104,7 +104,7 @@ class QueueEngine:
         # than on the idle poll.
         wakeups = getattr(self.backend, "queue_wakeups", None)
         if callable(wakeups) and self._consumers:
-            self._stop_wakeups = wakeups(self._woken)
+            self._stop_wakeups = wakeups(self._woken, [(c.topic, c.name) for c in self._consumers])
 
     async def stop(self, *, grace: float = 5.0, release: bool = True) -> None:
         """Stop claiming and wait up to `grace` seconds for running handlers; see the class docstring."""

@@ -104,7 +104,9 @@ class NewMessage(NamedTuple):
 
     `group_id` is the sender's `messageGroupId`, kept for the handler to see. `fifo_group` is set only when
     the subscriber is FIFO: it is the key that serialises delivery (the group id, or `""` when none was
-    given, so a FIFO subscription without group ids is one ordered line).
+    given, so a FIFO subscription without group ids is one ordered line). `local`: the enqueuing
+    instance has room to claim it itself and will look at once, so a store shared by several instances
+    need not wake the others for it (they are woken when it has no room).
     """
 
     topic: str
@@ -115,6 +117,7 @@ class NewMessage(NamedTuple):
     enqueued_at: float
     group_id: str | None = None
     fifo_group: str | None = None
+    local: bool = False
 
 
 class Message(NamedTuple):
@@ -148,6 +151,13 @@ class DeadLetter:
     enqueued_at: float
     group_id: str | None = None
     fifo_group: str | None = None
+
+
+class Claimed(NamedTuple):
+    """What `Backend.claim_next` returns."""
+
+    messages: list[Message]
+    next_visible: float | None
 
 
 class Backend(Protocol):
@@ -199,6 +209,21 @@ class Backend(Protocol):
     ) -> list[Message]:
         """Up to `limit` ready messages of the subscriber, oldest first, each made invisible until
         `lease_until` and its attempt counted. FIFO messages are claimable only at the head of their group."""
+        ...
+
+    async def claim_next(
+        self,
+        topic: str,
+        subscriber: str,
+        *,
+        now: float,
+        lease_until: float,
+        limit: int,
+        ack: Sequence[Message] = (),
+    ) -> Claimed:
+        """`ack(ack)`, `claim`, then `next_visible(after=now)`: what a consumer does on every pass, in one
+        round trip where the store is across a network. The ack is not undone if the claim fails. The
+        next time may be left None when the claim took `limit` messages (the caller looks again anyway)."""
         ...
 
     async def next_visible(self, topic: str, subscriber: str, *, after: float) -> float | None:
@@ -255,3 +280,25 @@ class Backend(Protocol):
     async def close(self) -> None:
         """Release resources. Nothing stored is lost."""
         ...
+
+
+class LocalClaimNext:
+    """`Backend.claim_next` as its two calls in a row, for a store in the same process (where a round trip
+    costs nothing)."""
+
+    async def claim_next(
+        self: Backend,
+        topic: str,
+        subscriber: str,
+        *,
+        now: float,
+        lease_until: float,
+        limit: int,
+        ack: Sequence[Message] = (),
+    ) -> Claimed:
+        if ack:
+            await self.ack(ack)
+        messages = await self.claim(topic, subscriber, now=now, lease_until=lease_until, limit=limit)
+        if len(messages) == limit:  # more may be ready: the caller looks again at once
+            return Claimed(messages, None)
+        return Claimed(messages, await self.next_visible(topic, subscriber, after=now))

@@ -19,7 +19,15 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
+from motia.storage.backend import (
+    DeadLetter,
+    JsonData,
+    LocalClaimNext,
+    Message,
+    NewMessage,
+    UpdateOp,
+    UpdateResult,
+)
 from motia.storage.jsonvalue import copy
 from motia.storage.update import apply_ops
 
@@ -41,7 +49,7 @@ class _Stored:
     receipt: str = ""
 
 
-class MemoryBackend:
+class MemoryBackend(LocalClaimNext):
     """A `motia.storage.backend.Backend` held in process memory; everything is gone when the process ends."""
 
     def __init__(self) -> None:

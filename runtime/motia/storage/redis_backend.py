@@ -15,12 +15,14 @@ redis-py (`redis.asyncio`, with hiredis when installed) is an optional dependenc
 
 from __future__ import annotations
 
+import functools
 import json
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from motia.storage import redis_pubsub, redis_scripts
-from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
+from motia.storage.backend import Claimed, DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
 from motia.storage.jsonvalue import dumps, loads
 from motia.storage.update import apply_ops
 
@@ -42,6 +44,7 @@ def _redis() -> Any:
     return redis.asyncio
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names on every queue call
 def _name(*parts: str) -> str:
     return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
 
@@ -60,6 +63,7 @@ class RedisBackend:
         self._client = client if client is not None else _redis().from_url(url, decode_responses=True)
         self._scripts: dict[str, Any] = {}
         self._bus: RedisStreamBus | None = None
+        self._token = secrets.token_hex(8)  # names this instance in what it publishes
 
     def stream_bus(self) -> RedisStreamBus:
         """Stream changes shared with the app's other instances on this server (`motia.streams.bus`)."""
@@ -69,10 +73,27 @@ class RedisBackend:
             self._bus = RedisStreamBus(self._client, f"{self.prefix}stream-events")
         return self._bus
 
-    def queue_wakeups(self, wake: Callable[[str], Awaitable[None]]) -> redis_pubsub.Stop:
-        """Call `wake(topic)` whenever any instance enqueues on `topic` (the scripts publish it); returns
-        what stops listening."""
-        return redis_pubsub.listen(self._client, f"{self.prefix}queue-events", wake)
+    def queue_wakeups(
+        self, wake: Callable[[str], Awaitable[None]], subscriptions: Sequence[tuple[str, str]]
+    ) -> redis_pubsub.Stop:
+        """Call `wake(topic)` when another instance (or `motia dlq replay`) enqueues on `topic` for one of
+        `subscriptions` (topic, subscriber) whose last claim here found nothing: the scripts publish it on
+        this instance's channel. Once listening (again, after a dropped connection), this instance counts
+        as waiting on every subscription, and every topic is woken if anything is pending, since news
+        published meanwhile was lost. Returns what stops listening."""
+        topics = sorted({topic for topic, _ in subscriptions})
+
+        async def subscribed() -> None:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for topic, subscriber in subscriptions:
+                    pipe.sadd(self._idle(topic, subscriber), self._token)
+                await pipe.execute()
+            if await self.pending() > 0:
+                for topic in topics:
+                    await wake(topic)
+
+        channel = f"{self.prefix}queue-events:{self._token}"
+        return redis_pubsub.listen(self._client, channel, wake, subscribed)
 
     def _script(self, name: str) -> Any:
         script = self._scripts.get(name)
@@ -149,6 +170,9 @@ class RedisBackend:
     def _ready(self, topic: str, subscriber: str) -> str:
         return f"{self.prefix}q:ready:{self._consumer(topic, subscriber)}"
 
+    def _idle(self, topic: str, subscriber: str) -> str:
+        return f"{self.prefix}q:idle:{self._consumer(topic, subscriber)}"
+
     def _stored(self, new: NewMessage, payload: str) -> str:
         """The JSON array `redis_scripts.store` takes for one message."""
         consumer = self._consumer(new.topic, new.subscriber)
@@ -168,6 +192,8 @@ class RedisBackend:
             f"{self.prefix}q:ids:{consumer}",
             False if line is None else line,
             consumer,
+            f"{self.prefix}q:idle:{consumer}",
+            new.local,
         ]
         return json.dumps(fields, ensure_ascii=False)
 
@@ -175,7 +201,7 @@ class RedisBackend:
         if not messages:
             return []
         texts: dict[int, str] = {}
-        args = [self.prefix]
+        args = [self.prefix, self._token]
         for new in messages:
             payload = texts.get(id(new.payload))
             if payload is None:
@@ -187,11 +213,27 @@ class RedisBackend:
     async def claim(
         self, topic: str, subscriber: str, *, now: float, lease_until: float, limit: int
     ) -> list[Message]:
-        rows = await self._script("CLAIM")(
-            keys=[self._ready(topic, subscriber)],
-            args=[self.prefix, _number(now), _number(lease_until), limit],
-        )
-        return [_claimed(topic, subscriber, row) for row in rows]
+        return (
+            await self.claim_next(topic, subscriber, now=now, lease_until=lease_until, limit=limit)
+        ).messages
+
+    async def claim_next(
+        self,
+        topic: str,
+        subscriber: str,
+        *,
+        now: float,
+        lease_until: float,
+        limit: int,
+        ack: Sequence[Message] = (),
+    ) -> Claimed:
+        args: list[str | int] = [self.prefix, _number(now), _number(lease_until), limit, self._token]
+        for message in ack:
+            args += [message.id, message.receipt]
+        keys = [self._ready(topic, subscriber), self._idle(topic, subscriber)]
+        rows, after = await self._script("CLAIM")(keys=keys, args=args)
+        messages = [_claimed(topic, subscriber, row) for row in rows]
+        return Claimed(messages, None if after is None else float(after))
 
     async def next_visible(self, topic: str, subscriber: str, *, after: float) -> float | None:
         found = await self._client.zrangebyscore(
@@ -245,7 +287,7 @@ class RedisBackend:
         new = NewMessage(
             dead.topic, dead.subscriber, None, dead.trace_id, now, now, dead.group_id, dead.fifo_group
         )
-        args = [self.prefix, dead_letter_id, self._stored(new, row["payload"])]
+        args = [self.prefix, dead_letter_id, self._stored(new, row["payload"]), self._token]
         found = await self._script("REPLAY")(args=args)
         return None if found is None else str(found)
 

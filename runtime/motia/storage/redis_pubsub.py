@@ -21,12 +21,19 @@ POLL_SECONDS = 0.25  # how long a read waits for a message before looking at the
 Stop = Callable[[], Awaitable[None]]
 
 
-def listen(client: Any, channel: str, on_message: Callable[[str], Awaitable[None]]) -> Stop:
+def listen(
+    client: Any,
+    channel: str,
+    on_message: Callable[[str], Awaitable[None]],
+    on_subscribed: Callable[[], Awaitable[None]] | None = None,
+) -> Stop:
     """Call `on_message` with the text of every message published on `channel` from now on, until the
-    returned function is awaited. The listener polls with a short timeout and ends on a flag rather than
-    by cancellation: a cancelled read can leave redis-py's pub/sub connection waiting for good."""
+    returned function is awaited; `on_subscribed` after each (re)subscription, when messages start to
+    arrive (what was published before is lost). The listener polls with a short timeout and ends on a
+    flag rather than by cancellation: a cancelled read can leave redis-py's pub/sub connection waiting for
+    good."""
     stopped = asyncio.Event()
-    task = asyncio.ensure_future(_listen(client, channel, on_message, stopped))
+    task = asyncio.ensure_future(_listen(client, channel, on_message, on_subscribed, stopped))
 
     async def stop() -> None:
         stopped.set()
@@ -36,13 +43,19 @@ def listen(client: Any, channel: str, on_message: Callable[[str], Awaitable[None
 
 
 async def _listen(
-    client: Any, channel: str, on_message: Callable[[str], Awaitable[None]], stopped: asyncio.Event
+    client: Any,
+    channel: str,
+    on_message: Callable[[str], Awaitable[None]],
+    on_subscribed: Callable[[], Awaitable[None]] | None,
+    stopped: asyncio.Event,
 ) -> None:
     failures = 0
     while not stopped.is_set():
         try:
             async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                 await pubsub.subscribe(channel)
+                if on_subscribed is not None:
+                    await on_subscribed()
                 failures = 0
                 while not stopped.is_set():
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL_SECONDS)

@@ -23,10 +23,26 @@ from __future__ import annotations
 _PRELUDE = """
 local function pad(id) return string.format('%020d', tonumber(id)) end
 
-local function store(prefix, m)
+-- Tell the instances waiting on a subscriber (the tokens in its idle set, see CLAIM) that it has a new
+-- message, once each: they register again when a pass finds nothing. `origin` is skipped, having woken its
+-- own consumers already; `wakes` collects channel → topic, published when the script ends.
+local function wake(prefix, idle, topic, origin, wakes)
+  local waiting = redis.call('SMEMBERS', idle)
+  if #waiting == 0 then return end
+  redis.call('DEL', idle)
+  for _, token in ipairs(waiting) do
+    if token ~= origin then wakes[prefix .. 'queue-events:' .. token] = topic end
+  end
+end
+
+local function publish(wakes)
+  for channel, topic in pairs(wakes) do redis.call('PUBLISH', channel, topic) end
+end
+
+local function store(prefix, m, origin, wakes)
   -- m: {topic, subscriber, payload (JSON text), trace, visible_at, enqueued_at (both as exact decimal
   --     text: a Lua number would round them), gid|false, fifo|false, ready key, ids key,
-  --     line key|false, consumer}
+  --     line key|false, consumer, idle key, local (the enqueuing instance claims it: wake nobody)}
   local id = tostring(redis.call('INCR', prefix .. 'q:seq'))
   local key = prefix .. 'q:msg:' .. id
   redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', m[3], 'trace', m[4],
@@ -34,11 +50,14 @@ local function store(prefix, m)
     'g', m[7] and 1 or 0, 'gid', m[7] or '', 'f', m[8] and 1 or 0, 'fifo', m[8] or '', 'line', m[11] or '')
   redis.call('SADD', m[10], id)
   redis.call('SADD', prefix .. 'q:consumers', m[12])
+  local ready = not m[11]
   if m[11] then
     redis.call('RPUSH', m[11], id)
-    if redis.call('LLEN', m[11]) == 1 then redis.call('ZADD', m[9], m[5], pad(id)) end
-  else
+    ready = redis.call('LLEN', m[11]) == 1
+  end
+  if ready then
     redis.call('ZADD', m[9], m[5], pad(id))
+    if not m[14] then wake(prefix, m[13], m[1], origin, wakes) end
   end
   return id
 end
@@ -66,27 +85,32 @@ local function remove(prefix, id, key)
 end
 """
 
-# ARGV: prefix, then one JSON array per message (see `store`). Returns the ids; each topic is published
-# on the app's `queue-events` channel, so idle instances look at once (`RedisBackend.queue_wakeups`).
+# ARGV: prefix, the enqueuing instance's token, then one JSON array per message (see `store`). Returns the
+# ids. Instances waiting on a subscriber of a message are told on their own channel (`wake`).
 ENQUEUE = (
     _PRELUDE
     + """
-local ids, topics = {}, {}
-for i = 2, #ARGV do
-  local m = cjson.decode(ARGV[i])
-  ids[#ids + 1] = store(ARGV[1], m)
-  topics[m[1]] = true
+local ids, wakes = {}, {}
+for i = 3, #ARGV do
+  ids[#ids + 1] = store(ARGV[1], cjson.decode(ARGV[i]), ARGV[2], wakes)
 end
-for topic in pairs(topics) do redis.call('PUBLISH', ARGV[1] .. 'queue-events', topic) end
+publish(wakes)
 return ids
 """
 )
 
-# KEYS: the ready set. ARGV: prefix, now, lease_until, limit.
+# KEYS: the ready set, its idle set. ARGV: prefix, now, lease_until, limit, the instance's token, then id,
+# receipt pairs to ack first. Returns the claimed rows and the earliest score later than `now` once they
+# are claimed (the consumer's next look), or false. When nothing claimable is left, the instance's token
+# goes into the idle set: the next message for this subscriber wakes it (`wake`), whoever enqueues it.
 CLAIM = (
     _PRELUDE
     + """
 local prefix = ARGV[1]
+for i = 6, #ARGV, 2 do
+  local key = held(prefix, ARGV[i], ARGV[i + 1])
+  if key then remove(prefix, ARGV[i], key) end
+end
 local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
 local out = {}
 for _, member in ipairs(members) do
@@ -100,7 +124,11 @@ for _, member in ipairs(members) do
   out[#out + 1] = {id, attempts, receipt, fields[1], fields[2], fields[3], fields[4], fields[5],
     fields[6], fields[7]}
 end
-return out
+if #redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, 1) == 0 then
+  redis.call('SADD', KEYS[2], ARGV[5])
+end
+local after = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+return {out, after[2] or false}
 """
 )
 
@@ -148,8 +176,8 @@ return id
 """
 )
 
-# ARGV: prefix, dead letter id, the message to store in its place (see `store`). Returns the new id, or
-# false when the dead letter is gone (replayed by another instance meanwhile).
+# ARGV: prefix, dead letter id, the message to store in its place (see `store`), the caller's token.
+# Returns the new id, or false when the dead letter is gone (replayed by another instance meanwhile).
 REPLAY = (
     _PRELUDE
     + """
@@ -158,8 +186,9 @@ if redis.call('EXISTS', key) == 0 then return false end
 redis.call('DEL', key)
 redis.call('ZREM', ARGV[1] .. 'dlq', pad(ARGV[2]))
 local m = cjson.decode(ARGV[3])
-local id = store(ARGV[1], m)
-redis.call('PUBLISH', ARGV[1] .. 'queue-events', m[1])
+local wakes = {}
+local id = store(ARGV[1], m, ARGV[4], wakes)
+publish(wakes)
 return id
 """
 )

@@ -21,7 +21,15 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from motia.storage.backend import DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
+from motia.storage.backend import (
+    DeadLetter,
+    JsonData,
+    LocalClaimNext,
+    Message,
+    NewMessage,
+    UpdateOp,
+    UpdateResult,
+)
 from motia.storage.jsonvalue import dumps, loads
 from motia.storage.update import apply_ops
 
@@ -138,7 +146,7 @@ class DatabaseUnusable(RuntimeError):
         )
 
 
-class SqliteBackend:
+class SqliteBackend(LocalClaimNext):
     """A `motia.storage.backend.Backend` in one SQLite file; everything it accepted survives a restart.
 
     Opening a file that is not a usable database raises `DatabaseUnusable`. An existing empty file counts as

@@ -618,10 +618,13 @@ def test_idle_subscription_finds_messages_another_process_added(
     async def scenario(backend: Backend, clock: ManualClock) -> None:
         recorder = Recorder(clock)
         queue = engine(backend, clock, {"t": [Subscriber("s", recorder)]})
+        redis = isinstance(backend, RedisBackend)
         async with queue:
             await settle(queue, clock)
-            await backend.enqueue([NewMessage("t", "s", {"n": 1}, "trace", clock.now(), clock.now())])
-            if not isinstance(backend, RedisBackend):
+            # Another instance: for Redis, a client of its own on the same server and app.
+            other = RedisBackend(backend.url, app=backend.prefix[6:-1]) if redis else backend
+            await other.enqueue([NewMessage("t", "s", {"n": 1}, "trace", clock.now(), clock.now())])
+            if not redis:
                 for _ in range(20):  # the engine was not told: nothing happens while the clock stands still
                     await asyncio.sleep(0.005)
                 assert recorder.payloads == []
@@ -631,6 +634,8 @@ def test_idle_subscription_finds_messages_another_process_added(
                 while not recorder.payloads:
                     await asyncio.sleep(0.005)
             assert recorder.payloads == [{"n": 1}]
+            if redis:
+                await other.close()
 
     run(make_backend, scenario)
 

@@ -167,6 +167,32 @@ def test_a_message_is_hidden_until_visible_and_comes_back_when_its_lease_ends(
     run(make_backend, scenario)
 
 
+def test_claim_next_acks_first_then_claims_and_says_when_to_look_again(
+    make_backend: Callable[[], Backend],
+) -> None:
+    """What a consumer's pass asks in one call: settle what it delivered, take what is ready, and learn
+    when the next message becomes visible."""
+
+    async def scenario(b: Backend) -> None:
+        await b.enqueue([new(1), new(2), new("later", at=T0 + 5)])
+        first = await b.claim_next("t", "s", now=T0, lease_until=T0 + 30, limit=1)
+        assert payloads(first.messages) == [1]  # a full claim may leave the next time unsaid
+        second = await b.claim_next("t", "s", now=T0, lease_until=T0 + 30, limit=5, ack=first.messages)
+        assert payloads(second.messages) == [2]
+        assert second.next_visible == T0 + 5
+        assert await b.pending() == 2, "the first message was acked by the second call"
+        stale = await b.claim_next("t", "s", now=T0 + 1, lease_until=T0 + 30, limit=5, ack=first.messages)
+        assert stale.messages == []
+        assert await b.pending() == 2, "an ack already made counts for nothing"
+        assert stale.next_visible == T0 + 5
+        await b.ack(second.messages)
+        last = await b.claim_next("t", "s", now=T0 + 5, lease_until=T0 + 35, limit=5)
+        assert payloads(last.messages) == ["later"]
+        assert last.next_visible == T0 + 35, "its own lease is the next thing to happen"
+
+    run(make_backend, scenario)
+
+
 def test_ack_settles_a_batch_and_counts_what_was_still_held(make_backend: Callable[[], Backend]) -> None:
     async def scenario(b: Backend) -> None:
         await b.enqueue([new(1), new(2), new(3)])

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from motia.clock import ManualClock
+from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber
 from motia.storage.backend import STATE_NAMESPACE, IncrementOp, NewMessage, stream_namespace
 from motia.storage.redis_backend import RedisBackend
+from motia.triggers import QueueConfig
 
 from tests.redis_server import free_port
 
@@ -90,6 +95,98 @@ def test_a_fifo_group_hands_out_its_head_to_one_instance_at_a_time(redis_url: st
             assert head.payload == 2
             assert await first.ack([got_first[0]]) == 0  # already settled
         finally:
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
+async def _heard(topics: list[str], count: int) -> None:
+    async with asyncio.timeout(5):
+        while len(topics) < count:
+            await asyncio.sleep(0.01)
+
+
+def test_an_idle_instance_is_woken_once_by_another_instances_message(redis_url: str) -> None:
+    """An instance whose claim found nothing is told (on its own channel) when another instance enqueues
+    for that subscriber, once until it looks again; an instance is never told of its own messages, and a
+    message another instance keeps for itself (`local`) wakes nobody."""
+
+    async def main() -> None:
+        first, second = _pair(redis_url)
+        woken: dict[str, list[str]] = {"first": [], "second": []}
+
+        def recorder(name: str) -> Callable[[str], Awaitable[None]]:
+            async def wake(topic: str) -> None:
+                woken[name].append(topic)
+
+            return wake
+
+        stops = [first.queue_wakeups(recorder("first"), []), second.queue_wakeups(recorder("second"), [])]
+        try:
+            await asyncio.sleep(0.3)  # both listening
+            for backend in (first, second):  # both look, find nothing and so wait for news
+                assert await backend.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10) == []
+            await first.enqueue([_new(1)._replace(local=True)])
+            await first.enqueue([_new(2)])
+            await _heard(woken["second"], 1)
+            await first.enqueue([_new(3)])  # the second has not looked since: not told twice
+            claimed = await second.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10)
+            assert [m.payload for m in claimed] == [1, 2, 3]  # and nothing left: it waits again
+            await first.enqueue([_new(4)])
+            await _heard(woken["second"], 2)
+            await second.enqueue([_new(5)])  # the first has not looked since the second message
+            await asyncio.sleep(0.2)
+            assert woken == {"first": [], "second": ["t", "t"]}
+        finally:
+            for stop in stops:
+                await stop()
+            await first.close()
+            await second.close()
+
+    asyncio.run(main())
+
+
+def test_an_instance_without_room_leaves_the_rest_to_the_others(redis_url: str) -> None:
+    """Two engines on one server: the one that enqueues a burst keeps what it has room for and the idle
+    one is woken for the rest at once, not on its idle poll (the clock never moves here)."""
+
+    async def main() -> None:
+        first, second = _pair(redis_url)
+        release = asyncio.Event()
+        seen: dict[str, list[int]] = {"first": [], "second": []}
+
+        def handler(name: str) -> Callable[[Any, MessageInfo], Awaitable[None]]:
+            async def handle(payload: Any, info: MessageInfo) -> None:
+                seen[name].append(payload)
+                await release.wait()
+
+            return handle
+
+        one = QueueConfig(concurrency=1)
+        clock = ManualClock(T0)
+        engines = [
+            QueueEngine(first, {"t": [Subscriber("s", handler("first"), config=one)]}, clock=clock),
+            QueueEngine(second, {"t": [Subscriber("s", handler("second"), config=one)]}, clock=clock),
+        ]
+        try:
+            for queue in engines:
+                await queue.start()
+            await asyncio.sleep(0.3)  # both have looked once and listen
+            for n in range(3):
+                await engines[0].enqueue("t", n)
+            async with asyncio.timeout(5):
+                while not (seen["first"] and seen["second"]):
+                    await asyncio.sleep(0.01)
+            assert sorted(seen["first"] + seen["second"]) == [0, 1]
+            release.set()
+            async with asyncio.timeout(5):
+                while len(seen["first"]) + len(seen["second"]) < 3:
+                    await asyncio.sleep(0.01)
+        finally:
+            release.set()
+            for queue in engines:
+                await queue.stop()
             await first.close()
             await second.close()
 
