@@ -113,7 +113,9 @@ async def _engine(url: str, share: int, total: int) -> Finished:
         for i in range(share):
             await queue.enqueue(TOPIC, {"i": i})
         await client.incrby(counter, share)
-        while int(await client.get(counter) or 0) < total or await backend.pending() > 0:
+        while int(await client.get(counter) or 0) < total:  # every instance has enqueued its share
+            await asyncio.sleep(POLL)
+        while await backend.pending() > 0:  # and every message is settled, wherever it was claimed
             await asyncio.sleep(POLL)
         finished = Finished(time.time(), handled, time.process_time() - cpu)
     await backend.close()
