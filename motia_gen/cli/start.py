@@ -54,9 +54,26 @@ def start(
             "(else MOTIA_BACKEND, else [tool.motia] backend).",
         ),
     ] = None,
+    http: Annotated[
+        bool,
+        typer.Option(
+            "--http/--no-http",
+            help="Serve HTTP (routes, streams, health); --no-http makes a worker: queue consumers and cron.",
+        ),
+    ] = True,
+    workers: Annotated[
+        bool,
+        typer.Option(
+            "--workers/--no-workers",
+            help="Handle queued events and run cron jobs here; --no-workers leaves them to other instances.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
     when a file it was built from changed since."""
+    if not (http or workers):
+        typer.echo("motia: --no-http with --no-workers leaves nothing to run", err=True)
+        raise typer.Exit(2)
     root = path.resolve()
     dist = build_dir if build_dir.is_absolute() else root / build_dir
     log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
@@ -75,6 +92,8 @@ def start(
             emit=emit,
             limit_concurrency=limit_concurrency,
             backend=backend,
+            http=http,
+            workers=workers,
         )
         return
     else:
@@ -88,6 +107,7 @@ def start(
         command += ["--limit-concurrency", str(limit_concurrency)]
     if backend is not None:
         command += ["--backend", backend]
+    command += [flag for flag, on in (("--no-http", not http), ("--no-workers", not workers)) if on]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

@@ -190,9 +190,10 @@ class Runtime:
     """Serves `spec` over `backend`. `start` and `stop` may be called more than once.
 
     `clock` drives the queue (a `ManualClock` in tests); `cron=False` leaves the cron scheduler off (cron
-    jobs can still be run by hand with `run_cron`); `close_backend=True` closes the backend on `stop`
-    (for a backend the runtime's creator made only for it). `stop_grace` is how long running handlers get
-    to finish on `stop` before they are cancelled and their messages handed back.
+    jobs can still be run by hand with `run_cron`); `consume=False` leaves the queue's consumers off, so
+    events are stored for other instances to handle (an HTTP-only instance); `close_backend=True` closes
+    the backend on `stop` (for a backend the runtime's creator made only for it). `stop_grace` is how long
+    running handlers get to finish on `stop` before they are cancelled and their messages handed back.
     """
 
     def __init__(
@@ -202,6 +203,7 @@ class Runtime:
         *,
         clock: Clock | None = None,
         cron: bool = True,
+        consume: bool = True,
         close_backend: bool = False,
         stop_grace: float = 5.0,
     ) -> None:
@@ -215,6 +217,7 @@ class Runtime:
             self.streams.listeners.append(changes.stream_changed)
         self.queue = QueueEngine(backend, {**self._registry(spec), **changes.registry()}, clock=clock)
         self._cron_enabled = cron
+        self._consume = consume
         self._close_backend = close_backend
         self._stop_grace = stop_grace
         self._scheduler: CronScheduler | None = None
@@ -233,7 +236,8 @@ class Runtime:
         self._started = True
         self._stores = AppStores(self.state, self.streams, asyncio.get_running_loop())
         set_default_stores(self._stores)
-        await self.queue.start()
+        if self._consume:
+            await self.queue.start()
         if self._cron_enabled and self.spec.crons:
             self._scheduler = self._start_cron()
             await self._scheduler.start()

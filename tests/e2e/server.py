@@ -108,6 +108,33 @@ def start(
     raise AssertionError(f"motia start did not answer within 60 s:\n{log.read_text()}")
 
 
+def start_worker(app: Path, *, options: tuple[str, ...] = ()) -> Server:
+    """`motia start --no-http [OPTIONS]`: a worker, returned once it says it is working. Its `port` is one
+    it was given and must not listen on."""
+    port = free_port()
+    log = app / f"worker-{port}-{time.monotonic_ns()}.log"
+    environment = {**os.environ, "MOTIA_LOG_FORMAT": "json", "LOG_LEVEL": "info"}
+    script = Path(sys.executable).with_name("motia")
+    launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "motia_gen.cli.main"]
+    command = [*launcher, "start", str(app), "--no-http", "--port", str(port), *options]
+    with log.open("w", encoding="utf-8") as handle:
+        process = subprocess.Popen(
+            command, stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment
+        )
+    worker = Server(app, port, process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"motia start --no-http exited with {process.returncode}:\n{log.read_text()}"
+            )
+        if "working on" in log.read_text(encoding="utf-8"):
+            return worker
+        time.sleep(0.1)
+    worker.stop()
+    raise AssertionError(f"the worker did not start within 60 s:\n{log.read_text()}")
+
+
 @contextmanager
 def running(app: Path, **options: Any) -> Iterator[Server]:
     server = start(app, **options)

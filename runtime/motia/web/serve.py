@@ -16,10 +16,13 @@ import asyncio
 import gc
 import importlib.util
 import logging
+import signal
 import sys
 import traceback
+from collections.abc import Coroutine
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from motia.logging import configure_logging
 from motia.runtime import Runtime
@@ -130,13 +133,16 @@ def create_app(
     root: str | Path = ".",
     emit: bool = False,
     owned: bool | None = None,
+    workers: bool = True,
 ) -> HttpApp:
     """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
     `<root>/.motia/motia.sqlite3`. The app closes its backend on shutdown when it owns it (by default, when
-    it opened it). `emit`: serve `POST /emit` when the app's settings do not say (off by default)."""
+    it opened it). `emit`: serve `POST /emit` when the app's settings do not say (off by default).
+    `workers=False`: no queue consumers and no cron here, only HTTP (events wait for other instances)."""
     owned = backend is None if owned is None else owned
     store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
-    return HttpApp(Runtime(spec, store, close_backend=owned), emit=emit)
+    runtime = Runtime(spec, store, close_backend=owned, cron=workers, consume=workers)
+    return HttpApp(runtime, emit=emit)
 
 
 def serve(
@@ -149,39 +155,39 @@ def serve(
     emit: bool = False,
     limit_concurrency: int | None = None,
     backend: str | None = None,
+    http: bool = True,
+    workers: bool = True,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up. `backend`: see
-    `motia.storage.select` (SQLite unless something says otherwise)."""
-    import uvicorn  # noqa: PLC0415 (only the server command needs it)
-
+    `motia.storage.select` (SQLite unless something says otherwise). `http=False`: a worker, no HTTP
+    (queue consumers and cron only); `workers=False`: HTTP only (see `create_app`)."""
+    if not (http or workers):
+        sys.stderr.write("motia: without HTTP and without workers there is nothing to run\n")
+        raise SystemExit(2)
     configure_logging()
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     dotenv.load(app_root)  # before the step modules are imported: they may read the environment then
     try:
         spec = load_dispatch(dist_dir, root=app_root)
-    except AppImportError as error:
-        sys.stderr.write(f"motia: {error}\n")
-        raise SystemExit(1) from None
-    try:
-        app = create_app(spec, _backend(app_root, backend), root=app_root, emit=emit, owned=True)
-    except DatabaseUnusable as error:
+        store = _backend(app_root, backend)
+    except (AppImportError, DatabaseUnusable) as error:
         sys.stderr.write(f"motia: {error}\n")
         raise SystemExit(1) from None
     # Everything loaded so far lives as long as the server: keep it out of the cyclic GC's scans, which
     # would otherwise walk every step module and model on each full collection. (No collection first:
     # the little garbage the imports left is not worth a full pass before the first request.)
     gc.freeze()
-    counts = ", ".join(
-        _count(len(items), noun)
-        for items, noun in (
-            (spec.routes, "route"),
-            (spec.subscriptions, "subscription"),
-            (spec.crons, "cron job"),
-            (spec.streams, "stream"),
-        )
-    )
-    log.info("serving %s on http://%s:%d: %s", app_root.name or app_root, host, port, counts)
+    name = app_root.name or str(app_root)
+    if not http:
+        log.info("working on %s, no HTTP: %s", name, _counts(spec, routes=False))
+        _run_loop(_work(Runtime(spec, store, close_backend=True)))
+        return
+    app = create_app(spec, store, root=app_root, emit=emit, owned=True, workers=workers)
+    import uvicorn  # noqa: PLC0415 (only serving HTTP needs it)
+
+    only = "" if workers else " (HTTP only: queued events and cron jobs are left to the workers)"
+    log.info("serving %s on http://%s:%d: %s%s", name, host, port, _counts(spec, routes=True), only)
     uvicorn.run(
         app,
         host=host,
@@ -193,6 +199,35 @@ def serve(
         limit_concurrency=limit_concurrency,  # past it, new connections and requests get 503
         **http_options(),  # request heads past 64 KiB get 431
     )
+
+
+def _counts(spec: AppSpec, *, routes: bool) -> str:
+    kinds = [(spec.subscriptions, "subscription"), (spec.crons, "cron job"), (spec.streams, "stream")]
+    if routes:
+        kinds.insert(0, (spec.routes, "route"))
+    return ", ".join(_count(len(items), noun) for items, noun in kinds)
+
+
+async def _work(runtime: Runtime) -> None:
+    """A worker: the runtime's queue consumers and cron scheduler, until SIGINT or SIGTERM; then running
+    handlers get their grace period, as when a server stops."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with runtime:
+        await stop.wait()
+        log.info("stopping: running handlers get a few seconds to finish")
+
+
+def _run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run `main` on uvloop when installed (as uvicorn serves), else on asyncio's own loop."""
+    try:
+        import uvloop  # noqa: PLC0415 (optional)
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _count(number: int, noun: str) -> str:
@@ -214,6 +249,10 @@ def main(argv: list[str] | None = None) -> None:
         "--limit-concurrency", type=int, default=None, help="connections and requests at once"
     )
     parser.add_argument("--backend", default=None, help="'sqlite' or a Redis URL (see motia.storage.select)")
+    parser.add_argument("--no-http", dest="http", action="store_false", help="a worker: no HTTP server")
+    parser.add_argument(
+        "--no-workers", dest="workers", action="store_false", help="HTTP only: no queue consumers, no cron"
+    )
     args = parser.parse_args(argv)
     serve(
         args.dist,
@@ -224,4 +263,6 @@ def main(argv: list[str] | None = None) -> None:
         emit=args.emit,
         limit_concurrency=args.limit_concurrency,
         backend=args.backend,
+        http=args.http,
+        workers=args.workers,
     )
