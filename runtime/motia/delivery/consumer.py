@@ -13,6 +13,7 @@ overran. A per-message `asyncio.timeout` would cost a timer allocation and cance
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,7 @@ DEFAULT_BACKOFF_MS = 1000
 DEFAULT_VISIBILITY_TIMEOUT = 30
 MAX_BACKOFF_SECONDS = 3600.0
 RETRY_CLAIM_SECONDS = 1.0
+MAX_RETRY_CLAIM_SECONDS = 30.0
 LEASE_GRACE_SECONDS = 1.0
 IDLE_POLL_SECONDS = 2.0
 """An idle subscription looks at the backend this often even when nothing woke it: another process
@@ -120,6 +122,7 @@ class Consumer:
         # that may answer it (one already under way may have read the clock before it moved).
         self.waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.passes = 0
+        self.failures = 0  # claim passes failed in a row (the store is down): the retry wait doubles
         self.delivered: list[Message] = []  # handled, to be acked by the claim loop's next pass
         self.stopping = True  # until start()
         self.release_on_stop = True
@@ -163,17 +166,23 @@ class Consumer:
             try:
                 await self.claim_loop()
             except Exception as error:
-                log.exception(
-                    "%s → %s: claiming failed; trying again in %g s",
-                    self.topic,
-                    self.name,
-                    RETRY_CLAIM_SECONDS,
-                )
+                # Waits double while the store stays down, and only the first failure has a traceback:
+                # an outage should not flood the log once per subscription and second.
+                wait = min(RETRY_CLAIM_SECONDS * 2**self.failures, MAX_RETRY_CLAIM_SECONDS)
+                message = "%s → %s: claiming failed; trying again in %g s"
+                if self.failures == 0:
+                    log.exception(message, self.topic, self.name, wait)
+                else:
+                    log.warning(message + " (%s)", self.topic, self.name, wait, _reason(error))
+                self.failures += 1
                 waiters, self.waiters = self.waiters, []
                 for _, waiter in waiters:
                     if not waiter.done():
                         waiter.set_exception(error)
-                await asyncio.sleep(RETRY_CLAIM_SECONDS)
+                # A nudge cuts the wait short (Redis says so once it is back: `queue_wakeups`).
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), wait)
 
     async def claim_loop(self) -> None:
         while not self.stopping:
@@ -187,6 +196,9 @@ class Consumer:
             else:
                 now = self.clock.now()
                 claimed = await self.fill(now, free)
+                if self.failures:
+                    log.info("%s → %s: claiming again", self.topic, self.name)
+                    self.failures = 0
                 if len(claimed.messages) < free:  # nothing more is ready now
                     latest = now + IDLE_POLL_SECONDS
                     deadline = latest if claimed.next_visible is None else min(claimed.next_visible, latest)
@@ -439,3 +451,7 @@ async def _dead(consumer: Consumer, message: Message, reason: str) -> None:
         reason,
         message.trace_id,
     )
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
