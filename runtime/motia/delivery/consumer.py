@@ -1,4 +1,5 @@
-"""One subscription at work: a claim loop, a few worker tasks, and what happens to each message.
+"""One subscription at work: a claim loop and a few worker tasks (what happens to each message is in
+`motia.delivery.settle`).
 
 The claim loop takes ready messages from the backend, never more than the subscription may run at once
 (its concurrency), and hands them to long-lived workers through a local buffer. Workers await handlers
@@ -18,9 +19,10 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from motia.clock import Clock
+from motia.delivery.settle import MessageInfo, deliver
 from motia.storage.backend import Backend, Claimed, Message, NewMessage
 from motia.triggers import QueueConfig
 
@@ -30,28 +32,17 @@ DEFAULT_VISIBILITY_TIMEOUT = 30
 MAX_BACKOFF_SECONDS = 3600.0
 RETRY_CLAIM_SECONDS = 1.0
 MAX_RETRY_CLAIM_SECONDS = 30.0
-LEASE_GRACE_SECONDS = 1.0
 IDLE_POLL_SECONDS = 2.0
 """An idle subscription looks at the backend this often even when nothing woke it: another process
 sharing the backend (`motia dlq replay`, a second instance on the same SQLite file) may have added
 messages that this one was never told about."""
+LEASE_GRACE_SECONDS = 1.0
 """How much longer a lease lasts than the handler timeout, so the worker settles a timed-out message
 before anyone can claim it again."""
+ACK_DELAY_SECONDS = 0.01
+"""How long acks wait, when no claim is due, to go to a shared store in one call with the next few."""
 
 log = logging.getLogger("motia.queue")
-
-
-class MessageInfo(NamedTuple):
-    """What a handler learns about the message it runs: ids, trace id and which attempt this is. (A named
-    tuple, like the backend's messages: one is built per delivery.)"""
-
-    id: str
-    topic: str
-    subscriber: str
-    trace_id: str
-    group_id: str | None
-    attempt: int
-    max_attempts: int
 
 
 Handler = Callable[[Any, MessageInfo], Awaitable[None]]
@@ -104,7 +95,7 @@ class Consumer:
         self.fifo = spec.config.type == "fifo"
         self.delay = spec.config.delay_seconds
         self.busy = 0
-        self.promised = 0  # messages enqueued here since the last pass, counted on to be claimed by it
+        self.promised = 0  # room kept for messages being enqueued here (`promise`)
         # Several instances share the store (it wakes them): worth saying which messages stay here.
         self.shared = callable(getattr(backend, "queue_wakeups", None))
         self.wake = asyncio.Event()
@@ -124,6 +115,11 @@ class Consumer:
         self.passes = 0
         self.failures = 0  # claim passes failed in a row (the store is down): the retry wait doubles
         self.delivered: list[Message] = []  # handled, to be acked by the claim loop's next pass
+        self.drained = False  # the last pass found nothing more, and no news came since (shared stores)
+        self.news = 0  # nudges so far
+        self.finished = 0  # messages settled so far
+        self.passing = False  # a pass of the claim loop is under way
+        self.ack_timer: asyncio.TimerHandle | None = None
         self.stopping = True  # until start()
         self.release_on_stop = True
 
@@ -132,19 +128,35 @@ class Consumer:
     ) -> NewMessage:
         visible_at = now + (self.delay if delay is None else delay)
         fifo_group = (group_id or "") if self.fifo else None
-        local = self.shared and self.promise()
-        return NewMessage(self.topic, self.name, data, trace_id, visible_at, now, group_id, fifo_group, local)
+        # On a shared store, a message this consumer has room for is claimed by the enqueue itself.
+        claim_until = now + self.lease if self.shared and visible_at <= now and self.promise() else None
+        return NewMessage(
+            self.topic, self.name, data, trace_id, visible_at, now, group_id, fifo_group, claim_until
+        )
 
     def promise(self) -> bool:
-        """Whether this consumer will claim a message enqueued now on its next pass, by the room it has
-        left once the messages promised since its last pass are counted (see `NewMessage.local`)."""
+        """Keep room for a message being enqueued here (see `NewMessage.claim_until`); `settle_promise`
+        gives the room back once the enqueue has answered."""
         if not self.stopping and self.busy + self.promised < self.capacity:
             self.promised += 1
             return True
         return False
 
+    async def settle_promise(self, claimed: Message | None) -> None:
+        """The enqueue a promise was made for has answered: with the message claimed for this consumer
+        (run it), or not (it waits in the store: look)."""
+        self.promised -= 1
+        if claimed is None:
+            self.nudge()
+        elif self.stopping:
+            await self.backend.release(claimed, now=self.clock.now())
+        else:
+            self.hand_over([claimed])
+
     def nudge(self) -> None:
         """Something may be ready: look again, unless full (a finishing handler will wake the loop)."""
+        self.drained = False
+        self.news += 1
         if self.busy < self.capacity:
             self.wake.set()
 
@@ -188,45 +200,77 @@ class Consumer:
         while not self.stopping:
             self.wake.clear()
             self.passes += 1
-            begun = self.passes
-            free = self.capacity - self.busy
-            deadline = None
-            if free <= 0:
-                await self.ack_delivered()
-            else:
-                now = self.clock.now()
-                claimed = await self.fill(now, free)
-                if self.failures:
-                    log.info("%s → %s: claiming again", self.topic, self.name)
-                    self.failures = 0
-                if len(claimed.messages) < free:  # nothing more is ready now
-                    latest = now + IDLE_POLL_SECONDS
-                    deadline = latest if claimed.next_visible is None else min(claimed.next_visible, latest)
-                    if self.busy == 0:
-                        self.resolve_waiters(begun)
+            finished = self.finished
+            self.passing = True
+            try:
+                deadline = await self.one_pass(self.passes)
+            finally:
+                self.passing = False
+            if not self.drained and self.finished != finished and self.busy + self.promised < self.capacity:
+                self.wake.set()  # handlers finished during the pass: room to claim into, at once
             await self.sleep(deadline)
+
+    async def one_pass(self, begun: int) -> float | None:
+        """Ack what was delivered and claim what there is room for; returns when to look next (None:
+        when woken)."""
+        self.drained = False
+        news = self.news
+        if self.ack_timer is not None:  # this pass acks
+            self.ack_timer.cancel()
+            self.ack_timer = None
+        free = self.capacity - self.busy - self.promised
+        if free <= 0:
+            await self.ack_delivered()
+            return None
+        now = self.clock.now()
+        claimed = await self.fill(now, free)
+        if self.failures:
+            log.info("%s → %s: claiming again", self.topic, self.name)
+            self.failures = 0
+        if len(claimed.messages) == free:  # more may be ready: look again when there is room
+            return None
+        # Nothing more is ready now. On a shared store this instance now waits on the subscription: news
+        # of a message for it comes as a nudge, so until then a finished handler need not look again.
+        self.drained = self.shared and news == self.news
+        if self.busy == 0:
+            self.resolve_waiters(begun)
+        latest = now + IDLE_POLL_SECONDS
+        return latest if claimed.next_visible is None else min(claimed.next_visible, latest)
 
     async def fill(self, now: float, free: int) -> Claimed:
         """Ack what was delivered, claim up to `free` messages and hand them to workers; says when to look
         next."""
         delivered = self.delivered[:]
-        self.promised = 0  # this pass claims what was promised (or others took it first)
         claimed = await self.backend.claim_next(
             self.topic, self.name, now=now, lease_until=now + self.lease, limit=free, ack=delivered
         )
         del self.delivered[: len(delivered)]
-        messages = claimed.messages
-        if messages:
-            self.buffer.extend(messages)
-            self.busy += len(messages)
-            self.on_progress()
-            # Workers live until stop; start one for each claimed message beyond those there are.
-            while len(self.workers) < self.busy:
-                worker = asyncio.create_task(self.work())
-                self.workers.add(worker)
-                worker.add_done_callback(self.workers.discard)
-            self.wake_worker()
+        if claimed.messages:
+            self.hand_over(claimed.messages)
         return claimed
+
+    def hand_over(self, messages: list[Message]) -> None:
+        """Give claimed messages to the workers."""
+        self.buffer.extend(messages)
+        self.busy += len(messages)
+        self.on_progress()
+        # Workers live until stop; start one for each claimed message beyond those there are.
+        while len(self.workers) < self.busy:
+            worker = asyncio.create_task(self.work())
+            self.workers.add(worker)
+            worker.add_done_callback(self.workers.discard)
+        self.wake_worker()
+
+    def handler_done(self) -> None:
+        """A worker settled its message: room for one more. Look again at once, unless this instance
+        waits on the subscription (`drained`) or a pass is under way: then only the ack is due, sent with
+        the next few."""
+        self.busy -= 1
+        self.finished += 1
+        if (not self.drained and not self.passing) or len(self.delivered) >= self.capacity:
+            self.wake.set()
+        elif self.ack_timer is None:  # (a pass under way says whether to look again at once)
+            self.ack_timer = self.loop.call_later(ACK_DELAY_SECONDS, self.wake.set)
 
     def wake_worker(self) -> None:
         """Wake one idle worker, unless one is already on its way: a worker that takes a message wakes the
@@ -292,8 +336,7 @@ class Consumer:
                 log.exception("%s → %s: could not settle message %s", self.topic, self.name, message.id)
             finally:
                 self.running.discard(worker)
-                self.busy -= 1
-                self.wake.set()
+                self.handler_done()
 
     async def wait_for_message(self) -> None:
         waiter = asyncio.get_running_loop().create_future()
@@ -355,102 +398,14 @@ class Consumer:
                 worker.cancel()
         await asyncio.gather(*self.workers, return_exceptions=True)
         await self.ack_delivered()
+        if self.ack_timer is not None:
+            self.ack_timer.cancel()
+            self.ack_timer = None
         if self.watchdog is not None:
             self.watchdog.cancel()
             self.watchdog = None
         self.busy = 0
         self.resolve_waiters()
-
-
-async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any]) -> None:
-    """Run one message through the validator and the handler, then ack, retry or dead-letter it."""
-    spec = consumer.spec
-    info = MessageInfo(
-        message.id,
-        message.topic,
-        message.subscriber,
-        message.trace_id,
-        message.group_id,
-        message.attempt,
-        consumer.max_attempts,
-    )
-    if message.attempt > consumer.max_attempts:
-        # Every allowed attempt was claimed and none settled: the process died in the handler (a crash, an
-        # OOM kill, os._exit). Running it again would only take the process down again.
-        died = (
-            f"the handler did not finish (process died); {message.attempt - 1} attempt(s) made, "
-            f"{consumer.max_attempts} allowed"
-        )
-        await _dead(consumer, message, died)
-        return
-    value = message.payload
-    if spec.validator is not None:
-        try:
-            value = spec.validator(value)
-        except Exception as error:
-            # Retrying cannot make a payload valid: straight to the dead letters. (A schema validator's
-            # error, with its list of issues, already says it is about the input.)
-            problem = str(error) if hasattr(error, "issues") else f"invalid input: {error}"
-            await _dead(consumer, message, problem)
-            return
-    consumer.handler_started(worker)
-    try:
-        await spec.handler(value, info)
-        reason = None
-    except asyncio.CancelledError:
-        if worker not in consumer.timed_out:
-            await _interrupted(consumer, message)
-            raise
-        reason = f"handler timed out after {consumer.timeout:g} s"
-    except Exception as error:
-        reason = f"{type(error).__name__}: {error}"
-    finally:
-        consumer.handler_finished(worker)
-    if reason is None:
-        consumer.delivered.append(message)  # acked in a batch by the claim loop
-    else:
-        await _failed(consumer, message, reason)
-
-
-async def _interrupted(consumer: Consumer, message: Message) -> None:
-    """Cancelled by `stop`: hand the message back now, or (release=False, as in a crash) let its lease run
-    out. Cancelled from elsewhere: the lease brings it back."""
-    if consumer.stopping and consumer.release_on_stop:
-        await consumer.backend.release(message, now=consumer.clock.now())
-
-
-async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
-    spec = consumer.spec
-    if message.attempt >= consumer.max_attempts:
-        await _dead(consumer, message, reason)
-        return
-    delay = spec.backoff(message.attempt)
-    log.warning(
-        "%s → %s: attempt %d of %d failed (%s); retrying in %g s [trace %s]",
-        message.topic,
-        message.subscriber,
-        message.attempt,
-        consumer.max_attempts,
-        reason,
-        delay,
-        message.trace_id,
-    )
-    await consumer.backend.retry(message, visible_at=consumer.clock.now() + delay)
-
-
-async def _dead(consumer: Consumer, message: Message, reason: str) -> None:
-    letter = await consumer.backend.dead_letter(message, reason=reason, now=consumer.clock.now())
-    if letter is None:
-        return  # no longer ours (its lease ran out and another consumer holds it)
-    log.error(
-        "%s → %s: moved to the dead letters as %s after %d attempt(s): %s [trace %s]",
-        message.topic,
-        message.subscriber,
-        letter,  # the id `motia dlq list` shows and `motia dlq replay` takes
-        message.attempt,
-        reason,
-        message.trace_id,
-    )
 
 
 def _reason(error: Exception) -> str:

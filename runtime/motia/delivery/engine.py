@@ -30,11 +30,11 @@ from motia.delivery.consumer import (
     LEASE_GRACE_SECONDS,
     Consumer,
     Handler,
-    MessageInfo,
     Subscriber,
     Validator,
 )
-from motia.storage.backend import Backend, DeadLetter
+from motia.delivery.settle import MessageInfo
+from motia.storage.backend import Backend, DeadLetter, NewMessage
 from motia.storage.jsonvalue import is_json, require_json
 
 __all__ = [
@@ -141,11 +141,31 @@ class QueueEngine:
         now = self.clock.now()
         trace = trace_id or new_trace_id()
         messages = [consumer.message(data, now, trace, group_id, delay_seconds) for consumer in consumers]
-        ids = await self.backend.enqueue(messages)
-        for consumer in consumers:
-            consumer.nudge()
+        if all(message.claim_until is None for message in messages):
+            ids = await self.backend.enqueue(messages)
+            for consumer in consumers:
+                consumer.nudge()
+        else:
+            ids = await self._enqueue_claim(consumers, messages)
         self._touch()
         return ids
+
+    async def _enqueue_claim(self, consumers: Sequence[Consumer], messages: list[NewMessage]) -> list[str]:
+        """Enqueue, letting the store claim at once the messages consumers here kept room for: each runs
+        without a claim's round trip (a shared store only, see `Consumer.message`)."""
+        try:
+            result = await self.backend.enqueue_claim(messages)
+        except BaseException:
+            for consumer, message in zip(consumers, messages, strict=True):
+                if message.claim_until is not None:
+                    consumer.promised -= 1  # the room kept for it is free again
+            raise
+        for consumer, message, claimed in zip(consumers, messages, result.claimed, strict=True):
+            if message.claim_until is None:
+                consumer.nudge()
+            else:
+                await consumer.settle_promise(claimed)
+        return result.ids
 
     async def dead_letters(
         self, *, topic: str | None = None, subscriber: str | None = None

@@ -104,9 +104,9 @@ class NewMessage(NamedTuple):
 
     `group_id` is the sender's `messageGroupId`, kept for the handler to see. `fifo_group` is set only when
     the subscriber is FIFO: it is the key that serialises delivery (the group id, or `""` when none was
-    given, so a FIFO subscription without group ids is one ordered line). `local`: the enqueuing
-    instance has room to claim it itself and will look at once, so a store shared by several instances
-    need not wake the others for it (they are woken when it has no room).
+    given, so a FIFO subscription without group ids is one ordered line). `claim_until`: the enqueuing
+    instance has room to run it at once, so `Backend.enqueue_claim` may claim it for that instance in the
+    same step, leased until then (`enqueue` ignores it).
     """
 
     topic: str
@@ -117,7 +117,7 @@ class NewMessage(NamedTuple):
     enqueued_at: float
     group_id: str | None = None
     fifo_group: str | None = None
-    local: bool = False
+    claim_until: float | None = None
 
 
 class Message(NamedTuple):
@@ -151,6 +151,14 @@ class DeadLetter:
     enqueued_at: float
     group_id: str | None = None
     fifo_group: str | None = None
+
+
+class Enqueued(NamedTuple):
+    """What `Backend.enqueue_claim` returns: the ids in order, and per message the claim made for the
+    caller (None when it was only stored)."""
+
+    ids: list[str]
+    claimed: list[Message | None]
 
 
 class Claimed(NamedTuple):
@@ -202,6 +210,13 @@ class Backend(Protocol):
     # -- the queue
     async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
         """Store the messages atomically (all or none); returns their ids in order."""
+        ...
+
+    async def enqueue_claim(self, messages: Sequence[NewMessage]) -> Enqueued:
+        """`enqueue`, and each message with a `claim_until` that is claimable at once (not delayed, not
+        behind its FIFO group's head) claimed for the caller in the same step: attempt 1, leased until
+        then. Saves a store shared over a network the claim's round trip; a store may claim none.
+        Messages claimed here are not announced to other instances."""
         ...
 
     async def claim(
@@ -283,8 +298,11 @@ class Backend(Protocol):
 
 
 class LocalClaimNext:
-    """`Backend.claim_next` as its two calls in a row, for a store in the same process (where a round trip
-    costs nothing)."""
+    """`Backend.claim_next` and `Backend.enqueue_claim` by the plain calls, for a store in the same process
+    (where a round trip costs nothing)."""
+
+    async def enqueue_claim(self: Backend, messages: Sequence[NewMessage]) -> Enqueued:
+        return Enqueued(await self.enqueue(messages), [None] * len(messages))
 
     async def claim_next(
         self: Backend,

@@ -22,7 +22,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from motia.storage import redis_pubsub, redis_scripts
-from motia.storage.backend import Claimed, DeadLetter, JsonData, Message, NewMessage, UpdateOp, UpdateResult
+from motia.storage.backend import (
+    Claimed,
+    DeadLetter,
+    Enqueued,
+    JsonData,
+    Message,
+    NewMessage,
+    UpdateOp,
+    UpdateResult,
+)
 from motia.storage.jsonvalue import dumps, loads
 from motia.storage.update import apply_ops
 
@@ -173,8 +182,9 @@ class RedisBackend:
     def _idle(self, topic: str, subscriber: str) -> str:
         return f"{self.prefix}q:idle:{self._consumer(topic, subscriber)}"
 
-    def _stored(self, new: NewMessage, payload: str) -> str:
-        """The JSON array `redis_scripts.store` takes for one message."""
+    def _stored(self, new: NewMessage, *, claim: bool = False) -> str:
+        """The JSON array `redis_scripts.store` takes for one message (its payload goes apart); `claim`:
+        honour its `claim_until`."""
         consumer = self._consumer(new.topic, new.subscriber)
         line = None
         if new.fifo_group is not None:
@@ -182,7 +192,7 @@ class RedisBackend:
         fields = [
             new.topic,
             new.subscriber,
-            payload,
+            False,
             new.trace_id,
             _number(new.visible_at),
             _number(new.enqueued_at),
@@ -193,22 +203,33 @@ class RedisBackend:
             False if line is None else line,
             consumer,
             f"{self.prefix}q:idle:{consumer}",
-            new.local,
+            _number(new.claim_until) if claim and new.claim_until is not None else False,
         ]
         return json.dumps(fields, ensure_ascii=False)
 
     async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
+        return (await self._enqueue(messages, claim=False)).ids
+
+    async def enqueue_claim(self, messages: Sequence[NewMessage]) -> Enqueued:
+        return await self._enqueue(messages, claim=True)
+
+    async def _enqueue(self, messages: Sequence[NewMessage], *, claim: bool) -> Enqueued:
         if not messages:
-            return []
+            return Enqueued([], [])
         texts: dict[int, str] = {}
         args = [self.prefix, self._token]
         for new in messages:
             payload = texts.get(id(new.payload))
             if payload is None:
                 payload = texts[id(new.payload)] = dumps(new.payload)
-            args.append(self._stored(new, payload))
-        ids = await self._script("ENQUEUE")(args=args)
-        return [str(i) for i in ids]
+            args += [self._stored(new, claim=claim), payload]
+        rows = await self._script("ENQUEUE")(args=args)
+        ids = [str(message_id) for message_id, _ in rows]
+        claimed = [
+            None if receipt is None else _handed(new, str(message_id), str(receipt), texts[id(new.payload)])
+            for new, (message_id, receipt) in zip(messages, rows, strict=True)
+        ]
+        return Enqueued(ids, claimed)
 
     async def claim(
         self, topic: str, subscriber: str, *, now: float, lease_until: float, limit: int
@@ -287,7 +308,7 @@ class RedisBackend:
         new = NewMessage(
             dead.topic, dead.subscriber, None, dead.trace_id, now, now, dead.group_id, dead.fifo_group
         )
-        args = [self.prefix, dead_letter_id, self._stored(new, row["payload"]), self._token]
+        args = [self.prefix, dead_letter_id, self._stored(new), self._token, row["payload"]]
         found = await self._script("REPLAY")(args=args)
         return None if found is None else str(found)
 
@@ -323,6 +344,23 @@ class RedisBackend:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+def _handed(new: NewMessage, message_id: str, receipt: str, payload: str) -> Message:
+    """The `Message` a claim made by `enqueue_claim` stands for (the payload read back from its JSON, so
+    the handler gets its own copy, as from any claim)."""
+    return Message(
+        message_id,
+        new.topic,
+        new.subscriber,
+        loads(payload),
+        new.trace_id,
+        1,
+        receipt,
+        new.enqueued_at,
+        new.group_id,
+        new.fifo_group,
+    )
 
 
 def _claimed(topic: str, subscriber: str, row: list[Any]) -> Message:

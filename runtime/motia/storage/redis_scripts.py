@@ -39,27 +39,34 @@ local function publish(wakes)
   for channel, topic in pairs(wakes) do redis.call('PUBLISH', channel, topic) end
 end
 
-local function store(prefix, m, origin, wakes)
-  -- m: {topic, subscriber, payload (JSON text), trace, visible_at, enqueued_at (both as exact decimal
-  --     text: a Lua number would round them), gid|false, fifo|false, ready key, ids key,
-  --     line key|false, consumer, idle key, local (the enqueuing instance claims it: wake nobody)}
+local function store(prefix, m, payload, origin, wakes)
+  -- m: {topic, subscriber, false (the payload's JSON text comes apart), trace, visible_at,
+  --     enqueued_at (both as exact decimal text: a Lua number would round them), gid|false,
+  --     fifo|false, ready key, ids key, line key|false, consumer, idle key,
+  --     claim_until|false (claim it for the enqueuing instance)}
+  -- Returns the id, and the receipt when it was claimed here.
   local id = tostring(redis.call('INCR', prefix .. 'q:seq'))
   local key = prefix .. 'q:msg:' .. id
-  redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', m[3], 'trace', m[4],
-    'visible_at', m[5], 'enq', m[6], 'attempts', 0, 'receipt', '', 'ready', m[9], 'ids', m[10],
-    'g', m[7] and 1 or 0, 'gid', m[7] or '', 'f', m[8] and 1 or 0, 'fifo', m[8] or '', 'line', m[11] or '')
-  redis.call('SADD', m[10], id)
-  redis.call('SADD', prefix .. 'q:consumers', m[12])
   local ready = not m[11]
   if m[11] then
     redis.call('RPUSH', m[11], id)
     ready = redis.call('LLEN', m[11]) == 1
   end
-  if ready then
-    redis.call('ZADD', m[9], m[5], pad(id))
-    if not m[14] then wake(prefix, m[13], m[1], origin, wakes) end
+  local visible, attempts, receipt = m[5], 0, ''
+  if ready and m[14] and tonumber(m[5]) <= tonumber(m[6]) then
+    visible, attempts, receipt = m[14], 1, tostring(redis.call('INCR', prefix .. 'q:receipts'))
   end
-  return id
+  redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', payload, 'trace', m[4],
+    'visible_at', visible, 'enq', m[6], 'attempts', attempts, 'receipt', receipt, 'ready', m[9],
+    'ids', m[10], 'g', m[7] and 1 or 0, 'gid', m[7] or '', 'f', m[8] and 1 or 0, 'fifo', m[8] or '',
+    'line', m[11] or '')
+  redis.call('SADD', m[10], id)
+  redis.call('SADD', prefix .. 'q:consumers', m[12])
+  if not ready then return id, false end
+  redis.call('ZADD', m[9], visible, pad(id))
+  if receipt ~= '' then return id, receipt end
+  wake(prefix, m[13], m[1], origin, wakes)
+  return id, false
 end
 
 local function held(prefix, id, receipt)
@@ -85,17 +92,20 @@ local function remove(prefix, id, key)
 end
 """
 
-# ARGV: prefix, the enqueuing instance's token, then one JSON array per message (see `store`). Returns the
-# ids. Instances waiting on a subscriber of a message are told on their own channel (`wake`).
+# ARGV: prefix, the enqueuing instance's token, then per message its JSON array (see `store`) and its
+# payload's JSON text (apart, so that it is not escaped into the array and back). Returns
+# {id, receipt|false} per message. Instances waiting on a subscriber of a message are told on their own
+# channel (`wake`), unless it was claimed here for the enqueuing instance.
 ENQUEUE = (
     _PRELUDE
     + """
-local ids, wakes = {}, {}
-for i = 3, #ARGV do
-  ids[#ids + 1] = store(ARGV[1], cjson.decode(ARGV[i]), ARGV[2], wakes)
+local out, wakes = {}, {}
+for i = 3, #ARGV, 2 do
+  local id, receipt = store(ARGV[1], cjson.decode(ARGV[i]), ARGV[i + 1], ARGV[2], wakes)
+  out[#out + 1] = {id, receipt}
 end
 publish(wakes)
-return ids
+return out
 """
 )
 
@@ -176,7 +186,8 @@ return id
 """
 )
 
-# ARGV: prefix, dead letter id, the message to store in its place (see `store`), the caller's token.
+# ARGV: prefix, dead letter id, the message to store in its place (see `store`), the caller's token, the
+# payload's JSON text.
 # Returns the new id, or false when the dead letter is gone (replayed by another instance meanwhile).
 REPLAY = (
     _PRELUDE
@@ -187,7 +198,7 @@ redis.call('DEL', key)
 redis.call('ZREM', ARGV[1] .. 'dlq', pad(ARGV[2]))
 local m = cjson.decode(ARGV[3])
 local wakes = {}
-local id = store(ARGV[1], m, ARGV[4], wakes)
+local id = store(ARGV[1], m, ARGV[5], ARGV[4], wakes)
 publish(wakes)
 return id
 """

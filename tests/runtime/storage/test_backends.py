@@ -193,6 +193,36 @@ def test_claim_next_acks_first_then_claims_and_says_when_to_look_again(
     run(make_backend, scenario)
 
 
+def test_enqueue_claim_claims_only_what_could_be_claimed_at_once(make_backend: Callable[[], Backend]) -> None:
+    """A store may claim a message for the enqueuing caller in the same step, but never one delayed or
+    behind its FIFO group's head, and what it claims is held like any claim (a store may claim none)."""
+
+    async def scenario(b: Backend) -> None:
+        keep = T0 + 30
+        batch = [
+            new("now")._replace(claim_until=keep),
+            new("later")._replace(visible_at=T0 + 5, claim_until=keep),  # delayed
+            new("head", fifo="g")._replace(claim_until=keep),
+            new("behind", fifo="g")._replace(claim_until=keep),
+            new("plain"),
+        ]
+        enqueued = await b.enqueue_claim(batch)
+        assert len(set(enqueued.ids)) == 5
+        held = {m.payload: m for m in enqueued.claimed if m is not None}
+        assert set(held) <= {"now", "head"}
+        for position, message in enumerate(enqueued.claimed):
+            if message is not None:
+                assert (message.id, message.attempt, message.trace_id) == (enqueued.ids[position], 1, "tr")
+        rest = payloads(await claim(b, limit=10))
+        assert rest == [p for p in ["now", "head", "plain"] if p not in held]  # "behind" waits its turn
+        assert await b.pending() == 5
+        assert await b.ack(list(held.values())) == len(held)
+        if "head" in held:  # its group moves on
+            assert payloads(await claim(b, limit=10)) == ["behind"]
+
+    run(make_backend, scenario)
+
+
 def test_ack_settles_a_batch_and_counts_what_was_still_held(make_backend: Callable[[], Backend]) -> None:
     async def scenario(b: Backend) -> None:
         await b.enqueue([new(1), new(2), new(3)])

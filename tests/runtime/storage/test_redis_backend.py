@@ -110,7 +110,7 @@ async def _heard(topics: list[str], count: int) -> None:
 def test_an_idle_instance_is_woken_once_by_another_instances_message(redis_url: str) -> None:
     """An instance whose claim found nothing is told (on its own channel) when another instance enqueues
     for that subscriber, once until it looks again; an instance is never told of its own messages, and a
-    message another instance keeps for itself (`local`) wakes nobody."""
+    message claimed by the instance that enqueued it wakes nobody."""
 
     async def main() -> None:
         first, second = _pair(redis_url)
@@ -127,12 +127,13 @@ def test_an_idle_instance_is_woken_once_by_another_instances_message(redis_url: 
             await asyncio.sleep(0.3)  # both listening
             for backend in (first, second):  # both look, find nothing and so wait for news
                 assert await backend.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10) == []
-            await first.enqueue([_new(1)._replace(local=True)])
+            kept = await first.enqueue_claim([_new(1)._replace(claim_until=T0 + 30)])
+            assert [(m.payload, m.attempt) for m in kept.claimed if m is not None] == [(1, 1)]
             await first.enqueue([_new(2)])
             await _heard(woken["second"], 1)
             await first.enqueue([_new(3)])  # the second has not looked since: not told twice
             claimed = await second.claim("t", "s", now=T0, lease_until=T0 + 30, limit=10)
-            assert [m.payload for m in claimed] == [1, 2, 3]  # and nothing left: it waits again
+            assert [m.payload for m in claimed] == [2, 3]  # and nothing left: it waits again
             await first.enqueue([_new(4)])
             await _heard(woken["second"], 2)
             await second.enqueue([_new(5)])  # the first has not looked since the second message
