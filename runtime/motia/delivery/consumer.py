@@ -231,7 +231,8 @@ class Consumer:
             return None
         # Nothing more is ready now. On a shared store this instance now waits on the subscription: news
         # of a message for it comes as a nudge, so until then a finished handler need not look again.
-        self.drained = self.shared and news == self.news
+        # (Not on a FIFO queue: there the ack is what lets the group's next message be claimed.)
+        self.drained = self.shared and not self.fifo and news == self.news
         if self.busy == 0:
             self.resolve_waiters(begun)
         latest = now + IDLE_POLL_SECONDS
@@ -267,9 +268,10 @@ class Consumer:
         the next few."""
         self.busy -= 1
         self.finished += 1
-        if (not self.drained and not self.passing) or len(self.delivered) >= self.capacity:
+        waits = self.drained or self.passing  # (a pass under way says whether to look again at once)
+        if not (self.shared and waits) or len(self.delivered) >= self.capacity:
             self.wake.set()
-        elif self.ack_timer is None:  # (a pass under way says whether to look again at once)
+        elif self.ack_timer is None:
             self.ack_timer = self.loop.call_later(ACK_DELAY_SECONDS, self.wake.set)
 
     def wake_worker(self) -> None:

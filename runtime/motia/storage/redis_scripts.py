@@ -54,7 +54,8 @@ local function store(prefix, m, payload, origin, wakes)
   end
   local visible, attempts, receipt = m[5], 0, ''
   if ready and m[14] and tonumber(m[5]) <= tonumber(m[6]) then
-    visible, attempts, receipt = m[14], 1, tostring(redis.call('INCR', prefix .. 'q:receipts'))
+    -- The first claim of a message can only be this one: its receipt needs no counter.
+    visible, attempts, receipt = m[14], 1, 'h' .. id
   end
   redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', payload, 'trace', m[4],
     'visible_at', visible, 'enq', m[6], 'attempts', attempts, 'receipt', receipt, 'ready', m[9],

@@ -9,7 +9,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from motia.clock import ManualClock
+from motia.delivery import consumer as queue_consumer
 from motia.delivery.engine import MessageInfo, QueueEngine, Subscriber
 from motia.storage.backend import STATE_NAMESPACE, IncrementOp, NewMessage, stream_namespace
 from motia.storage.redis_backend import RedisBackend
@@ -249,5 +251,43 @@ def test_an_unreachable_server_is_said_plainly() -> None:
             assert await b.check() == "redis: ConnectionError"
         finally:
             await b.close()
+
+    asyncio.run(main())
+
+
+def test_a_fifo_group_moves_on_without_waiting_for_deferred_acks(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a shared store a waiting consumer sends its acks a moment later, together; a FIFO consumer may
+    not, since the ack is what frees its group's next message. With that moment made an hour, a FIFO
+    group still goes through, and a standard queue's acks still go out when asked to settle."""
+    monkeypatch.setattr(queue_consumer, "ACK_DELAY_SECONDS", 3600.0)
+
+    async def main() -> None:
+        (backend, _) = _pair(redis_url)
+        seen: list[int] = []
+
+        async def handle(payload: Any, info: MessageInfo) -> None:
+            seen.append(payload)
+
+        registry = {
+            "ordered": [Subscriber("s", handle, config=QueueConfig(type="fifo"))],
+            "plain": [Subscriber("s", handle)],
+        }
+        try:
+            async with QueueEngine(backend, registry) as queue:
+                for n in range(5):
+                    await queue.enqueue("ordered", n, group_id="g")
+                async with asyncio.timeout(5):
+                    while len(seen) < 5:
+                        await asyncio.sleep(0.01)
+                assert seen == [0, 1, 2, 3, 4]
+                for n in range(5, 8):
+                    await queue.enqueue("plain", n)
+                await queue.wait_idle(timeout=5)
+                assert sorted(seen[5:]) == [5, 6, 7]
+                assert await backend.pending() == 0
+        finally:
+            await backend.close()
 
     asyncio.run(main())
