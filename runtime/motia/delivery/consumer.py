@@ -268,11 +268,12 @@ class Consumer:
         the next few."""
         self.busy -= 1
         self.finished += 1
-        waits = self.drained or self.passing  # (a pass under way says whether to look again at once)
-        if not (self.shared and waits) or len(self.delivered) >= self.capacity:
+        # (A pass under way says when it ends whether to look again at once.)
+        if self.shared and (self.drained or self.passing) and len(self.delivered) < self.capacity:
+            if self.ack_timer is None:
+                self.ack_timer = self.loop.call_later(ACK_DELAY_SECONDS, self.wake.set)
+        else:
             self.wake.set()
-        elif self.ack_timer is None:
-            self.ack_timer = self.loop.call_later(ACK_DELAY_SECONDS, self.wake.set)
 
     def wake_worker(self) -> None:
         """Wake one idle worker, unless one is already on its way: a worker that takes a message wakes the

@@ -77,6 +77,7 @@ class QueueEngine:
             for topic, subscribers in registry.items()
             for spec in subscribers
         ]
+        self._shared = callable(getattr(backend, "queue_wakeups", None))  # see `Consumer.shared`
         self._by_topic: dict[str, list[Consumer]] = {}
         for consumer in self._consumers:
             self._by_topic.setdefault(consumer.topic, []).append(consumer)
@@ -141,7 +142,7 @@ class QueueEngine:
         now = self.clock.now()
         trace = trace_id or new_trace_id()
         messages = [consumer.message(data, now, trace, group_id, delay_seconds) for consumer in consumers]
-        if all(message.claim_until is None for message in messages):
+        if not self._shared or all(message.claim_until is None for message in messages):
             ids = await self.backend.enqueue(messages)
             for consumer in consumers:
                 consumer.nudge()
