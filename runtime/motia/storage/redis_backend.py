@@ -53,6 +53,20 @@ def _redis() -> Any:
     return redis.asyncio
 
 
+def _connect(url: str) -> Any:
+    """A client for `url` whose commands go again, on a fresh connection, after a connection error: once
+    a restarted server is back, the pool's connections to the old one fail once each, and the first
+    request to meet one should not be the one to pay. (A command whose reply was lost may so run twice: an
+    enqueue is then delivered twice, within at-least-once.)"""
+    client = _redis()
+    from redis.backoff import ExponentialBackoff  # noqa: PLC0415 (optional, with the client)
+    from redis.exceptions import ConnectionError as Dropped  # noqa: PLC0415
+    from redis.exceptions import TimeoutError as TimedOut  # noqa: PLC0415
+
+    retry = client.retry.Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)
+    return client.from_url(url, decode_responses=True, retry=retry, retry_on_error=[Dropped, TimedOut])
+
+
 @functools.lru_cache(maxsize=4096)  # the same few names on every queue call
 def _name(*parts: str) -> str:
     return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
@@ -69,7 +83,7 @@ class RedisBackend:
     def __init__(self, url: str, *, app: str = "app", client: Any = None) -> None:
         self.url = url
         self.prefix = f"motia:{app}:"
-        self._client = client if client is not None else _redis().from_url(url, decode_responses=True)
+        self._client = client if client is not None else _connect(url)
         self._scripts: dict[str, Any] = {}
         self._bus: RedisStreamBus | None = None
         self._token = secrets.token_hex(8)  # names this instance in what it publishes
