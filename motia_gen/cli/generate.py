@@ -17,7 +17,9 @@ from motia_gen.emit.openapi.info import document_info
 from motia_gen.frontend import Overrides, validate_app
 
 generate_app = typer.Typer(
-    help="Generate artifacts from the app (an OpenAPI document).", no_args_is_help=True
+    rich_markup_mode=None,  # plain help: docstrings as written, no markup eaten
+    help="Generate artifacts from the app (an OpenAPI document).",
+    no_args_is_help=True,
 )
 
 
@@ -31,7 +33,11 @@ def openapi(
     path: AppPath = Path("."),
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (YAML for .yaml/.yml); stdout when absent."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (YAML for .yaml/.yml), '-' for stdout; default: openapi.json in the app.",
+        ),
     ] = None,
     title: Annotated[
         str | None, typer.Option("--title", "-t", help="info.title; default: pyproject [project] name.")
@@ -46,15 +52,18 @@ def openapi(
     check: Check = False,
 ) -> None:
     """Write the OpenAPI document of the app's HTTP surface: every http trigger of every step."""
-    if check and output is None:
-        raise typer.BadParameter("--check needs --output FILE to compare with", param_hint="--check")
     root = path.resolve()
+    to_stdout = output == Path("-")
+    if check and to_stdout:
+        raise typer.BadParameter("--check compares with a file, not stdout", param_hint="--check")
+    if output is None:
+        output = root / "openapi.json"
     result = validate_app(root, Overrides())
     refused = refuse_errors("generate openapi", root, result)
     if refused is not None:
         raise typer.Exit(refused)
     info = document_info(root, title, version)
-    target = output.name if output is not None else "openapi.json"
+    target = "openapi.json" if to_stdout else output.name
     files = openapi_files(
         result.app,
         title=info.title,
@@ -62,7 +71,7 @@ def openapi(
         openapi_version="3.0" if openapi_version is OpenApiVersion.v3_0 else "3.1",
         path=target,
     )
-    if output is None:
+    if to_stdout:
         sys.stdout.write(files[target])
         return
     hint = "run without --check to update it"

@@ -25,6 +25,7 @@ from motia_gen.frontend import Overrides, validate_app
 from motia_gen.version import __version__
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: docstrings as written, no markup eaten
     name="motia",
     help="Compile, check and run Motia-style step apps, statically: no user code runs at build time.",
     no_args_is_help=True,
@@ -44,6 +45,24 @@ app.add_typer(dlq_app, name="dlq")
 def version() -> None:
     """Print the motia-gen version."""
     typer.echo(f"motia-gen {__version__}")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        version()
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Compile, check and run Motia-style step apps, statically: no user code runs at build time."""
 
 
 @app.command()

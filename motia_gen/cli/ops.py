@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the runtime is imported only by the commands that use it
     from motia.storage.backend import Backend, DeadLetter
 
 dlq_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: docstrings as written, no markup eaten
     help="Inspect and replay dead letters (messages that ran out of retries or failed validation).",
     no_args_is_help=True,
 )
@@ -132,10 +133,10 @@ async def _with_backend(root: Path, action: Any) -> Any:
     backend`, else the SQLite file)."""
     from motia.storage import select  # noqa: PLC0415
     from motia.storage.redis_backend import RedisUnavailable  # noqa: PLC0415
-    from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable  # noqa: PLC0415
+    from motia.storage.sqlite import DatabaseUnusable  # noqa: PLC0415
 
     value = select.chosen(root)
-    database = root / DEFAULT_PATH
+    database = select.sqlite_path(root)
     if value == "sqlite" and not database.is_file():
         typer.echo(f"error: {database} does not exist; the app has not run here yet", err=True)
         raise typer.Exit(2)

@@ -68,6 +68,23 @@ def start(
             help="Handle queued events and run cron jobs here; --no-workers leaves them to other instances.",
         ),
     ] = True,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="A log line per request: method, path, status, time, trace id. On with --debug.",
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", "-d", help="Log at debug level (enqueues, deliveries, requests).")
+    ] = False,
+    motia_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--motia-dir",
+            help="Folder for the app's runtime data (the SQLite file); default: .motia in the app root.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
     when a file it was built from changed since."""
@@ -76,6 +93,11 @@ def start(
         raise typer.Exit(2)
     root = path.resolve()
     dist = build_dir if build_dir.is_absolute() else root / build_dir
+    if debug:
+        os.environ["LOG_LEVEL"] = "debug"  # read by the runtime's logging, here or after the hand-over
+        access_log = True
+    if motia_dir is not None:
+        os.environ["MOTIA_DIR"] = str(motia_dir.resolve())  # see motia.storage.select
     log_level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
     changed = _changed_since_build(root, dist) if build_check else None
     if changed is not None:
@@ -94,6 +116,7 @@ def start(
             backend=backend,
             http=http,
             workers=workers,
+            access_log=access_log,
         )
         return
     else:
@@ -107,7 +130,8 @@ def start(
         command += ["--limit-concurrency", str(limit_concurrency)]
     if backend is not None:
         command += ["--backend", backend]
-    command += [flag for flag, on in (("--no-http", not http), ("--no-workers", not workers)) if on]
+    flags = (("--no-http", not http), ("--no-workers", not workers), ("--access-log", access_log))
+    command += [flag for flag, on in flags if on]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)
@@ -140,5 +164,5 @@ def _build(root: Path, dist: Path) -> None:
             raise
 
 
-start_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+start_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 start_app.command()(start)  # the only command: `motia start ARGS` runs it with ARGS

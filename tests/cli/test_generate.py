@@ -23,24 +23,29 @@ def copy(case: str, tmp_path: Path) -> Path:
     return target
 
 
-def test_prints_the_3_1_document_to_stdout_by_default(tmp_path: Path) -> None:
+def test_writes_openapi_json_in_the_app_by_default_and_prints_with_dash(tmp_path: Path) -> None:
     app = copy("openapi_classic", tmp_path)
-    result = motia("generate", "openapi", str(app))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (GOLDEN / "openapi_classic" / "expected" / "openapi.json").read_text(
-        encoding="utf-8"
-    )
+    expected = (GOLDEN / "openapi_classic" / "expected" / "openapi.json").read_text(encoding="utf-8")
+    written = motia("generate", "openapi", str(app))
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == ""
+    assert (app / "openapi.json").read_text(encoding="utf-8") == expected
+    assert motia("generate", "openapi", str(app), "--check").returncode == 0  # compared with that file
+    printed = motia("generate", "openapi", str(app), "-o", "-")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == expected
+
+
+def _info(app: Path, *options: str) -> object:
+    return json.loads(motia("generate", "openapi", str(app), "-o", "-", *options).stdout)["info"]
 
 
 def test_title_and_version_default_to_the_pyproject_then_fixed_values(tmp_path: Path) -> None:
-    info = json.loads(motia("generate", "openapi", str(copy("openapi_classic", tmp_path))).stdout)["info"]
-    assert info == {"title": "users-service", "version": "2.3.0"}
-    info = json.loads(motia("generate", "openapi", str(copy("openapi_v1", tmp_path))).stdout)["info"]
-    assert info == {"title": "inventory", "version": "1.0.0"}  # no version in its [project]
-    info = json.loads(motia("generate", "openapi", str(copy("openapi_bare", tmp_path))).stdout)["info"]
-    assert info == {"title": "Motia API", "version": "1.0.0"}
-    given = motia("generate", "openapi", str(copy("openapi_models", tmp_path)), "-t", "Shop", "-v", "9.9")
-    assert json.loads(given.stdout)["info"] == {"title": "Shop", "version": "9.9"}
+    assert _info(copy("openapi_classic", tmp_path)) == {"title": "users-service", "version": "2.3.0"}
+    assert _info(copy("openapi_v1", tmp_path)) == {"title": "inventory", "version": "1.0.0"}  # no version
+    assert _info(copy("openapi_bare", tmp_path)) == {"title": "Motia API", "version": "1.0.0"}
+    given = _info(copy("openapi_models", tmp_path), "-t", "Shop", "-v", "9.9")
+    assert given == {"title": "Shop", "version": "9.9"}
 
 
 def test_writes_json_and_yaml_files(tmp_path: Path) -> None:
@@ -84,8 +89,10 @@ def test_check_passes_when_fresh_and_fails_with_a_diff_when_stale(tmp_path: Path
     assert not (tmp_path / "none.json").exists()
 
 
-def test_check_needs_an_output_file(tmp_path: Path) -> None:
-    assert motia("generate", "openapi", str(copy("openapi_bare", tmp_path)), "--check").returncode == 2
+def test_check_compares_with_a_file_not_stdout(tmp_path: Path) -> None:
+    app = copy("openapi_bare", tmp_path)
+    assert motia("generate", "openapi", str(app), "--check").returncode == 1  # no openapi.json yet
+    assert motia("generate", "openapi", str(app), "-o", "-", "--check").returncode == 2
 
 
 def test_an_app_with_errors_exits_one_and_writes_nothing(tmp_path: Path) -> None:

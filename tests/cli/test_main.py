@@ -28,6 +28,22 @@ def test_help_and_version() -> None:
     result = motia("version")
     assert result.returncode == 0
     assert result.stdout.startswith("motia-gen ")
+    for flag in ("-V", "--version"):
+        assert motia(flag).stdout == result.stdout
+
+
+COMMANDS = ["", "build", "start", "emit", "generate-types", "typecheck", "validate", "generate openapi"]
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "dlq list", "dlq replay"])
+def test_help_is_plain_text_as_written(command: str) -> None:
+    """No type placeholder on flags, no markup eaten from the docstrings (`[tool.motia]` stays)."""
+    result = motia(*command.split(), "--help")
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout
+    assert "╭" not in result.stdout  # plain, pipeable text
+    if command == "generate-types":
+        assert "(`[tool.motia] types-" in result.stdout
 
 
 def test_clean_app_exits_zero_with_summary() -> None:

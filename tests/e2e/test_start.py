@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import copy_example, running
+from tests.e2e.server import copy_example, eventually, running
 
 pytestmark = pytest.mark.slow
 
@@ -41,3 +41,32 @@ def test_start_rebuilds_when_a_step_file_changed_since_the_build(tmp_path: Path)
     with running(app, options=("--no-build-check",)) as third:  # stale, and served as it is
         pass
     assert "building it again" not in third.log.read_text(encoding="utf-8")
+
+
+def test_debug_logs_every_request_and_event_and_motia_dir_holds_the_data(tmp_path: Path) -> None:
+    app = copy_example("orders", tmp_path)
+    data = tmp_path / "data"
+    with running(app, options=("--debug", "--motia-dir", str(data))) as server, server.client() as client:
+        assert client.put("/inventory/tea", json={"qty": 4}).status_code == 200
+        placed = client.post("/orders", json={"customerId": "c-1", "items": [{"sku": "tea", "qty": 1}]})
+        assert placed.status_code == 202
+        trace = placed.headers["x-trace-id"]
+        order = placed.json()["orderId"]
+        eventually(lambda: client.get(f"/orders/{order}").json()["status"] == "paid", what="the order paid")
+    records = server.logs()
+    access = [r for r in records if r.get("logger") == "motia.http.access"]
+    (post,) = [r for r in access if r["method"] == "POST"]
+    assert (post["path"], post["status"], post["traceId"]) == ("/orders", 202, trace)
+    assert isinstance(post["durationMs"], float)
+    assert post["msg"].startswith("POST /orders 202 ")
+    assert any(r["method"] == "GET" and r["status"] == 200 for r in access)
+    queue = [r for r in records if r.get("logger") == "motia.queue" and r.get("traceId") == trace]
+    assert any(r["level"] == "debug" and r["msg"].startswith("enqueued order.placed for ") for r in queue)
+    assert any(r["level"] == "debug" and "handled (attempt 1)" in r["msg"] for r in queue)
+    assert (data / "motia.sqlite3").is_file()
+    assert not (app / ".motia" / "motia.sqlite3").exists()
+
+    with running(app, options=("--motia-dir", str(data))) as quiet, quiet.client() as client:
+        assert client.get(f"/orders/{order}").json()["status"] == "paid"  # the same data
+    assert not [r for r in quiet.logs() if r.get("logger") == "motia.http.access"]
+    assert not [r for r in quiet.logs() if r["level"] == "debug"]

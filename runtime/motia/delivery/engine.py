@@ -21,6 +21,7 @@ message is settled by its own worker before anyone else can claim it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -34,6 +35,7 @@ from motia.delivery.consumer import (
     Validator,
 )
 from motia.delivery.settle import MessageInfo
+from motia.logging import extra
 from motia.storage.backend import Backend, DeadLetter, NewMessage
 from motia.storage.jsonvalue import is_json, require_json
 
@@ -58,6 +60,9 @@ def new_trace_id() -> str:
     """32 random hex digits (the shape of a uuid4 without dashes, at a fraction of the cost). A trace id
     only has to be unique, not unguessable, so it comes from the fast generator, not the OS."""
     return f"{_random_bits(128):032x}"
+
+
+log = logging.getLogger("motia.queue")
 
 
 class QueueEngine:
@@ -142,6 +147,9 @@ class QueueEngine:
         now = self.clock.now()
         trace = trace_id or new_trace_id()
         messages = [consumer.message(data, now, trace, group_id, delay_seconds) for consumer in consumers]
+        if log.isEnabledFor(logging.DEBUG):
+            names = ", ".join(consumer.name for consumer in consumers)
+            log.debug("enqueued %s for %s [trace %s]", topic, names, trace, extra=extra(trace_id=trace))
         if not self._shared or all(message.claim_until is None for message in messages):
             ids = await self.backend.enqueue(messages)
             for consumer in consumers:

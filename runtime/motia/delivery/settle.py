@@ -12,6 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from motia.logging import extra
 from motia.storage.backend import Message
 
 if TYPE_CHECKING:
@@ -79,6 +80,15 @@ async def deliver(consumer: Consumer, message: Message, worker: asyncio.Task[Any
         consumer.handler_finished(worker)
     if reason is None:
         consumer.delivered.append(message)  # acked in a batch by the claim loop
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s → %s: handled (attempt %d) [trace %s]",
+                message.topic,
+                message.subscriber,
+                message.attempt,
+                message.trace_id,
+                extra=extra(trace_id=message.trace_id),
+            )
     else:
         await _failed(consumer, message, reason)
 

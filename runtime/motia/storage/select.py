@@ -1,6 +1,6 @@
 """Which backend an app runs on: `--backend`, else the `MOTIA_BACKEND` environment variable (a `.env` file
 of the app can set it), else `[tool.motia] backend` in the app's pyproject.toml, else SQLite in
-`<app>/.motia/motia.sqlite3`.
+`<app>/.motia/motia.sqlite3` (in `$MOTIA_DIR` instead when set: `motia start --motia-dir`).
 
 A value is `sqlite` (the default) or a Redis URL (`redis://[:password@]host:6379/0`, `rediss://` for TLS,
 `unix:///path/to/redis.sock`). On Redis the app's keys are prefixed with its project name (`[project]
@@ -19,6 +19,7 @@ from motia.storage.backend import Backend
 from motia.storage.sqlite import DEFAULT_PATH, SqliteBackend
 
 ENVIRONMENT = "MOTIA_BACKEND"
+DIRECTORY = "MOTIA_DIR"  # where the SQLite file goes instead of <app>/.motia
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -34,10 +35,16 @@ def chosen(root: Path, given: str | None = None) -> str:
     return "sqlite"
 
 
+def sqlite_path(root: Path) -> Path:
+    """The app's SQLite file: in `MOTIA_DIR` when set (`motia start --motia-dir`), else in `<app>/.motia`."""
+    folder = os.environ.get(DIRECTORY)
+    return Path(folder) / DEFAULT_PATH.name if folder else root / DEFAULT_PATH
+
+
 def open_backend(root: Path, value: str) -> Backend:
     """The backend `value` names, for the app at `root`."""
     if value == "sqlite":
-        return SqliteBackend(root / DEFAULT_PATH)
+        return SqliteBackend(sqlite_path(root))
     if value.startswith(REDIS_SCHEMES):
         from motia.storage.redis_backend import RedisBackend  # noqa: PLC0415 (optional dependency)
 

@@ -69,20 +69,18 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.datastructures import QueryParams
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Router
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Router
+from starlette.types import Receive, Scope
 
 from motia.context import FlowContext, current_context
 from motia.delivery.changes import RESERVED_PREFIX
-from motia.delivery.engine import new_trace_id
 from motia.http_stream import MotiaHttpResponse, streamed_response, takes_streaming_args
 from motia.logging import extra
 from motia.request import ApiRequest, TriggerInfo
@@ -90,12 +88,12 @@ from motia.runtime import Runtime, StepRunner, resolve
 from motia.spec import Function, RouteSpec, call_args
 from motia.streams.socket import StreamHub, StreamSocketRoute
 from motia.validation import InvalidData
-from motia.web.cors import VARY_ORIGIN, cors_middleware, vary_origin
+from motia.web.cors import cors_middleware
+from motia.web.routes import RouteTable, normal_path, route_pattern
 from motia.web.watchdog import HandlerTimeout, Watchdog
 from motia.web.wire import (
     JSON_TYPE,
     HttpError,
-    InvalidResponse,
     error_response,
     header_dict,
     json_response,
@@ -115,31 +113,11 @@ __all__ = [
 
 HEALTH_PATH = "/__motia/health"
 EMIT_PATH = "/emit"
-TRACE_HEADER = b"x-trace-id"
 
 log = logging.getLogger("motia.http")
 
 
-def route_pattern(path: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
-    """The matcher for a Motia path (`/pets/:id`): None for a path without parameters, else a regex whose
-    named groups are the parameters. A segment that is `:` and an identifier is a parameter matching one
-    non-empty segment; every other segment is literal. For specs built by hand; the compiler writes these
-    out (from `motia_gen.model.routes`, which a test proves this agrees with)."""
-    parts: list[str] = []
-    params: list[str] = []
-    for segment in path.split("/"):
-        name = segment[1:]
-        if segment.startswith(":") and name.isidentifier() and name not in params:
-            params.append(name)
-            parts.append(f"(?P<{name}>[^/]+)")
-        else:
-            parts.append(re.escape(segment))
-    return (re.compile("/".join(parts)), tuple(params)) if params else (None, ())
-
-
 # -- endpoints --------------------------------------------------------------------------------------------
-
-Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
 
 
 class RouteEndpoint:
@@ -289,129 +267,6 @@ def _refuse_cross_origin() -> Response:
 # -- routing ---------------------------------------------------------------------------------------------
 
 
-_EVERY: tuple[Match, Scope] = (Match.FULL, {})  # no child scope: the table looks the path up itself
-_NONE: tuple[Match, Scope] = (Match.NONE, {})
-
-
-class RouteTable(BaseRoute):
-    """Every path of the app as one Starlette route: static paths in a dict, the rest by pattern. It
-    takes every HTTP request and answers 404 and 405 itself."""
-
-    def __init__(self, check: Callable[[], Awaitable[str | None]] | None = None) -> None:
-        self.check = check  # the store's health: a failure while it is down is 503, not 500
-        self.static: dict[str, dict[str, Endpoint]] = {}
-        self.dynamic: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
-        self._by_pattern: dict[str, dict[str, Endpoint]] = {}
-
-    def add(self, path: str, method: str, endpoint: Endpoint, pattern: re.Pattern[str] | None = None) -> None:
-        path = _normal_path(path)
-        if pattern is None and ":" in path:
-            pattern = route_pattern(path)[0]
-        if pattern is None:
-            self.static.setdefault(path, {})[method.upper()] = endpoint
-            return
-        methods = self._by_pattern.get(pattern.pattern)
-        if methods is None:
-            methods = self._by_pattern[pattern.pattern] = {}
-            self.dynamic.append((pattern, methods))
-        methods[method.upper()] = endpoint
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return _EVERY if scope["type"] == "http" else _NONE
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method: str = scope["method"]
-        path: str = scope["path"]
-        trace = new_trace_id()
-        endpoint: Endpoint | None = None
-        try:
-            methods = self.static.get(path)
-            params = None
-            if methods is None:
-                methods, params = self._match(path, method)
-            endpoint = methods.get(method) if methods is not None else None
-            if endpoint is None and method == "HEAD" and methods is not None:
-                endpoint = methods.get("GET")
-            if endpoint is not None:
-                response = await endpoint(scope, receive, params, trace)
-            elif methods is not None:
-                response = error_response(405, "Method Not Allowed")
-                response.raw_headers.append((b"allow", _allow(methods)))
-            else:
-                response = error_response(404, "Not Found")
-        except HttpError as error:
-            response = error.response()
-        except ClientDisconnect:
-            return  # no one to answer
-        except InvalidResponse as error:
-            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
-            response = error_response(500, "Internal Server Error", traceId=trace)
-        except HandlerTimeout as error:
-            log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
-            response = error_response(504, "Handler timed out", traceId=trace, timeoutSeconds=error.seconds)
-        except Exception as error:
-            log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
-            response = await self._failed(trace)
-        response.raw_headers.append((TRACE_HEADER, trace.encode()))
-        if VARY_ORIGIN in scope:
-            vary_origin(response)
-        if method == "HEAD":
-            response.body = b""
-        await response(scope, receive, send)
-
-    async def _failed(self, trace: str) -> Response:
-        """500 for a failed handler; 503 with `Retry-After` when the store cannot be written right now (a
-        Redis server that went away): the request may be sent again once it is back."""
-        try:
-            problem = await self.check() if self.check is not None else None
-        except Exception as error:  # a check that cannot even run says the same
-            problem = type(error).__name__
-        if problem is None:
-            return error_response(500, "Internal Server Error", traceId=trace)
-        response = error_response(503, "Storage unavailable", traceId=trace, problem=problem)
-        response.raw_headers.append((b"retry-after", b"1"))
-        return response
-
-    def _match(self, path: str, method: str) -> tuple[dict[str, Endpoint] | None, dict[str, str] | None]:
-        """The methods of the first dynamic path that matches and serves `method` (or `GET`, for a
-        `HEAD`), with its parameters; when none serves it, every matching path's methods (for 405)."""
-        if len(path) > 1 and path.endswith("/"):
-            path = path.rstrip("/") or "/"
-            methods = self.static.get(path)
-            if methods is not None:
-                return methods, None
-        found: dict[str, Endpoint] | None = None
-        found_params = None
-        for pattern, methods in self.dynamic:
-            match = pattern.fullmatch(path)
-            if match is not None:
-                if method in methods or (method == "HEAD" and "GET" in methods):
-                    return methods, match.groupdict()
-                if found is None:
-                    found, found_params = dict(methods), match.groupdict()
-                else:
-                    found.update(methods)
-        return found, found_params
-
-
-def _allow(methods: Mapping[str, Endpoint]) -> bytes:
-    allowed = set(methods)
-    if "GET" in allowed:
-        allowed.add("HEAD")
-    return ", ".join(sorted(allowed)).encode()
-
-
-def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
-    if isinstance(endpoint, RouteEndpoint):
-        return extra(step=endpoint.runner.step.name, trace_id=trace)
-    return extra(trace_id=trace)
-
-
-def _normal_path(path: str) -> str:
-    path = path if path.startswith("/") else f"/{path}"
-    return path.rstrip("/") or "/"
-
-
 # -- the app ---------------------------------------------------------------------------------------------
 
 
@@ -421,12 +276,14 @@ class HttpApp(Router):
     With `lifespan=True` (the default) the server's lifespan events start and stop the runtime; the test
     harness starts it itself."""
 
-    def __init__(self, runtime: Runtime, *, lifespan: bool = True, emit: bool = False) -> None:
+    def __init__(
+        self, runtime: Runtime, *, lifespan: bool = True, emit: bool = False, access_log: bool = False
+    ) -> None:
         self.runtime = runtime
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
         watchdog = self.watchdog = Watchdog(settings.http_timeout)
-        table = self.table = RouteTable(runtime.backend.check)
+        table = self.table = RouteTable(runtime.backend.check, access_log=access_log)
         table.add(HEALTH_PATH, "GET", self._health)
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
         if emit_on:
@@ -435,7 +292,7 @@ class HttpApp(Router):
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)
         # The runtime's own paths get no CORS answers, unless an app route took the path over.
-        own = {_normal_path(r.path) for r in runtime.spec.routes}
+        own = {normal_path(r.path) for r in runtime.spec.routes}
         cors = cors_middleware(settings.cors_origins, frozenset({HEALTH_PATH, EMIT_PATH} - own))
         self.streams = StreamHub(runtime)
         super().__init__(

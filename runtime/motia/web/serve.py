@@ -30,7 +30,7 @@ from motia.spec import AppSpec
 from motia.storage import select
 from motia.storage.backend import Backend
 from motia.storage.redis_backend import RedisUnavailable
-from motia.storage.sqlite import DEFAULT_PATH, DatabaseUnusable, SqliteBackend
+from motia.storage.sqlite import DatabaseUnusable, SqliteBackend
 from motia.web import dotenv
 from motia.web.app import HttpApp
 from motia.web.limits import http_options
@@ -134,15 +134,18 @@ def create_app(
     emit: bool = False,
     owned: bool | None = None,
     workers: bool = True,
+    access_log: bool = False,
 ) -> HttpApp:
     """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
     `<root>/.motia/motia.sqlite3`. The app closes its backend on shutdown when it owns it (by default, when
     it opened it). `emit`: serve `POST /emit` when the app's settings do not say (off by default).
-    `workers=False`: no queue consumers and no cron here, only HTTP (events wait for other instances)."""
+    `workers=False`: no queue consumers and no cron here, only HTTP (events wait for other instances).
+    `access_log`: a line per request on the `motia.http.access` logger (method, path, status, time,
+    trace id)."""
     owned = backend is None if owned is None else owned
-    store: Backend = SqliteBackend(Path(root) / DEFAULT_PATH) if backend is None else backend
+    store: Backend = SqliteBackend(select.sqlite_path(Path(root))) if backend is None else backend
     runtime = Runtime(spec, store, close_backend=owned, cron=workers, consume=workers)
-    return HttpApp(runtime, emit=emit)
+    return HttpApp(runtime, emit=emit, access_log=access_log)
 
 
 def serve(
@@ -157,6 +160,7 @@ def serve(
     backend: str | None = None,
     http: bool = True,
     workers: bool = True,
+    access_log: bool = False,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up. `backend`: see
@@ -183,7 +187,9 @@ def serve(
         log.info("working on %s, no HTTP: %s", name, _counts(spec, routes=False))
         _run_loop(_work(Runtime(spec, store, close_backend=True)))
         return
-    app = create_app(spec, store, root=app_root, emit=emit, owned=True, workers=workers)
+    app = create_app(
+        spec, store, root=app_root, emit=emit, owned=True, workers=workers, access_log=access_log
+    )
     import uvicorn  # noqa: PLC0415 (only serving HTTP needs it)
 
     only = "" if workers else " (HTTP only: queued events and cron jobs are left to the workers)"
@@ -253,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-workers", dest="workers", action="store_false", help="HTTP only: no queue consumers, no cron"
     )
+    parser.add_argument("--access-log", action="store_true", help="a log line per request")
     args = parser.parse_args(argv)
     serve(
         args.dist,
@@ -265,4 +272,5 @@ def main(argv: list[str] | None = None) -> None:
         backend=args.backend,
         http=args.http,
         workers=args.workers,
+        access_log=args.access_log,
     )
