@@ -114,7 +114,10 @@ class TestApp:
         self._level = logging.NOTSET
 
     async def __aenter__(self) -> TestApp:
-        import httpx  # noqa: PLC0415 (a test dependency; `import motia` must not need it)
+        try:
+            import httpx  # noqa: PLC0415 (a test dependency; `import motia` must not need it)
+        except ImportError:
+            raise ImportError("motia.testing.TestApp needs httpx: pip install 'motia-gen[testing]'") from None
 
         backend = self._backend if self._backend is not None else MemoryBackend()
         runtime = Runtime(self.spec, backend, clock=self._clock, cron=self._cron)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import pytest
@@ -64,12 +65,15 @@ def test_a_request_and_everything_it_causes() -> None:
                 ("Mail", "RuntimeError: mail server down", trace)
             ]
             mine = [line for line in client.logs if line.get("trace_id") == trace]
-            assert [(line["msg"], line["step"]) for line in mine if line["level"] == "info"] == [
+            infos = [line for line in mine if line["level"] == "info"]
+            assert [(line["msg"], line["step"]) for line in infos] == [
                 ("Order created", "CreateOrder"),
                 ("Notified customer", "Notify"),
             ]
-            assert mine[0]["orderId"] == "o-1"
-            assert mine[0]["flows"] == ["orders"]
+            assert infos[0]["orderId"] == "o-1"
+            assert infos[0]["flows"] == ["orders"]
+            debug = [line["msg"] for line in mine if line["level"] == "debug"]
+            assert f"enqueued order.created for Notify, Mail [trace {trace}]" in debug
             failed = [line for line in mine if line["level"] == "error"]
             assert [(line["step"], line["logger"]) for line in failed] == [("Mail", "motia.runtime")]
             assert "RuntimeError('mail server down')" in failed[0]["error"]
@@ -154,3 +158,14 @@ def test_the_log_level_is_restored_and_a_closed_app_says_so() -> None:
     assert logging.getLogger("motia").level == before
     with pytest.raises(RuntimeError, match="not running"):
         _ = TestApp(app()).state
+
+
+def test_without_httpx_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "httpx", None)  # what a plain install looks like to an import
+
+    async def enter() -> None:
+        async with TestApp(app()):
+            pass
+
+    with pytest.raises(ImportError, match=r"pip install 'motia-gen\[testing\]'"):
+        run(enter)
