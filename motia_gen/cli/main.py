@@ -19,6 +19,7 @@ from motia_gen.cli.ops import dlq_app, emit
 from motia_gen.cli.options import AppPath, Format, FormatOption, UseCache
 from motia_gen.cli.output import report
 from motia_gen.cli.start import start
+from motia_gen.cli.store import cron_app, state_app, stream_app
 from motia_gen.cli.types import generate_types, typecheck
 from motia_gen.diagnostics import has_errors
 from motia_gen.frontend import Overrides, validate_app
@@ -39,6 +40,9 @@ app.command("emit")(emit)
 app.command("generate-types")(generate_types)
 app.command("typecheck")(typecheck)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(state_app, name="state")
+app.add_typer(stream_app, name="stream")
+app.add_typer(cron_app, name="cron")
 
 
 @app.command()

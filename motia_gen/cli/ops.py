@@ -88,7 +88,7 @@ def dlq_list(
 ) -> None:
     """List the dead letters, oldest first. The app is the argument or `--app`, as `dlq replay` takes it."""
     root = app or path
-    letters = asyncio.run(_with_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step)))
+    letters = asyncio.run(with_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step)))
     if output_format is ListFormat.json:
         typer.echo(json.dumps([_as_json(letter) for letter in letters], indent=2, sort_keys=True))
         return
@@ -110,7 +110,7 @@ def dlq_replay(
     if not ids and not replay_all:
         typer.echo("error: give dead letter ids, or --all", err=True)
         raise typer.Exit(2)
-    outcome = asyncio.run(_with_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all)))
+    outcome = asyncio.run(with_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all)))
     missing = [letter_id for letter_id, new_id in outcome if new_id is None]
     for letter_id, new_id in outcome:
         if new_id is not None:
@@ -128,7 +128,7 @@ async def _replay(backend: Backend, ids: list[str], replay_all: bool) -> list[tu
     return [(letter_id, await backend.replay(letter_id, now=now)) for letter_id in ids]
 
 
-async def _with_backend(root: Path, action: Any) -> Any:
+async def with_backend(root: Path, action: Any) -> Any:
     """`action` on the app's backend: the one `motia start` would choose (`MOTIA_BACKEND`, `[tool.motia]
     backend`, else the SQLite file)."""
     from motia.storage import select  # noqa: PLC0415

@@ -33,6 +33,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from motia import cron_runs
 from motia.clock import Clock
 from motia.context import (
     AppStores,
@@ -215,7 +216,10 @@ class Runtime:
         self.streams = Streams(spec.streams, backend)
         if changes.streams:
             self.streams.listeners.append(changes.stream_changed)
-        self.queue = QueueEngine(backend, {**self._registry(spec), **changes.registry()}, clock=clock)
+        registry = {**self._registry(spec), **changes.registry()}
+        if spec.crons:  # `motia cron run NAME`
+            registry[cron_runs.TOPIC] = [cron_runs.subscriber(spec.crons, self._run_requested)]
+        self.queue = QueueEngine(backend, registry, clock=clock)
         self._cron_enabled = cron
         self._consume = consume
         self._close_backend = close_backend
@@ -339,6 +343,14 @@ class Runtime:
         if job.condition is not None and not await resolve(job.condition(None, ctx)):
             return
         await runner.call("cron", None, ctx)
+
+    async def _run_requested(self, job: CronSpec, trace_id: str) -> None:
+        log.info(
+            "running cron job %s on request",
+            job.step.name,
+            extra=extra(step=job.step.name, trace_id=trace_id),
+        )
+        await self.run_cron(job, trace_id=trace_id)
 
     def _start_cron(self) -> CronScheduler:
         """The cron scheduler for `spec.crons`, in the project's timezone (`settings.timezone`, UTC
