@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from motia_gen.cli.build import build_command
+from motia_gen.cli.create import create_command
 from motia_gen.cli.generate import generate_app
 from motia_gen.cli.ops import dlq_app, emit
 from motia_gen.cli.options import AppPath, Format, FormatOption, UseCache
@@ -34,6 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(generate_app, name="generate")
+app.command("create")(create_command)
 app.command("build")(build_command)
 app.command("start")(start)
 app.command("emit")(emit)
