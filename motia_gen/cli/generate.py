@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from motia_gen.cli.new_step import step_command
 from motia_gen.cli.options import AppPath, Check
 from motia_gen.cli.output import Output, deliver, refuse_errors
 from motia_gen.emit.openapi.files import openapi_files
@@ -76,3 +77,6 @@ def openapi(
         return
     hint = "run without --check to update it"
     raise typer.Exit(deliver(Output(output.parent, files, str(output), hint), check=check))
+
+
+generate_app.command("step")(step_command)
