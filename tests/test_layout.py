@@ -29,6 +29,7 @@ STAGES = (
     "frontend",
     "emit",
     "typecheck",
+    "scaffold",
     "cli",
     "__main__",
 )

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from motia_gen.scaffold import TEMPLATES, ScaffoldError, create
+from motia_gen.cli.files import write_tree
+from motia_gen.scaffold import TEMPLATES, ScaffoldError, plan
 
 
 def create_command(
@@ -26,12 +27,16 @@ def create_command(
     """Create a project: an API step, an event step and a stream, with a test and a README."""
     root = Path(name)
     try:
-        project = create(root, template)
+        files = plan(root, template)
+        taken = [relative for relative in files if (root / relative).exists()]
+        if taken:
+            raise ScaffoldError(f"{root} already has {', '.join(taken)}: nothing was written")
+        write_tree(root, files)
     except (ScaffoldError, OSError) as error:
         typer.echo(f"motia create: {error}", err=True)
         raise typer.Exit(1 if isinstance(error, ScaffoldError) else 2) from None
-    for relative in project.files:
+    for relative in files:
         typer.echo(f"  {(root / relative).as_posix()}")
     where = "" if name == "." else f"cd {name} && "
-    typer.echo(f"created {project.name} ({TEMPLATES[template]} steps). Next:")
+    typer.echo(f"created {root.resolve().name} ({TEMPLATES[template]} steps). Next:")
     typer.echo(f"  {where}pip install -e '.[test]' && motia validate --strict && pytest")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from motia_gen.cli.files import write_tree
 from motia_gen.cli.options import AppPath
 from motia_gen.scaffold import step as scaffold
 from motia_gen.settings import load_settings
@@ -75,8 +76,7 @@ def _write(root: Path, folder: str, plan: scaffold.StepPlan) -> None:
     if target.exists():
         typer.echo(f"motia generate step: {shown} already exists: nothing was written", err=True)
         raise typer.Exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_tree(root, {shown: text})
     typer.echo(f"wrote {shown}; check it with: motia validate")
 
 
