@@ -15,6 +15,7 @@ import typer
 
 from motia_gen.cli.build import build_command
 from motia_gen.cli.create import create_command
+from motia_gen.cli.dev import dev
 from motia_gen.cli.generate import generate_app
 from motia_gen.cli.ops import dlq_app, emit
 from motia_gen.cli.options import AppPath, Format, FormatOption, UseCache
@@ -38,6 +39,7 @@ app.add_typer(generate_app, name="generate")
 app.command("create")(create_command)
 app.command("build")(build_command)
 app.command("start")(start)
+app.command("dev")(dev)
 app.command("emit")(emit)
 app.command("generate-types")(generate_types)
 app.command("typecheck")(typecheck)

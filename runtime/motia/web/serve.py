@@ -161,11 +161,15 @@ def serve(
     http: bool = True,
     workers: bool = True,
     access_log: bool = False,
+    fd: int | None = None,
+    ready_file: str | None = None,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up. `backend`: see
     `motia.storage.select` (SQLite unless something says otherwise). `http=False`: a worker, no HTTP
-    (queue consumers and cron only); `workers=False`: HTTP only (see `create_app`)."""
+    (queue consumers and cron only); `workers=False`: HTTP only (see `create_app`). `fd`: serve on this
+    listening socket, inherited, instead of binding `host`:`port` (`motia dev` hands one socket from each
+    build's server to the next); `ready_file`: written once the app serves (its runtime started)."""
     if not (http or workers):
         sys.stderr.write("motia: without HTTP and without workers there is nothing to run\n")
         raise SystemExit(2)
@@ -194,10 +198,11 @@ def serve(
 
     only = "" if workers else " (HTTP only: queued events and cron jobs are left to the workers)"
     log.info("serving %s on http://%s:%d: %s%s", name, host, port, _counts(spec, routes=True), only)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        fd=fd,
         workers=1,
         log_level=log_level,
         lifespan="on",
@@ -205,6 +210,27 @@ def serve(
         limit_concurrency=limit_concurrency,  # past it, new connections and requests get 503
         **http_options(),  # request heads past 64 KiB get 431
     )
+    server = uvicorn.Server(config)
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(server, ready_file))
+
+
+async def _serve(server: Any, ready_file: str | None) -> None:
+    """uvicorn's `serve`, and the ready file written once it has started (lifespan run, socket open)."""
+    if ready_file is None:
+        await server.serve()
+        return
+
+    async def announce() -> None:
+        while not server.started:
+            await asyncio.sleep(0.02)
+        Path(ready_file).write_text("ready\n", encoding="utf-8")
+
+    announcing = asyncio.ensure_future(announce())
+    try:
+        await server.serve()
+    finally:
+        announcing.cancel()
 
 
 def _counts(spec: AppSpec, *, routes: bool) -> str:
@@ -260,6 +286,8 @@ def main(argv: list[str] | None = None) -> None:
         "--no-workers", dest="workers", action="store_false", help="HTTP only: no queue consumers, no cron"
     )
     parser.add_argument("--access-log", action="store_true", help="a log line per request")
+    parser.add_argument("--fd", type=int, default=None, help="serve on this inherited listening socket")
+    parser.add_argument("--ready-file", default=None, help="written once the app serves")
     args = parser.parse_args(argv)
     serve(
         args.dist,
@@ -273,4 +301,6 @@ def main(argv: list[str] | None = None) -> None:
         http=args.http,
         workers=args.workers,
         access_log=args.access_log,
+        fd=args.fd,
+        ready_file=args.ready_file,
     )

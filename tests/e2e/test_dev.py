@@ -1,0 +1,118 @@
+"""`motia dev` on a copy of examples/orders, over real HTTP: an edited handler, a new route, a new step and
+topic are each served after the save, with state and queued events kept; an error keeps the last good
+build serving and says why, and fixing it resumes; Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.server import copy_example, eventually, free_port, read_record
+
+pytestmark = pytest.mark.slow
+
+
+def _write(app: Path, name: str, text: str) -> None:
+    (app / "steps" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> None:
+    app = copy_example("orders", tmp_path)
+    port = free_port()
+    log = tmp_path / "dev.log"
+    with log.open("w", encoding="utf-8") as out:
+        command = [sys.executable, "-m", "motia_gen", "dev", str(app), "--port", str(port)]
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    said = lambda text: text in log.read_text(encoding="utf-8")  # noqa: E731
+    stack = contextlib.ExitStack()
+    try:
+        eventually(lambda: said("motia dev: serving on"), timeout=60, what="the first build served")
+        client = stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10))
+        assert client.put("/inventory/tea", json={"qty": 4}).status_code == 200
+        assert client.get("/orders/none").json() == {"error": "no order none"}
+
+        # An edited handler, with an order placed just before the save: the event is not lost.
+        placed = client.post("/orders", json={"customerId": "c-1", "items": [{"sku": "tea", "qty": 1}]})
+        status = app / "steps" / "order_status_step.py"
+        status.write_text(status.read_text(encoding="utf-8").replace("no order", "missing order"), "utf-8")
+        eventually(lambda: client.get("/orders/none").json() == {"error": "missing order none"}, what="edit")
+        order = placed.json()["orderId"]
+        eventually(lambda: client.get(f"/orders/{order}").json()["status"] == "paid", what="the order paid")
+        assert read_record(app, "state", "inventory", "tea") == {"sku": "tea", "qty": 3}  # state kept
+
+        # A new route; then a new step and a new topic.
+        _write(
+            app,
+            "ping_step.py",
+            """\
+            config = {"type": "api", "name": "Ping", "path": "/ping", "method": "GET", "emits": []}
+
+
+            async def handler(req, context):
+                return {"status": 200, "body": {"pong": True}}
+        """,
+        )
+        eventually(lambda: client.get("/ping").status_code == 200, what="the new route")
+        _write(
+            app,
+            "record_ping_step.py",
+            """\
+            config = {"type": "event", "name": "RecordPing", "subscribes": ["ping.sent"], "emits": []}
+
+
+            async def handler(input, context):
+                await context.state.set("pings", "last", input)
+        """,
+        )
+        _write(
+            app,
+            "send_ping_step.py",
+            """\
+            config = {
+                "type": "api", "name": "SendPing", "path": "/ping", "method": "POST", "emits": ["ping.sent"]
+            }
+
+
+            async def handler(req, context):
+                await context.emit({"topic": "ping.sent", "data": {"n": 1}})
+                return {"status": 202, "body": {}}
+        """,
+        )
+
+        def pinged() -> bool:
+            return client.post("/ping", json={}).status_code == 202
+
+        eventually(pinged, what="the new step served")
+        eventually(lambda: read_record(app, "state", "pings", "last") == {"n": 1}, what="the new topic")
+
+        # An error: reported, and the last good build goes on serving; the fix resumes.
+        _write(app, "broken_step.py", 'config = {"type": "api", "name": "Broken"}\n')
+        eventually(lambda: said("keeping the last good build serving"), what="the error reported")
+        assert said("error[MG211] api step config is missing required key 'path'")
+        assert client.get("/ping").status_code == 200
+        (app / "steps" / "broken_step.py").unlink()
+        eventually(lambda: said("motia dev: fixed 4 problems"), what="the fix noticed")
+
+        def served_after_the_fix() -> bool:
+            text = log.read_text(encoding="utf-8")
+            return "serving the new build" in text[text.index("fixed 4 problems") :]
+
+        eventually(served_after_the_fix, what="the fixed app served")
+        assert client.get("/orders/none").status_code == 404
+    finally:
+        stack.close()
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    assert code == 0, log.read_text(encoding="utf-8")
+    time.sleep(0.2)
+    with socket.socket() as probe:  # nothing listens any more: the server went with it
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
