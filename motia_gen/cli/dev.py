@@ -1,12 +1,14 @@
 """`motia dev`: check, build and serve the app, and do it again on every save.
 
 One process (this one, with the compiler loaded) watches the app and builds it with the compile cache, so a
-save costs the files that changed; the app itself is served by a child process that loads only the
-runtime (`python -m motia serve`), as `motia start` serves it. The listening socket belongs to this
-process and is handed to every child, so a new build's server starts while the last one still answers:
+save costs the files that changed. The app is served by a process that loads only the runtime: a warm
+process (`python -m motia zygote`) holds the app's imported step modules and forks each build's server,
+which re-imports only the modules the save touched (and their importers). The listening socket belongs
+to this process and is handed down, so a new build's server starts while the last one still answers:
 once the new one says it serves, the old one is stopped as `motia start` stops (running handlers get
 their grace period; what they leave comes back through its lease), and no connection is refused in
-between. State, streams and queued events live in the app's store, which both servers share.
+between. State, streams and queued events live in the app's store, which both servers share. A change
+to `.env` starts a fresh warm process (the environment is read once per process).
 
 A save that brings errors keeps the last good build serving and says so; only what changed in the
 diagnostics is printed (new problems in full, then how many were fixed).
@@ -15,16 +17,15 @@ diagnostics is printed (new problems in full, then how many were fixed).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 IGNORED_DIRS = frozenset({"dist", "motia_types", "venv", "__pycache__", "node_modules"})  # and dot-folders
 WATCHED_NAMES = frozenset({"pyproject.toml", ".env"})
-READY_SECONDS = 120.0  # how long a new build's server may take to start before it counts as failed
 
 
 def dev(
@@ -73,15 +73,18 @@ class DevSession:
     listener: socket.socket
     url: str
     shown: set[tuple[str, str, int, int, str]] = field(default_factory=set)
-    server: subprocess.Popen[bytes] | None = None
+    zygote: Zygote | None = None
+    pending: list[str] = field(default_factory=list)  # files changed since the last build served
 
     def run(self) -> None:
         from watchfiles import watch  # noqa: PLC0415 (only `motia dev` needs it)
 
         self.rebuild(first=True)
         for changes in watch(self.root, watch_filter=self.relevant, debounce=100, step=20):
-            names = sorted({Path(changed).relative_to(self.root).as_posix() for _, changed in changes})
+            paths = sorted({changed for _, changed in changes})
+            names = [Path(changed).relative_to(self.root).as_posix() for changed in paths]
             _say(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            self.pending += paths
             self.rebuild(first=False)
 
     def relevant(self, _change: object, changed: str) -> bool:
@@ -93,10 +96,11 @@ class DevSession:
     def rebuild(self, *, first: bool) -> None:
         began = time.perf_counter()
         if not self.build():
-            state = "keeping the last good build serving" if self.server else "not serving until fixed"
+            state = "keeping the last good build serving" if self.zygote else "not serving until fixed"
             _say(f"the app has errors: {state}")
             return
-        if self.swap():
+        if self.swap(self.pending):
+            self.pending = []
             verb = "serving" if first else "serving the new build"
             _say(f"{verb} on {self.url} ({time.perf_counter() - began:.2f} s)")
 
@@ -120,9 +124,9 @@ class DevSession:
         return deliver(output, check=False) == 0
 
     def report_changes(self, diagnostics: tuple[Diagnostic, ...], front: FrontEnd) -> None:
-        from motia_gen.version import __version__  # noqa: PLC0415
         from motia_gen.cli.output import summary  # noqa: PLC0415
         from motia_gen.diagnostics.render import render_report  # noqa: PLC0415
+        from motia_gen.version import __version__  # noqa: PLC0415
 
         keyed = {_key(d): d for d in diagnostics}
         new = [d for key, d in keyed.items() if key not in self.shown]
@@ -134,43 +138,76 @@ class DevSession:
             _say(f"fixed {fixed} problem{'s' if fixed != 1 else ''}")
         self.shown = set(keyed)
 
-    def swap(self) -> bool:
-        """Start a server on the new build; once it serves, stop the old one. False when it did not start."""
-        with tempfile.TemporaryDirectory(prefix="motia-dev-") as folder:
-            ready = Path(folder) / "ready"
-            command = [sys.executable, "-m", "motia", "serve", str(self.dist), "--root", str(self.root)]
-            host, port = self.listener.getsockname()[:2]  # named in its log; it serves the socket given
-            command += ["--host", str(host), "--port", str(port), "--fd", str(self.listener.fileno())]
-            command += ["--ready-file", str(ready), "--access-log"]
-            fresh = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
-            deadline = time.monotonic() + READY_SECONDS
-            while not ready.exists():
-                if fresh.poll() is not None or time.monotonic() > deadline:
-                    _stop(fresh)
-                    state = "keeping the last good build serving" if self.server else "not serving"
-                    _say(f"the new build's server did not start (see above): {state}")
-                    return False
-                time.sleep(0.02)
-        old, self.server = self.server, fresh
+    def swap(self, changed: list[str]) -> bool:
+        """Have the warm process serve the new build; a fresh one when there is none, it died, or the
+        environment changed (`.env` is read once per process). False when the new server did not start."""
+        fresh = self.zygote is None or not self.zygote.alive() or any(Path(c).name == ".env" for c in changed)
+        if not fresh and self.zygote is not None:
+            failure = self.zygote.serve(self.dist, changed)
+            if failure is None:
+                return True
+            _say(f"{failure} (see above): keeping the last good build serving")
+            return False
+        zygote = Zygote.start(self.root, self.dist, self.listener)
+        failure = zygote.serve(self.dist, [])
+        if failure is not None:
+            zygote.stop()
+            state = "keeping the last good build serving" if self.zygote else "not serving until fixed"
+            _say(f"{failure} (see above): {state}")
+            return False
+        old, self.zygote = self.zygote, zygote
         if old is not None:
-            _stop(old)
+            old.stop()
         return True
 
     def stop(self) -> None:
-        if self.server is not None:
-            _stop(self.server)
-            self.server = None
+        if self.zygote is not None:
+            self.zygote.stop()
+            self.zygote = None
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, as `motia start` is stopped: running handlers get their grace period."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+@dataclass
+class Zygote:
+    """The warm process each build's server is forked from (`motia.web.zygote`), and its pipes."""
+
+    process: subprocess.Popen[bytes]
+    answers: IO[str]
+
+    @classmethod
+    def start(cls, root: Path, dist: Path, listener: socket.socket) -> Zygote:
+        read, write = os.pipe()
+        command = [sys.executable, "-m", "motia", "zygote", str(dist), "--root", str(root)]
+        command += ["--fd", str(listener.fileno()), "--answers", str(write)]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, pass_fds=(listener.fileno(), write))
+        os.close(write)
+        return cls(process, os.fdopen(read, encoding="utf-8"))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def serve(self, dist: Path, changed: list[str]) -> str | None:
+        """Ask for the build in `dist` to be served; None once it is, else why not."""
+        assert self.process.stdin is not None
         try:
-            process.wait(timeout=30)
+            self.process.stdin.write((json.dumps({"serve": str(dist), "changed": changed}) + "\n").encode())
+            self.process.stdin.flush()
+            answer = json.loads(self.answers.readline() or "{}")
+        except (OSError, ValueError):
+            return "the server process went away"
+        return None if "served" in answer else str(answer.get("failed", "the server process went away"))
+
+    def stop(self) -> None:
+        """Stop its server (gracefully, as `motia start` stops) and the process itself."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.write(b'{"stop": true}\n')
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            self.process.kill()
+            self.process.wait()
+        self.answers.close()
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str, int, int, str]:

@@ -1,6 +1,7 @@
 """`motia dev` on a copy of examples/orders, over real HTTP: an edited handler, a new route, a new step and
-topic are each served after the save, with state and queued events kept; an error keeps the last good
-build serving and says why, and fixing it resumes; Ctrl-C stops everything."""
+topic, an edited module the steps import and an edited `.env` are each served after the save, with state
+and queued events kept; an error keeps the last good build serving and says why, and fixing it resumes;
+Ctrl-C stops everything."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +38,20 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
     stack = contextlib.ExitStack()
     try:
         eventually(lambda: said("motia dev: serving on"), timeout=60, what="the first build served")
-        client = stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10))
+        # A connection per request: an idle keep-alive connection to the old server is closed when the
+        # swap stops it, and a request sent on it right then would be reset (browsers send it again).
+        fresh = httpx.Limits(max_keepalive_connections=0)
+        base = f"http://127.0.0.1:{port}"
+        client = stack.enter_context(httpx.Client(base_url=base, timeout=10, limits=fresh))
+
+        def get(path: str) -> Any:
+            """The JSON answer, or None when the connection was reset: a request the old server accepted
+            but had not read when the swap stopped it is closed, as on any uvicorn restart."""
+            try:
+                return client.get(path).json()
+            except httpx.TransportError:
+                return None
+
         assert client.put("/inventory/tea", json={"qty": 4}).status_code == 200
         assert client.get("/orders/none").json() == {"error": "no order none"}
 
@@ -44,9 +59,9 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
         placed = client.post("/orders", json={"customerId": "c-1", "items": [{"sku": "tea", "qty": 1}]})
         status = app / "steps" / "order_status_step.py"
         status.write_text(status.read_text(encoding="utf-8").replace("no order", "missing order"), "utf-8")
-        eventually(lambda: client.get("/orders/none").json() == {"error": "missing order none"}, what="edit")
+        eventually(lambda: get("/orders/none") == {"error": "missing order none"}, what="the edit")
         order = placed.json()["orderId"]
-        eventually(lambda: client.get(f"/orders/{order}").json()["status"] == "paid", what="the order paid")
+        eventually(lambda: (get(f"/orders/{order}") or {}).get("status") == "paid", what="the order paid")
         assert read_record(app, "state", "inventory", "tea") == {"sku": "tea", "qty": 3}  # state kept
 
         # A new route; then a new step and a new topic.
@@ -61,7 +76,7 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
                 return {"status": 200, "body": {"pong": True}}
         """,
         )
-        eventually(lambda: client.get("/ping").status_code == 200, what="the new route")
+        eventually(lambda: get("/ping") == {"pong": True}, what="the new route")
         _write(
             app,
             "record_ping_step.py",
@@ -89,10 +104,41 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
         )
 
         def pinged() -> bool:
-            return client.post("/ping", json={}).status_code == 202
+            try:
+                return client.post("/ping", json={}).status_code == 202
+            except httpx.TransportError:
+                return False
 
         eventually(pinged, what="the new step served")
         eventually(lambda: read_record(app, "state", "pings", "last") == {"n": 1}, what="the new topic")
+
+        # A module the steps import (not a step): its importers are loaded again with it. And `.env`.
+        (app / "steps" / "wording.py").write_text('GREETING = "hi"\n', encoding="utf-8")
+        _write(
+            app,
+            "hello_step.py",
+            """\
+            import os
+
+            from steps.wording import GREETING
+
+            config = {"type": "api", "name": "Hello", "path": "/hello", "method": "GET", "emits": []}
+
+
+            async def handler(req, context):
+                return {"status": 200, "body": {"text": GREETING, "name": os.environ.get("HELLO_NAME")}}
+        """,
+        )
+
+        def hello() -> dict[str, object]:
+            # Until the old server has stopped, a request may still reach it: answers may lag a save.
+            return get("/hello") or {}
+
+        eventually(lambda: hello() == {"text": "hi", "name": None}, what="the hello step")
+        (app / "steps" / "wording.py").write_text('GREETING = "hello"\n', encoding="utf-8")
+        eventually(lambda: hello().get("text") == "hello", what="the imported module reloaded")
+        (app / ".env").write_text("HELLO_NAME=Ada\n", encoding="utf-8")
+        eventually(lambda: hello() == {"text": "hello", "name": "Ada"}, what="the new .env")
 
         # An error: reported, and the last good build goes on serving; the fix resumes.
         _write(app, "broken_step.py", 'config = {"type": "api", "name": "Broken"}\n')
