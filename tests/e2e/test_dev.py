@@ -1,11 +1,12 @@
 """`motia dev` on a copy of examples/orders, over real HTTP: an edited handler, a new route, a new step and
 topic, an edited module the steps import and an edited `.env` are each served after the save, with state
-and queued events kept; an error keeps the last good build serving and says why, and fixing it resumes;
-Ctrl-C stops everything."""
+and queued events kept and stream clients told to reconnect (1012); an error keeps the last good build
+serving and says why, and fixing it resumes; Ctrl-C stops everything."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import socket
 import subprocess
@@ -17,10 +18,17 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.server import copy_example, eventually, free_port, read_record
 
 pytestmark = pytest.mark.slow
+
+
+def _drain(socket_client: ClientConnection) -> None:
+    while True:
+        socket_client.recv(timeout=30)
 
 
 def _write(app: Path, name: str, text: str) -> None:
@@ -58,7 +66,17 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
         # An edited handler, with an order placed just before the save: the event is not lost.
         placed = client.post("/orders", json={"customerId": "c-1", "items": [{"sku": "tea", "qty": 1}]})
         status = app / "steps" / "order_status_step.py"
-        status.write_text(status.read_text(encoding="utf-8").replace("no order", "missing order"), "utf-8")
+        with connect(f"ws://127.0.0.1:{port}/") as socket_client:  # a stream client, told to reconnect
+            join = {"streamName": "orders", "groupId": "c-9", "subscriptionId": "s1"}
+            socket_client.send(json.dumps({"type": "join", "data": join}))
+            assert json.loads(socket_client.recv(timeout=10))["event"]["type"] == "sync"
+            status.write_text(
+                status.read_text(encoding="utf-8").replace("no order", "missing order"), "utf-8"
+            )
+            with pytest.raises(ConnectionClosed) as closed:
+                _drain(socket_client)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 1012  # service restart: reconnect
         eventually(lambda: get("/orders/none") == {"error": "missing order none"}, what="the edit")
         order = placed.json()["orderId"]
         eventually(lambda: (get(f"/orders/{order}") or {}).get("status") == "paid", what="the order paid")
