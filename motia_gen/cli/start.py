@@ -138,8 +138,8 @@ def start(
 
 
 def _changed_since_build(root: Path, dist: Path) -> str | None:
-    """The first app file whose contents differ from what the build read (per its manifest), or None.
-    Only the files the build read are compared: a step file added since is found by `build --check`."""
+    """The first app file whose contents differ from what the build read (per its manifest), or a step or
+    stream file the build did not read (added since), or None."""
     try:
         sources = json.loads((dist / "manifest.json").read_text(encoding="utf-8")).get("sources", {})
     except (OSError, ValueError, AttributeError):
@@ -151,6 +151,19 @@ def _changed_since_build(root: Path, dist: Path) -> str | None:
                 return str(relative)
         except OSError:
             return str(relative)
+    return _added_since(root, sources)
+
+
+def _added_since(root: Path, sources: dict[str, str]) -> str | None:
+    """A step or stream file discovery finds now that the build did not read. (Discovery loads the
+    runtime's settings types, which serving loads anyway.)"""
+    from motia_gen.discover import discover  # noqa: PLC0415
+    from motia_gen.settings import load_settings  # noqa: PLC0415
+
+    settings, _ = load_settings(root)
+    for found in discover(root, settings):
+        if found.path not in sources:
+            return found.path
     return None
 
 

@@ -41,6 +41,18 @@ def test_start_rebuilds_when_a_step_file_changed_since_the_build(tmp_path: Path)
     with running(app, options=("--no-build-check",)) as third:  # stale, and served as it is
         pass
     assert "building it again" not in third.log.read_text(encoding="utf-8")
+    with running(app):  # brought up to date
+        pass
+
+    added = app / "steps" / "ping_step.py"  # a step file the build never saw
+    added.write_text(
+        'config = {"type": "api", "name": "Ping", "path": "/ping", "method": "GET", "emits": []}\n\n\n'
+        'async def handler(req, context):\n    return {"status": 200, "body": {"pong": True}}\n',
+        encoding="utf-8",
+    )
+    with running(app) as fourth, fourth.client() as client:
+        assert client.get("/ping").json() == {"pong": True}
+    assert "steps/ping_step.py changed since" in fourth.log.read_text(encoding="utf-8")
 
 
 def test_debug_logs_every_request_and_event_and_motia_dir_holds_the_data(tmp_path: Path) -> None:
