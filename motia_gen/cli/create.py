@@ -39,4 +39,4 @@ def create_command(
         typer.echo(f"  {(root / relative).as_posix()}")
     where = "" if name == "." else f"cd {name} && "
     typer.echo(f"created {root.resolve().name} ({TEMPLATES[template]} steps). Next:")
-    typer.echo(f"  {where}pip install -e '.[test]' && motia validate --strict && pytest")
+    typer.echo(f"  {where}motia validate --strict && motia dev      (tests: pytest, with motia-gen[testing])")
