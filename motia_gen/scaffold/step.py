@@ -92,8 +92,40 @@ def _list(items: tuple[str, ...]) -> str:
     return json.dumps(list(items))
 
 
-def _emit_lines(topics: tuple[str, ...], call: str, indent: str = "    ") -> str:
-    return "".join(f'{indent}await {call}({{"topic": {json.dumps(t)}, "data": {{}}}})\n' for t in topics)
+# Per form and kind: the handler's parameters, its return type, the verb of its log line (None: a
+# docstring for body) and its answer.
+_STUBS: dict[tuple[str, str], tuple[str, str, str | None, str]] = {
+    ("classic", "api"): (
+        "req: Any, context: FlowContext[Any]",
+        "dict[str, Any]",
+        "called",
+        '{"status": 200, "body": {"ok": True}}',
+    ),
+    ("classic", "event"): ("input: Any, context: FlowContext[Any]", "None", "received", ""),
+    ("classic", "cron"): ("context: FlowContext[Any]", "None", "ran", ""),
+    ("1x", "api"): (
+        "request: ApiRequest[Any], ctx: FlowContext[Any]",
+        "ApiResponse[Any]",
+        "called",
+        'ApiResponse(status=200, body={"ok": True})',
+    ),
+    ("1x", "event"): ("input: Any, ctx: FlowContext[Any]", "None", "received", ""),
+    ("1x", "cron"): ("input: None, ctx: FlowContext[Any]", "None", "ran", ""),
+    ("1x", "noop"): ("input: Any, ctx: FlowContext[Any]", "None", None, ""),
+}
+
+
+def _handler(plan: StepPlan) -> str:
+    """The handler stub: logs, emits (enqueues) every declared topic, answers; a 1.x noop's is empty."""
+    parameters, returns, verb, answer = _STUBS[(plan.form, plan.kind)]
+    text = f"async def handler({parameters}) -> {returns}:\n"
+    if verb is None:  # a 1.x step has a handler even when no trigger calls it
+        return text + '    """Never called: a step without triggers only draws its virtual edges."""\n'
+    context, call = ("context", "context.emit") if plan.form == "classic" else ("ctx", "ctx.enqueue")
+    fields = ', {"input": input}' if plan.kind == "event" else ""
+    text += f'    {context}.logger.info("{plan.name} {verb}"{fields})\n'
+    text += "".join(f'    await {call}({{"topic": {json.dumps(t)}, "data": {{}}}})\n' for t in plan.emits)
+    return text + (f"    return {answer}\n" if answer else "")
 
 
 def _classic(plan: StepPlan) -> str:
@@ -110,32 +142,14 @@ def _classic(plan: StepPlan) -> str:
     else:
         fields.append(f'"emits": {_list(plan.emits)}')
     fields.append(f'"flows": {_list(plan.flows)}')
-    config = "config = {\n" + "".join(f"    {field},\n" for field in fields) + "}\n"
-    if plan.kind == "noop":
-        return config
+    if plan.kind == "noop":  # a classic noop step has no handler
+        return _config(fields)
     imports = "from typing import Any\n\nfrom motia import FlowContext\n\n"
-    emits = _emit_lines(plan.emits, "context.emit")
-    if plan.kind == "api":
-        handler = (
-            "async def handler(req: Any, context: FlowContext[Any]) -> dict[str, Any]:\n"
-            f'    context.logger.info("{plan.name} called")\n{emits}'
-            '    return {"status": 200, "body": {"ok": True}}\n'
-        )
-    elif plan.kind == "event":
-        handler = (
-            "async def handler(input: Any, context: FlowContext[Any]) -> None:\n"
-            f'    context.logger.info("{plan.name} received", {{"input": input}})\n{emits}'
-        )
-    else:
-        handler = (
-            "async def handler(context: FlowContext[Any]) -> None:\n"
-            f'    context.logger.info("{plan.name} ran")\n{emits}'
-        )
-    return imports + config + "\n\n" + handler
+    return imports + _config(fields) + "\n\n" + _handler(plan)
 
 
 def _modern(plan: StepPlan) -> str:
-    helpers: list[str] = []
+    helpers = ["FlowContext"]
     if plan.kind == "api":
         helpers += ["ApiRequest", "ApiResponse", "http"]
         triggers = f'[http("{plan.method.upper()}", {json.dumps(plan.path)})]'
@@ -150,35 +164,13 @@ def _modern(plan: StepPlan) -> str:
     fields = [f'"name": {json.dumps(plan.name)}', f'"description": {json.dumps(plan.description)}']
     fields += [f'"flows": {_list(plan.flows)}', f'"triggers": {triggers}']
     if plan.kind == "noop":
-        fields += [
-            f'"virtualEnqueues": {_list(plan.emits)}',
-            f'"virtualSubscribes": {_list(plan.subscribes)}',
-        ]
+        fields.append(f'"virtualEnqueues": {_list(plan.emits)}')
+        fields.append(f'"virtualSubscribes": {_list(plan.subscribes)}')
     else:
         fields.append(f'"enqueues": {_list(plan.emits)}')
-    config = "config = {\n" + "".join(f"    {field},\n" for field in fields) + "}\n"
-    helpers.append("FlowContext")
     imports = f"from typing import Any\n\nfrom motia import {', '.join(sorted(helpers))}\n\n"
-    emits = _emit_lines(plan.emits, "ctx.enqueue")
-    if plan.kind == "api":
-        handler = (
-            "async def handler(request: ApiRequest[Any], ctx: FlowContext[Any]) -> ApiResponse[Any]:\n"
-            f'    ctx.logger.info("{plan.name} called")\n{emits}'
-            '    return ApiResponse(status=200, body={"ok": True})\n'
-        )
-    elif plan.kind == "event":
-        handler = (
-            "async def handler(input: Any, ctx: FlowContext[Any]) -> None:\n"
-            f'    ctx.logger.info("{plan.name} received", {{"input": input}})\n{emits}'
-        )
-    elif plan.kind == "cron":
-        handler = (
-            "async def handler(input: None, ctx: FlowContext[Any]) -> None:\n"
-            f'    ctx.logger.info("{plan.name} ran")\n{emits}'
-        )
-    else:  # a 1.x step has a handler even when no trigger calls it
-        handler = (
-            "async def handler(input: Any, ctx: FlowContext[Any]) -> None:\n"
-            '    """Never called: a step without triggers only draws its virtual edges."""\n'
-        )
-    return imports + config + "\n\n" + handler
+    return imports + _config(fields) + "\n\n" + _handler(plan)
+
+
+def _config(fields: list[str]) -> str:
+    return "config = {\n" + "".join(f"    {field},\n" for field in fields) + "}\n"
