@@ -297,9 +297,9 @@ class Backend(Protocol):
         ...
 
 
-class LocalClaimNext:
-    """`Backend.claim_next` and `Backend.enqueue_claim` by the plain calls, for a store in the same process
-    (where a round trip costs nothing)."""
+class InProcessStore:
+    """The combined calls of `Backend` (`claim_next`, `enqueue_claim`) made of the plain ones, for a store
+    in the same process, where a round trip costs nothing and no other instance is there to claim for."""
 
     async def enqueue_claim(self: Backend, messages: Sequence[NewMessage]) -> Enqueued:
         return Enqueued(await self.enqueue(messages), [None] * len(messages))

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from motia.storage.backend import (
     DeadLetter,
+    InProcessStore,
     JsonData,
-    LocalClaimNext,
     Message,
     NewMessage,
     UpdateOp,
@@ -49,7 +49,7 @@ class _Stored:
     receipt: str = ""
 
 
-class MemoryBackend(LocalClaimNext):
+class MemoryBackend(InProcessStore):
     """A `motia.storage.backend.Backend` held in process memory; everything is gone when the process ends."""
 
     def __init__(self) -> None:

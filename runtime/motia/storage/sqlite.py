@@ -23,8 +23,8 @@ from typing import Any
 
 from motia.storage.backend import (
     DeadLetter,
+    InProcessStore,
     JsonData,
-    LocalClaimNext,
     Message,
     NewMessage,
     UpdateOp,
@@ -146,7 +146,7 @@ class DatabaseUnusable(RuntimeError):
         )
 
 
-class SqliteBackend(LocalClaimNext):
+class SqliteBackend(InProcessStore):
     """A `motia.storage.backend.Backend` in one SQLite file; everything it accepted survives a restart.
 
     Opening a file that is not a usable database raises `DatabaseUnusable`. An existing empty file counts as
