@@ -8,7 +8,7 @@ to this process and is handed down, so a new build's server starts while the las
 once the new one says it serves, the old one is stopped as `motia start` stops (running handlers get
 their grace period; what they leave comes back through its lease), and no connection is refused in
 between. State, streams and queued events live in the app's store, which both servers share. A change
-to `.env` starts a fresh warm process (the environment is read once per process).
+to `.env` or `.env.local` starts a fresh warm process (the environment is read once per process).
 
 A save that brings errors keeps the last good build serving and says so; only what changed in the
 diagnostics is printed (new problems in full, then how many were fixed).
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from motia_gen.frontend import FrontEnd
 
 IGNORED_DIRS = frozenset({"dist", "motia_types", "venv", "__pycache__", "node_modules"})  # and dot-folders
-WATCHED_NAMES = frozenset({"pyproject.toml", ".env"})
+WATCHED_NAMES = frozenset({"pyproject.toml", ".env", ".env.local"})
 
 
 def dev(
@@ -89,7 +89,8 @@ class DevSession:
 
     def relevant(self, _change: object, changed: str) -> bool:
         relative = Path(changed).relative_to(self.root)
-        if any(part in IGNORED_DIRS or (part.startswith(".") and part != ".env") for part in relative.parts):
+        hidden = (part.startswith(".") and part not in WATCHED_NAMES for part in relative.parts)
+        if any(part in IGNORED_DIRS for part in relative.parts) or any(hidden):
             return False
         return relative.suffix == ".py" or relative.name in WATCHED_NAMES
 
@@ -141,7 +142,8 @@ class DevSession:
     def swap(self, changed: list[str]) -> bool:
         """Have the warm process serve the new build; a fresh one when there is none, it died, or the
         environment changed (`.env` is read once per process). False when the new server did not start."""
-        fresh = self.zygote is None or not self.zygote.alive() or any(Path(c).name == ".env" for c in changed)
+        environment = any(Path(c).name in (".env", ".env.local") for c in changed)
+        fresh = self.zygote is None or not self.zygote.alive() or environment
         if not fresh and self.zygote is not None:
             failure = self.zygote.serve(self.dist, changed)
             if failure is None:
