@@ -47,7 +47,15 @@ def dev(
 ) -> None:
     """Build and serve the app, and rebuild and swap in each save: errors keep the last good build
     serving. Every request is logged; Ctrl-C stops."""
+    from motia_gen.cli.build import UnsafeOutput, check_target  # noqa: PLC0415
+    from motia_gen.emit.build import MANIFEST  # noqa: PLC0415
+
     root = path.resolve()
+    try:
+        check_target(root, root / "dist", MANIFEST)  # dev rewrites dist/ as `motia build` does
+    except UnsafeOutput as error:
+        typer.echo(f"motia dev: {error}", err=True)
+        raise typer.Exit(2) from None
     if debug:
         os.environ["LOG_LEVEL"] = "debug"
     try:

@@ -180,3 +180,28 @@ def test_dev_serves_every_save_and_keeps_the_last_good_build(tmp_path: Path) -> 
     time.sleep(0.2)
     with socket.socket() as probe:  # nothing listens any more: the server went with it
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_dev_refuses_a_dist_folder_it_did_not_write_and_a_taken_port(tmp_path: Path) -> None:
+    app = copy_example("orders", tmp_path)
+    (app / "dist").mkdir()
+    (app / "dist" / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "-m", "motia_gen", "dev", str(app)], capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 2
+    assert "was not written by motia build" in refused.stderr
+    assert (app / "dist" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    (app / "dist" / "notes.txt").unlink()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [sys.executable, "-m", "motia_gen", "dev", str(app), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert busy.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in busy.stderr
