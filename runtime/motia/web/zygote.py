@@ -40,10 +40,9 @@ STOP_SECONDS = 30.0
 
 
 class ImportGraph:
-    """Who imports whom among the app's modules, recorded as they are imported."""
+    """Who imports whom, recorded as modules are imported (in the zygote only, which serves nothing)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self) -> None:
         self.importers: defaultdict[str, set[str]] = defaultdict(set)
         self._original = builtins.__import__
 
@@ -89,7 +88,7 @@ class ImportGraph:
 class Zygote:
     def __init__(self, root: Path, fd: int) -> None:
         self.root, self.fd = root, fd
-        self.graph = ImportGraph(root)
+        self.graph = ImportGraph()
         self.server: int | None = None
 
     def warm(self, dist: str) -> None:
