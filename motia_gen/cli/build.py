@@ -7,11 +7,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from motia_gen.cli.options import AppPath, Check, UseCache
+
+if TYPE_CHECKING:
+    from motia_gen.cli.output import Output
+    from motia_gen.frontend import FrontEnd
 
 
 class UnsafeOutput(ValueError):
@@ -29,9 +33,8 @@ def build_command(
 ) -> None:
     """Check the app and write dispatch.py, _models.py, openapi.json, flows.mmd, types/ and manifest.json."""
     # The generators are imported here, not with the CLI: `motia validate` has no use for them.
-    from motia_gen.cli.output import Output, deliver, refuse_errors  # noqa: PLC0415
-    from motia_gen.emit.build import MANIFEST, artifacts  # noqa: PLC0415
-    from motia_gen.emit.openapi.info import document_info  # noqa: PLC0415
+    from motia_gen.cli.output import deliver, refuse_errors  # noqa: PLC0415
+    from motia_gen.emit.build import MANIFEST  # noqa: PLC0415
     from motia_gen.frontend import Overrides, validate_app  # noqa: PLC0415
 
     root = path.resolve()
@@ -45,11 +48,20 @@ def build_command(
     refused = refuse_errors("build", root, front, strict=strict)
     if refused is not None:
         raise typer.Exit(refused)
+    raise typer.Exit(deliver(build_output(root, target, front, use_cache=use_cache), check=check))
+
+
+def build_output(root: Path, target: Path, front: FrontEnd, *, use_cache: bool = True) -> Output:
+    """Every artifact of the checked app, as the `Output` that replaces `target` whole (`motia build`,
+    and `motia dev` on each save)."""
+    from motia_gen.cli.output import Output  # noqa: PLC0415
+    from motia_gen.emit.build import artifacts  # noqa: PLC0415
+    from motia_gen.emit.openapi.info import document_info  # noqa: PLC0415
+
     relative_root = Path(os.path.relpath(root, target)).as_posix()
     cache = root / ".motia" / "cache" if use_cache else None
     files = artifacts(front.app, front.settings, document_info(root), relative_root, cache, front.sources)
-    output = Output(target, files, _shown(root, target), "run motia build to update it", owned=".", swap=True)
-    raise typer.Exit(deliver(output, check=check))
+    return Output(target, files, _shown(root, target), "run motia build to update it", owned=".", swap=True)
 
 
 def check_target(root: Path, out: Path, manifest: str) -> None:

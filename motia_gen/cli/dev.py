@@ -115,22 +115,16 @@ class DevSession:
 
     def build(self) -> bool:
         """Check the app, print what changed in its diagnostics, and write `dist/` when it has no errors."""
-        from motia_gen.cli.output import Output, deliver  # noqa: PLC0415
+        from motia_gen.cli.build import build_output  # noqa: PLC0415
+        from motia_gen.cli.output import deliver  # noqa: PLC0415
         from motia_gen.diagnostics import has_errors  # noqa: PLC0415
-        from motia_gen.emit.build import artifacts  # noqa: PLC0415
-        from motia_gen.emit.openapi.info import document_info  # noqa: PLC0415
         from motia_gen.frontend import Overrides, validate_app  # noqa: PLC0415
 
         front = validate_app(self.root, Overrides())
         self.report_changes(front.diagnostics, front)
         if has_errors(front.diagnostics, strict=False):
             return False
-        cache = self.root / ".motia" / "cache"
-        relative_root = os.path.relpath(self.root, self.dist)
-        info = document_info(self.root)
-        files = artifacts(front.app, front.settings, info, relative_root, cache, front.sources)
-        output = Output(self.dist, files, "dist/", "", owned=".", swap=True)
-        return deliver(output, check=False) == 0
+        return deliver(build_output(self.root, self.dist, front), check=False) == 0
 
     def report_changes(self, diagnostics: tuple[Diagnostic, ...], front: FrontEnd) -> None:
         from motia_gen.cli.output import summary  # noqa: PLC0415

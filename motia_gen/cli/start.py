@@ -1,8 +1,9 @@
 """`motia start`: serve the built app, building it first when there is none.
 
 Kept apart from the other commands and light to import: `motia` runs this module without loading the
-compiler (see `motia_gen.__main__`) and serves a built app in the same process; when it has to build first,
-it hands over to a fresh interpreter that loads only the runtime.
+compiler (see `motia_gen.__main__`; only discovery and the settings it reads come along, for the check
+that no step file was added since the build) and serves a built app in the same process; when it has to
+build first, it hands over to a fresh interpreter that loads only the runtime.
 """
 
 from __future__ import annotations

@@ -212,11 +212,11 @@ class RedisBackend:
             _number(new.enqueued_at),
             False if new.group_id is None else new.group_id,
             False if new.fifo_group is None else new.fifo_group,
-            f"{self.prefix}q:ready:{consumer}",
+            self._ready(new.topic, new.subscriber),
             f"{self.prefix}q:ids:{consumer}",
             False if line is None else line,
             consumer,
-            f"{self.prefix}q:idle:{consumer}",
+            self._idle(new.topic, new.subscriber),
             _number(new.claim_until) if claim and new.claim_until is not None else False,
         ]
         return json.dumps(fields, ensure_ascii=False)

@@ -70,11 +70,13 @@ class ImportGraph:
 
     def stale(self, changed: list[str]) -> set[str]:
         """The modules to forget: those of the changed files, their importers (transitively), dispatch."""
-        paths = {str(Path(p).resolve()) for p in changed}
+        # Both sides are absolute paths under the app's resolved root (`motia dev` watches it, and the
+        # app's modules are imported from it): normalising them needs no system call per module.
+        paths = {os.path.normpath(p) for p in changed}
         found = {DISPATCH_MODULE}
         for name, module in list(sys.modules.items()):
             file = getattr(module, "__file__", None)
-            if file and str(Path(file).resolve()) in paths:
+            if file and os.path.normpath(file) in paths:
                 found.add(name)
         queue = list(found)
         while queue:
