@@ -87,6 +87,7 @@ class RedisBackend:
         self._scripts: dict[str, Any] = {}
         self._bus: RedisStreamBus | None = None
         self._token = secrets.token_hex(8)  # names this instance in what it publishes
+        self._registered: set[str] = set()  # consumers this instance put in `q:consumers`
 
     def stream_bus(self) -> RedisStreamBus:
         """Stream changes shared with the app's other instances on this server (`motia.streams.bus`)."""
@@ -196,30 +197,31 @@ class RedisBackend:
     def _idle(self, topic: str, subscriber: str) -> str:
         return f"{self.prefix}q:idle:{self._consumer(topic, subscriber)}"
 
-    def _stored(self, new: NewMessage, *, claim: bool = False) -> str:
-        """The JSON array `redis_scripts.store` takes for one message (its payload goes apart); `claim`:
-        honour its `claim_until`."""
+    def _stored(self, new: NewMessage, payload: str, *, claim: bool = False) -> list[str]:
+        """The fields `redis_scripts.store` takes for one message; `claim`: honour its `claim_until`."""
         consumer = self._consumer(new.topic, new.subscriber)
-        line = None
+        line = ""
         if new.fifo_group is not None:
             line = f"{self.prefix}q:fifo:{_name(new.topic, new.subscriber, new.fifo_group)}"
-        fields = [
+        # `pending` finds the consumers in a set; one registration per instance is enough.
+        register = "" if consumer in self._registered else consumer
+        self._registered.add(consumer)
+        return [
             new.topic,
             new.subscriber,
-            False,
+            payload,
             new.trace_id,
             _number(new.visible_at),
             _number(new.enqueued_at),
-            False if new.group_id is None else new.group_id,
-            False if new.fifo_group is None else new.fifo_group,
+            "" if new.group_id is None else "=" + new.group_id,
+            "" if new.fifo_group is None else "=" + new.fifo_group,
             self._ready(new.topic, new.subscriber),
             f"{self.prefix}q:ids:{consumer}",
-            False if line is None else line,
-            consumer,
+            line,
+            register,
             self._idle(new.topic, new.subscriber),
-            _number(new.claim_until) if claim and new.claim_until is not None else False,
+            _number(new.claim_until) if claim and new.claim_until is not None else "",
         ]
-        return json.dumps(fields, ensure_ascii=False)
 
     async def enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
         return (await self._enqueue(messages, claim=False)).ids
@@ -236,7 +238,7 @@ class RedisBackend:
             payload = texts.get(id(new.payload))
             if payload is None:
                 payload = texts[id(new.payload)] = dumps(new.payload)
-            args += [self._stored(new, claim=claim), payload]
+            args += self._stored(new, payload, claim=claim)
         rows = await self._script("ENQUEUE")(args=args)
         ids = [str(message_id) for message_id, _ in rows]
         claimed = [
@@ -322,7 +324,7 @@ class RedisBackend:
         new = NewMessage(
             dead.topic, dead.subscriber, None, dead.trace_id, now, now, dead.group_id, dead.fifo_group
         )
-        args = [self.prefix, dead_letter_id, self._stored(new), self._token, row["payload"]]
+        args = [self.prefix, dead_letter_id, self._token, *self._stored(new, row["payload"])]
         found = await self._script("REPLAY")(args=args)
         return None if found is None else str(found)
 

@@ -39,34 +39,39 @@ local function publish(wakes)
   for channel, topic in pairs(wakes) do redis.call('PUBLISH', channel, topic) end
 end
 
-local function store(prefix, m, payload, origin, wakes)
-  -- m: {topic, subscriber, false (the payload's JSON text comes apart), trace, visible_at,
-  --     enqueued_at (both as exact decimal text: a Lua number would round them), gid|false,
-  --     fifo|false, ready key, ids key, line key|false, consumer, idle key,
-  --     claim_until|false (claim it for the enqueuing instance)}
+-- The fields of one message, from ARGV[i] on (`FIELDS` of them): topic, subscriber, payload (JSON text),
+-- trace, visible_at, enqueued_at (both as exact decimal text: a Lua number would round them), gid and fifo
+-- ('' for none, else '=' and the value: '' is a valid group), ready key, ids key, line key ('' for none),
+-- consumer ('' when the instance registered it already), idle key, claim_until ('' for none: else claim
+-- it for the enqueuing instance). Flat arguments rather than a JSON array: decoding costs the server more
+-- than the rest of a small message's script.
+local FIELDS = 14
+
+local function store(prefix, a, i, origin, wakes)
   -- Returns the id, and the receipt when it was claimed here.
   local id = tostring(redis.call('INCR', prefix .. 'q:seq'))
   local key = prefix .. 'q:msg:' .. id
-  local ready = not m[11]
-  if m[11] then
-    redis.call('RPUSH', m[11], id)
-    ready = redis.call('LLEN', m[11]) == 1
+  local line = a[i + 10]
+  local ready = line == ''
+  if not ready then
+    ready = redis.call('RPUSH', line, id) == 1
   end
-  local visible, attempts, receipt = m[5], 0, ''
-  if ready and m[14] and tonumber(m[5]) <= tonumber(m[6]) then
+  local visible, attempts, receipt = a[i + 4], 0, ''
+  if ready and a[i + 13] ~= '' and tonumber(a[i + 4]) <= tonumber(a[i + 5]) then
     -- The first claim of a message can only be this one: its receipt needs no counter.
-    visible, attempts, receipt = m[14], 1, 'h' .. id
+    visible, attempts, receipt = a[i + 13], 1, 'h' .. id
   end
-  redis.call('HSET', key, 'topic', m[1], 'subscriber', m[2], 'payload', payload, 'trace', m[4],
-    'visible_at', visible, 'enq', m[6], 'attempts', attempts, 'receipt', receipt, 'ready', m[9],
-    'ids', m[10], 'g', m[7] and 1 or 0, 'gid', m[7] or '', 'f', m[8] and 1 or 0, 'fifo', m[8] or '',
-    'line', m[11] or '')
-  redis.call('SADD', m[10], id)
-  redis.call('SADD', prefix .. 'q:consumers', m[12])
+  local gid, fifo = a[i + 6], a[i + 7]
+  redis.call('HSET', key, 'topic', a[i], 'subscriber', a[i + 1], 'payload', a[i + 2], 'trace', a[i + 3],
+    'visible_at', visible, 'enq', a[i + 5], 'attempts', attempts, 'receipt', receipt, 'ready', a[i + 8],
+    'ids', a[i + 9], 'g', gid == '' and 0 or 1, 'gid', gid:sub(2), 'f', fifo == '' and 0 or 1,
+    'fifo', fifo:sub(2), 'line', line)
+  redis.call('SADD', a[i + 9], id)
+  if a[i + 11] ~= '' then redis.call('SADD', prefix .. 'q:consumers', a[i + 11]) end
   if not ready then return id, false end
-  redis.call('ZADD', m[9], visible, pad(id))
+  redis.call('ZADD', a[i + 8], visible, pad(id))
   if receipt ~= '' then return id, receipt end
-  wake(prefix, m[13], m[1], origin, wakes)
+  wake(prefix, a[i + 12], a[i], origin, wakes)
   return id, false
 end
 
@@ -77,8 +82,10 @@ local function held(prefix, id, receipt)
   return key
 end
 
-local function remove(prefix, id, key)
-  local ready, ids, line = unpack(redis.call('HMGET', key, 'ready', 'ids', 'line'))
+local function remove(prefix, id, key, ready, ids, line)
+  if ready == nil then
+    ready, ids, line = unpack(redis.call('HMGET', key, 'ready', 'ids', 'line'))
+  end
   redis.call('ZREM', ready, pad(id))
   redis.call('SREM', ids, id)
   redis.call('DEL', key)
@@ -91,18 +98,26 @@ local function remove(prefix, id, key)
     end
   end
 end
+
+-- Remove a message if `receipt` still holds it (`held` and `remove` in one read, the ack's hot path).
+local function acked(prefix, id, receipt)
+  local key = prefix .. 'q:msg:' .. id
+  local current, ready, ids, line = unpack(redis.call('HMGET', key, 'receipt', 'ready', 'ids', 'line'))
+  if current == false or current == '' or current ~= receipt then return false end
+  remove(prefix, id, key, ready, ids, line)
+  return true
+end
 """
 
-# ARGV: prefix, the enqueuing instance's token, then per message its JSON array (see `store`) and its
-# payload's JSON text (apart, so that it is not escaped into the array and back). Returns
+# ARGV: prefix, the enqueuing instance's token, then per message its fields (see `store`). Returns
 # {id, receipt|false} per message. Instances waiting on a subscriber of a message are told on their own
 # channel (`wake`), unless it was claimed here for the enqueuing instance.
 ENQUEUE = (
     _PRELUDE
     + """
 local out, wakes = {}, {}
-for i = 3, #ARGV, 2 do
-  local id, receipt = store(ARGV[1], cjson.decode(ARGV[i]), ARGV[i + 1], ARGV[2], wakes)
+for i = 3, #ARGV, FIELDS do
+  local id, receipt = store(ARGV[1], ARGV, i, ARGV[2], wakes)
   out[#out + 1] = {id, receipt}
 end
 publish(wakes)
@@ -149,8 +164,7 @@ ACK = (
     + """
 local count = 0
 for i = 2, #ARGV, 2 do
-  local key = held(ARGV[1], ARGV[i], ARGV[i + 1])
-  if key then remove(ARGV[1], ARGV[i], key); count = count + 1 end
+  if acked(ARGV[1], ARGV[i], ARGV[i + 1]) then count = count + 1 end
 end
 return count
 """
@@ -187,8 +201,8 @@ return id
 """
 )
 
-# ARGV: prefix, dead letter id, the message to store in its place (see `store`), the caller's token, the
-# payload's JSON text.
+# ARGV: prefix, dead letter id, the caller's token, the message to store in its place (its fields, see
+# `store`).
 # Returns the new id, or false when the dead letter is gone (replayed by another instance meanwhile).
 REPLAY = (
     _PRELUDE
@@ -197,9 +211,8 @@ local key = ARGV[1] .. 'dlq:' .. ARGV[2]
 if redis.call('EXISTS', key) == 0 then return false end
 redis.call('DEL', key)
 redis.call('ZREM', ARGV[1] .. 'dlq', pad(ARGV[2]))
-local m = cjson.decode(ARGV[3])
 local wakes = {}
-local id = store(ARGV[1], m, ARGV[5], ARGV[4], wakes)
+local id = store(ARGV[1], ARGV, 4, ARGV[3], wakes)
 publish(wakes)
 return id
 """
