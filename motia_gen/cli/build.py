@@ -55,12 +55,17 @@ def build_output(root: Path, target: Path, front: FrontEnd, *, use_cache: bool =
     """Every artifact of the checked app, as the `Output` that replaces `target` whole (`motia build`,
     and `motia dev` on each save)."""
     from motia_gen.cli.output import Output  # noqa: PLC0415
+    from motia_gen.diagnostics.render import line_reader  # noqa: PLC0415
     from motia_gen.emit.build import artifacts  # noqa: PLC0415
     from motia_gen.emit.openapi.info import document_info  # noqa: PLC0415
 
     relative_root = Path(os.path.relpath(root, target)).as_posix()
     cache = root / ".motia" / "cache" if use_cache else None
-    files = artifacts(front.app, front.settings, document_info(root), relative_root, cache, front.sources)
+    info = document_info(root)
+    lines = line_reader(root)
+    files = artifacts(
+        front.app, front.settings, info, relative_root, cache, front.sources, front.diagnostics, lines
+    )
     return Output(target, files, _shown(root, target), "run motia build to update it", owned=".", swap=True)
 
 

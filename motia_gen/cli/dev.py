@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 IGNORED_DIRS = frozenset({"dist", "motia_types", "venv", "__pycache__", "node_modules"})  # and dot-folders
 WATCHED_NAMES = frozenset({"pyproject.toml", ".env", ".env.local"})
+DIAGNOSTICS_FILE = "workbench-diagnostics.json"  # in .motia/, rewritten after every check
 
 
 def dev(
@@ -44,13 +45,29 @@ def dev(
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 3000,
     host: Annotated[str, typer.Option("--host", "-H", help="Interface to listen on.")] = "127.0.0.1",
     debug: Annotated[bool, typer.Option("--debug", "-d", help="Log at debug level.")] = False,
+    workbench: Annotated[
+        bool,
+        typer.Option("--workbench/--no-workbench", help="Serve the Workbench web page at /__motia/."),
+    ] = True,
+    workbench_token: Annotated[
+        str | None,
+        typer.Option(
+            "--workbench-token",
+            envvar="MOTIA_WORKBENCH_TOKEN",
+            help="The token the Workbench asks for (open /__motia/?token=...); needed off loopback.",
+        ),
+    ] = None,
 ) -> None:
     """Build and serve the app, and rebuild and swap in each save: errors keep the last good build
-    serving. Every request is logged; Ctrl-C stops."""
+    serving. Every request is logged; the Workbench page shows the app at /__motia/; Ctrl-C stops."""
     from motia_gen.cli.build import UnsafeOutput, check_target  # noqa: PLC0415
+    from motia_gen.cli.start import workbench_environment  # noqa: PLC0415
     from motia_gen.emit.build import MANIFEST  # noqa: PLC0415
 
     root = path.resolve()
+    diagnostics = root / ".motia" / DIAGNOSTICS_FILE if workbench else None
+    if workbench:
+        workbench_environment(host, workbench_token, command="motia dev", dev=True, diagnostics=diagnostics)
     try:
         check_target(root, root / "dist", MANIFEST)  # dev rewrites dist/ as `motia build` does
     except UnsafeOutput as error:
@@ -64,7 +81,7 @@ def dev(
         typer.echo(f"motia dev: cannot listen on {host}:{port}: {error.strerror or error}", err=True)
         raise typer.Exit(2) from None
     listener.set_inheritable(True)
-    session = DevSession(root, root / "dist", listener, f"http://{host}:{port}")
+    session = DevSession(root, root / "dist", listener, f"http://{host}:{port}", diagnostics)
     try:
         session.run()
     except KeyboardInterrupt:
@@ -80,6 +97,7 @@ class DevSession:
     dist: Path
     listener: socket.socket
     url: str
+    diagnostics: Path | None = None  # where the Workbench reads each check's diagnostics (None: off)
     shown: set[tuple[str, str, int, int, str]] = field(default_factory=set)
     zygote: Zygote | None = None
     pending: list[str] = field(default_factory=list)  # files changed since the last build served
@@ -122,6 +140,8 @@ class DevSession:
 
         front = validate_app(self.root, Overrides())
         self.report_changes(front.diagnostics, front)
+        if self.diagnostics is not None:
+            _write_diagnostics(self.diagnostics, self.root, front)
         if has_errors(front.diagnostics, strict=False):
             return False
         return deliver(build_output(self.root, self.dist, front), check=False) == 0
@@ -212,6 +232,18 @@ class Zygote:
             self.process.kill()
             self.process.wait()
         self.answers.close()
+
+
+def _write_diagnostics(target: Path, root: Path, front: FrontEnd) -> None:
+    """The check's diagnostics for the Workbench, replaced whole (a reader never sees half a file)."""
+    from motia_gen.diagnostics.render import line_reader  # noqa: PLC0415
+    from motia_gen.emit.workbench import diagnostic_list  # noqa: PLC0415
+
+    items = diagnostic_list(front.app, front.diagnostics, line_reader(root))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps({"diagnostics": items}, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, target)
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str, int, int, str]:

@@ -86,12 +86,25 @@ def start(
             help="Folder for the app's runtime data (the SQLite file); default: .motia in the app root.",
         ),
     ] = None,
+    workbench: Annotated[
+        bool, typer.Option("--workbench", help="Serve the Workbench web page and its API at /__motia/.")
+    ] = False,
+    workbench_token: Annotated[
+        str | None,
+        typer.Option(
+            "--workbench-token",
+            envvar="MOTIA_WORKBENCH_TOKEN",
+            help="The token the Workbench asks for (open /__motia/?token=...); needed off loopback.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
     when a file it was built from changed since."""
     if not (http or workers):
         typer.echo("motia: --no-http with --no-workers leaves nothing to run", err=True)
         raise typer.Exit(2)
+    if workbench:
+        workbench_environment(host, workbench_token, command="motia")
     root = path.resolve()
     dist = build_dir if build_dir.is_absolute() else root / build_dir
     if debug:
@@ -180,3 +193,26 @@ def _build(root: Path, dist: Path) -> None:
 
 start_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 start_app.command()(start)  # the only command: `motia start ARGS` runs it with ARGS
+
+
+def workbench_environment(
+    host: str, token: str | None, *, command: str, dev: bool = False, diagnostics: Path | None = None
+) -> None:
+    """Turn the Workbench on for the server process (it reads these, see `motia.workbench.api`); exits
+    when it would be served off loopback without a token."""
+    from motia.workbench import loopback  # noqa: PLC0415
+
+    if token is None and not loopback(host):
+        typer.echo(
+            f"{command}: the Workbench on {host} is reachable from other machines: give it a token "
+            "(--workbench-token or MOTIA_WORKBENCH_TOKEN)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    os.environ["MOTIA_WORKBENCH"] = "1"
+    if token is not None:
+        os.environ["MOTIA_WORKBENCH_TOKEN"] = token
+    if dev:
+        os.environ["MOTIA_WORKBENCH_DEV"] = "1"
+    if diagnostics is not None:
+        os.environ["MOTIA_WORKBENCH_DIAGNOSTICS"] = str(diagnostics)

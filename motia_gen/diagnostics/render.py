@@ -127,6 +127,18 @@ def render_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def diagnostic_items(diagnostics: Sequence[Diagnostic], lines: LineSource) -> list[dict[str, object]]:
+    """The diagnostics as the Workbench shows them: the JSON report's items, each with its code frame (the
+    line before, its own line and the line after, as `{"line", "text"}`)."""
+    return [{**_json_item(d), "frame": _frame_lines(d.span, lines)} for d in diagnostics]
+
+
+def _frame_lines(span: Span, lines: LineSource) -> list[dict[str, object]]:
+    source = lines(span.file)
+    first, last = max(1, span.line - 1), min(len(source), span.line + 1)
+    return [{"line": n, "text": source[n - 1].rstrip("\r\n")} for n in range(first, last + 1)]
+
+
 def _json_item(d: Diagnostic) -> dict[str, object]:
     return {
         "code": d.code,

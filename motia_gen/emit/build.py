@@ -7,6 +7,7 @@ The out folder holds exactly what the build produced:
     _models.py        the compiled validators' pydantic models
     openapi.json      the HTTP surface (OpenAPI 3.1)
     flows.mmd         the flows as a mermaid diagram
+    workbench.json    the app as the Workbench page shows it (graph, schemas, the build's diagnostics)
     types/<package>/  the typed handler package (as `motia generate-types` writes it)
     manifest.json     the tool version and every artifact with its SHA-256
 
@@ -22,11 +23,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from motia_gen import model
+from motia_gen.diagnostics import Diagnostic
+from motia_gen.diagnostics.render import LineSource
 from motia_gen.emit.diagram import diagram_files
 from motia_gen.emit.dispatch import dispatch_files
 from motia_gen.emit.openapi.files import openapi_files
 from motia_gen.emit.openapi.info import Info
 from motia_gen.emit.types.package import types_files
+from motia_gen.emit.workbench import workbench_files
 from motia_gen.settings import Settings
 from motia_gen.version import __version__
 
@@ -40,13 +44,17 @@ def artifacts(
     relative_root: str,
     cache: Path | None,
     sources: Sequence[tuple[str, str]] = (),
+    diagnostics: Sequence[Diagnostic] = (),
+    lines: LineSource = lambda _file: (),
 ) -> dict[str, str]:
     """Every artifact of the checked `app`. `relative_root` is the app root as seen from the out folder
     (the dispatch module finds the app from its own place); `cache` is a folder where generated models
-    are kept between builds (None: no cache)."""
+    are kept between builds (None: no cache); `diagnostics` the check's (none are errors), with `lines`
+    giving their files' lines for code frames."""
     files = dispatch_files(app, settings, relative_root, cache / "build" if cache else None)
     files |= openapi_files(app, info.title, info.version, "3.1", "openapi.json")
     files |= diagram_files(app)
+    files |= workbench_files(app, diagnostics, lines)
     if app.steps:
         package = types_files(app, settings.types_package, cache / "types" if cache else None)
         files |= {f"types/{path}": text for path, text in package.items()}

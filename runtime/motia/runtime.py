@@ -31,7 +31,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motia import cron_runs
 from motia.clock import Clock
@@ -53,6 +53,9 @@ from motia.spec import AppSpec, CronSpec, Function, StepSpec, SubscriptionSpec, 
 from motia.state_manager import BackendState
 from motia.storage.backend import Backend, DeadLetter
 from motia.streams.store import Streams
+
+if TYPE_CHECKING:
+    from motia.workbench.recorder import Recorder
 
 __all__ = ["Runtime", "StepRunner", "UndeclaredTopicError", "is_async_callable", "resolve"]
 
@@ -124,7 +127,8 @@ class StepRunner:
 
     def enqueuer(self, trace_id: str) -> Enqueuer:
         """Sends this step's messages, carrying the caller's trace id."""
-        step, queue = self.step, self.runtime.queue
+        runtime = self.runtime
+        step, queue = self.step, runtime.queue
 
         async def send(message: Mapping[str, Any]) -> None:
             topic = message.get("topic")
@@ -138,6 +142,9 @@ class StepRunner:
                     f"step {step.name!r}: messageGroupId must be a string, not {type(group_id).__name__}"
                 )
             await queue.enqueue(topic, message.get("data"), group_id=group_id, trace_id=trace_id)
+            recorder = runtime.recorder
+            if recorder is not None:
+                recorder.emitted(trace_id, step.name, topic)
 
         return send
 
@@ -160,10 +167,27 @@ class StepRunner:
         """Handle one queued delivery (a queue trigger's message, or a state or stream change): a fresh
         context with the message's trace id, the condition (false: done, the handler does not run), then
         the handler. An exception is logged with the step and raised again for the queue to retry."""
+        recorder = self.runtime.recorder
+        if recorder is None:
+            await self._deliver(trigger, value, message, condition)
+            return
+        label = message.topic if trigger.type == "queue" else trigger.type
+        span = recorder.start(message.trace_id, self.step.name, trigger.type, label, message.attempt)
+        try:
+            ran = await self._deliver(trigger, value, message, condition)
+        except BaseException as error:
+            recorder.finish(span, "error", error=error)
+            raise
+        recorder.finish(span, "ok" if ran else "skipped")
+
+    async def _deliver(
+        self, trigger: TriggerInfo, value: Any, message: MessageInfo, condition: Function | None
+    ) -> bool:
+        """`deliver`; False when the condition kept the handler from running."""
         ctx = self.context(message.trace_id, trigger)
         try:
             if condition is not None and not await resolve(condition(value, ctx)):
-                return
+                return False
             await self.call(trigger.type, value, ctx)
         except Exception:
             log.exception(
@@ -175,6 +199,7 @@ class StepRunner:
                 extra=extra(step=self.step.name, trace_id=message.trace_id, topic=message.topic),
             )
             raise
+        return True
 
     async def invoke(self, args: tuple[Any, ...]) -> Any:
         """Call the handler with `args`: awaited when async, in a worker thread when sync (the context
@@ -227,6 +252,8 @@ class Runtime:
         self._scheduler: CronScheduler | None = None
         self._started = False
         self._stores: AppStores | None = None
+        # What the Workbench records of handler calls (`motia.workbench`); None: nothing is recorded.
+        self.recorder: Recorder | None = None
 
     # -- lifecycle
     @property
@@ -337,12 +364,26 @@ class Runtime:
     # -- cron
     async def run_cron(self, job: CronSpec, *, trace_id: str | None = None) -> None:
         """Run one cron job once, now, with a new trace id; the handler's exception propagates."""
-        runner = self.runner(job.step)
-        trigger = TriggerInfo("cron", job.index, expression=job.expression)
-        ctx = runner.context(trace_id or new_trace_id(), trigger)
-        if job.condition is not None and not await resolve(job.condition(None, ctx)):
+        trace_id = trace_id or new_trace_id()
+        recorder = self.recorder
+        if recorder is None:
+            await self._run_cron(job, trace_id)
             return
+        span = recorder.start(trace_id, job.step.name, "cron", job.expression)
+        try:
+            ran = await self._run_cron(job, trace_id)
+        except BaseException as error:
+            recorder.finish(span, "error", error=error)
+            raise
+        recorder.finish(span, "ok" if ran else "skipped")
+
+    async def _run_cron(self, job: CronSpec, trace_id: str) -> bool:
+        runner = self.runner(job.step)
+        ctx = runner.context(trace_id, TriggerInfo("cron", job.index, expression=job.expression))
+        if job.condition is not None and not await resolve(job.condition(None, ctx)):
+            return False
         await runner.call("cron", None, ctx)
+        return True
 
     async def _run_requested(self, job: CronSpec, trace_id: str) -> None:
         log.info(

@@ -31,6 +31,8 @@ charge_payment = step(
         description="Charges the customer for a reserved order",
         flows=["orders"],
         triggers=[queue("order.reserved", input=Order, config={"maxRetries": 3, "backoffDelayMs": 20})],
+        # The warehouse takes over from here, outside the app: drawn in the flow, never delivered.
+        virtual_enqueues=[{"topic": "order.paid", "label": "Paid"}],
     ),
     charge,
 )

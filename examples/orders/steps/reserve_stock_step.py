@@ -26,7 +26,8 @@ config = {
             config={"type": "fifo", "maxRetries": 2, "backoffDelayMs": 50, "backoffType": "fixed"},
         )
     ],
-    "enqueues": ["order.reserved"],
+    # Only when every item is in stock (otherwise the order fails towards the dead letters).
+    "enqueues": [{"topic": "order.reserved", "label": "In stock", "conditional": True}],
 }
 
 

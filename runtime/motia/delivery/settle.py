@@ -115,6 +115,7 @@ async def _failed(consumer: Consumer, message: Message, reason: str) -> None:
         reason,
         delay,
         message.trace_id,
+        extra=extra(trace_id=message.trace_id, topic=message.topic),
     )
     await consumer.backend.retry(message, visible_at=consumer.clock.now() + delay)
 
@@ -131,4 +132,5 @@ async def _dead(consumer: Consumer, message: Message, reason: str) -> None:
         message.attempt,
         reason,
         message.trace_id,
+        extra=extra(trace_id=message.trace_id, topic=message.topic),
     )

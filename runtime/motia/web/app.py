@@ -71,7 +71,7 @@ import difflib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -91,9 +91,14 @@ from motia.validation import InvalidData
 from motia.web.cors import cors_middleware
 from motia.web.routes import RouteTable, normal_path, route_pattern
 from motia.web.watchdog import HandlerTimeout, Watchdog
+
+if TYPE_CHECKING:
+    from motia.workbench.api import Workbench
+
 from motia.web.wire import (
     JSON_TYPE,
     HttpError,
+    cross_origin,
     error_response,
     header_dict,
     json_response,
@@ -145,6 +150,24 @@ class RouteEndpoint:
         self.streaming = takes_streaming_args(route.step.handler)
 
     async def __call__(
+        self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
+    ) -> Response:
+        recorder = self.runner.runtime.recorder
+        if recorder is None:
+            return await self._answer(scope, receive, params, trace)
+        trigger = self.trigger
+        span = recorder.start(trace, self.runner.step.name, "http", f"{trigger.method} {trigger.path}")
+        try:
+            response = await self._answer(scope, receive, params, trace)
+        except BaseException as error:
+            status = 504 if isinstance(error, HandlerTimeout) else 500
+            recorder.finish(span, "error", error=error, http_status=status)
+            raise
+        status = response.status_code
+        recorder.finish(span, "error" if status >= 500 else "ok", http_status=status)
+        return response
+
+    async def _answer(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
     ) -> Response:
         headers = header_dict(scope)
@@ -245,21 +268,6 @@ class RouteEndpoint:
         return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
 
 
-def _cross_origin(scope: Scope) -> bool:
-    """Whether the request comes from a page of another origin: an `Origin` header whose host is not the
-    one the request was sent to. (Browsers send `Origin` on every cross-origin request.)"""
-    origin: str | None = None
-    host: str | None = None
-    for name, value in scope["headers"]:
-        if name == b"origin":
-            origin = value.decode("latin-1")
-        elif name == b"host":
-            host = value.decode("latin-1")
-    if origin is None:
-        return False
-    return bool(origin.partition("://")[2].rstrip("/") != (host or ""))
-
-
 def _refuse_cross_origin() -> Response:
     return error_response(403, "the runtime's own endpoints do not serve other origins")
 
@@ -277,9 +285,16 @@ class HttpApp(Router):
     harness starts it itself."""
 
     def __init__(
-        self, runtime: Runtime, *, lifespan: bool = True, emit: bool = False, access_log: bool = False
+        self,
+        runtime: Runtime,
+        *,
+        lifespan: bool = True,
+        emit: bool = False,
+        access_log: bool = False,
+        workbench: Workbench | None = None,
     ) -> None:
         self.runtime = runtime
+        self.workbench = workbench
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
         watchdog = self.watchdog = Watchdog(settings.http_timeout)
@@ -288,6 +303,8 @@ class HttpApp(Router):
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
         if emit_on:
             table.add(EMIT_PATH, "POST", self._emit)
+        if workbench is not None:
+            workbench.mount(table)
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern)
@@ -306,15 +323,24 @@ class HttpApp(Router):
     async def _run(self, app: object) -> AsyncIterator[None]:
         """The lifespan: the runtime runs while the server does."""
         await self.runtime.start()
+        if self.workbench is not None:
+            await self.workbench.open()
         try:
             yield
         finally:
+            self.stopping()
             await self.streams.close()
             await self.runtime.stop()
 
+    def stopping(self) -> None:
+        """The server is stopping: end the Workbench's live streams, which would otherwise keep it waiting
+        for their connections to finish (the server calls this before it waits)."""
+        if self.workbench is not None:
+            self.workbench.close()
+
     # -- system routes
     async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
-        if _cross_origin(scope):
+        if cross_origin(scope):
             return _refuse_cross_origin()
         problem = await self.runtime.backend.check()
         if problem is not None:  # a load balancer takes this instance out before events are refused
@@ -324,7 +350,7 @@ class HttpApp(Router):
         return json_response({"status": "ok", "running": self.runtime.started})
 
     async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
-        if _cross_origin(scope):
+        if cross_origin(scope):
             return _refuse_cross_origin()
         headers = header_dict(scope)
         media = headers.get("content-type", "").partition(";")[0].strip().lower()

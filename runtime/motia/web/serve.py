@@ -20,6 +20,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,6 +35,8 @@ from motia.storage.sqlite import DatabaseUnusable, SqliteBackend
 from motia.web import dotenv
 from motia.web.app import HttpApp
 from motia.web.limits import http_options
+from motia.workbench import loopback
+from motia.workbench.api import GRAPH_FILE, Workbench, WorkbenchOptions
 
 __all__ = ["DISPATCH_FILE", "create_app", "load_dispatch", "serve"]
 
@@ -135,17 +138,20 @@ def create_app(
     owned: bool | None = None,
     workers: bool = True,
     access_log: bool = False,
+    workbench: WorkbenchOptions | None = None,
+    name: str = "app",
 ) -> HttpApp:
     """The ASGI app serving `spec`. Without `backend`, the app's data lives in SQLite at
     `<root>/.motia/motia.sqlite3`. The app closes its backend on shutdown when it owns it (by default, when
     it opened it). `emit`: serve `POST /emit` when the app's settings do not say (off by default).
     `workers=False`: no queue consumers and no cron here, only HTTP (events wait for other instances).
     `access_log`: a line per request on the `motia.http.access` logger (method, path, status, time,
-    trace id)."""
+    trace id). `workbench`: serve the Workbench (`motia.workbench`) of the app called `name`."""
     owned = backend is None if owned is None else owned
     store: Backend = SqliteBackend(select.sqlite_path(Path(root))) if backend is None else backend
     runtime = Runtime(spec, store, close_backend=owned, cron=workers, consume=workers)
-    return HttpApp(runtime, emit=emit, access_log=access_log)
+    bench = None if workbench is None else Workbench(runtime, workbench, name=name)
+    return HttpApp(runtime, emit=emit, access_log=access_log, workbench=bench)
 
 
 def serve(
@@ -163,17 +169,27 @@ def serve(
     access_log: bool = False,
     fd: int | None = None,
     ready_file: str | None = None,
+    workbench: WorkbenchOptions | None = None,
 ) -> None:
     """Load the built app in `dist_dir` and serve it with uvicorn (one worker) until interrupted. The
     app's log lines go to stderr as `motia.logging.configure_logging` sets them up. `backend`: see
     `motia.storage.select` (SQLite unless something says otherwise). `http=False`: a worker, no HTTP
     (queue consumers and cron only); `workers=False`: HTTP only (see `create_app`). `fd`: serve on this
     listening socket, inherited, instead of binding `host`:`port` (`motia dev` hands one socket from each
-    build's server to the next); `ready_file`: written once the app serves (its runtime started)."""
+    build's server to the next); `ready_file`: written once the app serves (its runtime started);
+    `workbench`: serve the Workbench page and API at `/__motia/` (also when `MOTIA_WORKBENCH=1`; off
+    loopback it needs a token)."""
     if not (http or workers):
         sys.stderr.write("motia: without HTTP and without workers there is nothing to run\n")
         raise SystemExit(2)
     configure_logging()
+    if workbench is None and http:
+        workbench = WorkbenchOptions.from_environment()
+    if workbench is not None:
+        if workbench.token is None and not loopback(host):
+            sys.stderr.write(f"motia: the Workbench on {host} needs a token (--workbench-token)\n")
+            raise SystemExit(2)
+        workbench = replace(workbench, graph_file=Path(dist_dir) / GRAPH_FILE)
     app_root = Path(root) if root is not None else Path(dist_dir).resolve().parent
     dotenv.load(app_root)  # before the step modules are imported: they may read the environment then
     try:
@@ -192,7 +208,15 @@ def serve(
         _run_loop(_work(Runtime(spec, store, close_backend=True)))
         return
     app = create_app(
-        spec, store, root=app_root, emit=emit, owned=True, workers=workers, access_log=access_log
+        spec,
+        store,
+        root=app_root,
+        emit=emit,
+        owned=True,
+        workers=workers,
+        access_log=access_log,
+        workbench=workbench,
+        name=name,
     )
     import uvicorn  # noqa: PLC0415 (only serving HTTP needs it)
 
@@ -210,9 +234,23 @@ def serve(
         limit_concurrency=limit_concurrency,  # past it, new connections and requests get 503
         **http_options(),  # request heads past 64 KiB get 431
     )
-    server = uvicorn.Server(config)
+    server = _server_class(uvicorn.Server)(config)
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         runner.run(_serve(server, ready_file))
+
+
+def _server_class(base: type[Any]) -> type[Any]:
+    """uvicorn's server, telling the app when it begins to stop, before it waits for open connections
+    (the Workbench's live streams end then, instead of holding the server until they time out)."""
+
+    class Server(base):  # type: ignore[misc]
+        async def shutdown(self, sockets: Any = None) -> None:
+            stopping = getattr(self.config.app, "stopping", None)
+            if callable(stopping):
+                stopping()
+            await super().shutdown(sockets)
+
+    return Server
 
 
 async def _serve(server: Any, ready_file: str | None) -> None:

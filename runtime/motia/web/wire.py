@@ -80,6 +80,21 @@ def error_response(status: int, message: str, **extra: Any) -> Response:
     return json_response({"error": message, **extra}, status)
 
 
+def cross_origin(scope: Scope) -> bool:
+    """Whether the request comes from a page of another origin: an `Origin` header whose host is not the
+    one the request was sent to. (Browsers send `Origin` on every cross-origin request.)"""
+    origin: str | None = None
+    host: str | None = None
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            origin = value.decode("latin-1")
+        elif name == b"host":
+            host = value.decode("latin-1")
+    if origin is None:
+        return False
+    return bool(origin.partition("://")[2].rstrip("/") != (host or ""))
+
+
 class HttpError(Exception):
     """A request the app answers with an error status before any handler runs."""
 

@@ -75,7 +75,10 @@ def test_a_request_and_everything_it_causes() -> None:
             debug = [line["msg"] for line in mine if line["level"] == "debug"]
             assert f"enqueued order.created for Notify, Mail [trace {trace}]" in debug
             failed = [line for line in mine if line["level"] == "error"]
-            assert [(line["step"], line["logger"]) for line in failed] == [("Mail", "motia.runtime")]
+            assert [(line.get("step"), line["logger"]) for line in failed] == [
+                ("Mail", "motia.runtime"),
+                (None, "motia.queue"),  # moved to the dead letters, in the same trace
+            ]
             assert "RuntimeError('mail server down')" in failed[0]["error"]
 
     run(scenario)
