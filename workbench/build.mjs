@@ -22,7 +22,7 @@ const result = await build({
   platform: "browser",
   target: "es2022",
   minify: true,
-  legalComments: "none",
+  legalComments: "eof", // the bundled libraries' license notices stay with them
   sourcemap: false,
   charset: "utf8",
   define: { "process.env.NODE_ENV": '"production"' },

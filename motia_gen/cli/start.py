@@ -202,6 +202,7 @@ def workbench_environment(
     when it would be served off loopback without a token."""
     from motia.workbench import loopback  # noqa: PLC0415
 
+    token = token or None  # an empty token is none
     if token is None and not loopback(host):
         typer.echo(
             f"{command}: the Workbench on {host} is reachable from other machines: give it a token "

@@ -132,6 +132,7 @@ class RouteEndpoint:
         "body_limit",
         "condition",
         "json_only",
+        "label",
         "middleware",
         "runner",
         "streaming",
@@ -143,22 +144,23 @@ class RouteEndpoint:
     def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, watchdog: Watchdog) -> None:
         self.runner, self.body_limit, self.watchdog = runner, body_limit, watchdog
         self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
+        self.label = f"{route.method} {route.path}"  # its spans' label in the Workbench
         self.validate = route.body
         self.json_only = route.body is not None
         self.condition = route.condition
         self.middleware: tuple[Function, ...] = route.middleware
         self.streaming = takes_streaming_args(route.step.handler)
 
-    async def __call__(
+    async def recorded(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
     ) -> Response:
+        """The endpoint with the Workbench on: the call is a span of its trace."""
         recorder = self.runner.runtime.recorder
         if recorder is None:
-            return await self._answer(scope, receive, params, trace)
-        trigger = self.trigger
-        span = recorder.start(trace, self.runner.step.name, "http", f"{trigger.method} {trigger.path}")
+            return await self(scope, receive, params, trace)
+        span = recorder.start(trace, self.runner.step.name, "http", self.label)
         try:
-            response = await self._answer(scope, receive, params, trace)
+            response = await self(scope, receive, params, trace)
         except BaseException as error:
             status = 504 if isinstance(error, HandlerTimeout) else 500
             recorder.finish(span, "error", error=error, http_status=status)
@@ -167,7 +169,7 @@ class RouteEndpoint:
         recorder.finish(span, "error" if status >= 500 else "ok", http_status=status)
         return response
 
-    async def _answer(
+    async def __call__(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
     ) -> Response:
         headers = header_dict(scope)
@@ -307,7 +309,9 @@ class HttpApp(Router):
             workbench.mount(table)
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
-            table.add(route.path, route.method, endpoint, route.pattern)
+            # Recording is chosen once here: with the Workbench off, requests pay nothing for it.
+            answer = endpoint.recorded if runtime.recorder is not None else endpoint
+            table.add(route.path, route.method, answer, route.pattern)
         # The runtime's own paths get no CORS answers, unless an app route took the path over.
         own = {normal_path(r.path) for r in runtime.spec.routes}
         cors = cors_middleware(settings.cors_origins, frozenset({HEALTH_PATH, EMIT_PATH} - own))

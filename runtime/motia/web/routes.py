@@ -176,7 +176,8 @@ def _allow(methods: Mapping[str, Endpoint]) -> bytes:
 
 
 def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
-    runner = getattr(endpoint, "runner", None)  # a step's endpoint (`motia.web.app.RouteEndpoint`)
+    owner = getattr(endpoint, "__self__", endpoint)  # `RouteEndpoint.recorded` is a bound method
+    runner = getattr(owner, "runner", None)  # a step's endpoint (`motia.web.app.RouteEndpoint`)
     if runner is not None:
         return extra(step=runner.step.name, trace_id=trace)
     return extra(trace_id=trace)

@@ -21,7 +21,6 @@ import threading
 import time
 import traceback
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from motia.logging import level_label, record_fields
@@ -34,22 +33,34 @@ LISTENER_BACKLOG = 1000
 Event = tuple[str, dict[str, Any]]  # (SSE event name, its JSON object)
 
 
-@dataclass(slots=True)
 class Span:
-    """One handler call within a trace."""
+    """One handler call within a trace. (A plain slotted class: one is made per request and delivery, and
+    a dataclass's generated `__init__` with defaults costs the hot path twice as much.)"""
 
-    id: int
-    trace_id: str
-    step: str
-    kind: str
-    label: str
-    start: float  # seconds since the epoch
-    attempt: int = 1
-    end: float | None = None
-    status: str = "running"
-    error: str | None = None
-    http_status: int | None = None
-    emitted: list[str] = field(default_factory=list)
+    __slots__ = (
+        "attempt",
+        "emitted",
+        "end",
+        "error",
+        "http_status",
+        "id",
+        "kind",
+        "label",
+        "start",
+        "status",
+        "step",
+        "trace_id",
+    )
+
+    def __init__(self, id: int, trace_id: str, step: str, kind: str, label: str, attempt: int) -> None:
+        self.id, self.trace_id, self.step, self.kind, self.label = id, trace_id, step, kind, label
+        self.start = time.time()  # seconds since the epoch
+        self.attempt = attempt
+        self.end: float | None = None
+        self.status = "running"
+        self.error: str | None = None
+        self.http_status: int | None = None
+        self.emitted: list[str] = []
 
     def document(self) -> dict[str, Any]:
         return {
@@ -68,10 +79,11 @@ class Span:
         }
 
 
-@dataclass(slots=True)
 class Trace:
-    trace_id: str
-    spans: list[Span] = field(default_factory=list)
+    __slots__ = ("spans", "trace_id")
+
+    def __init__(self, trace_id: str, spans: list[Span]) -> None:
+        self.trace_id, self.spans = trace_id, spans
 
     def summary(self) -> dict[str, Any]:
         spans = self.spans
@@ -115,17 +127,19 @@ class Recorder:
 
     # -- spans (called on the event loop)
     def start(self, trace_id: str, step: str, kind: str, label: str, attempt: int = 1) -> Span:
-        span = Span(next(self._ids), trace_id, step, kind, label, time.time(), attempt)
-        trace = self.traces.get(trace_id)
+        span = Span(next(self._ids), trace_id, step, kind, label, attempt)
+        traces = self.traces
+        trace = traces.get(trace_id)
         if trace is None:
-            trace = self.traces[trace_id] = Trace(trace_id)
-            if len(self.traces) > self.max_traces:
-                self.traces.popitem(last=False)
+            trace = traces[trace_id] = Trace(trace_id, [])
+            if len(traces) > self.max_traces:
+                traces.popitem(last=False)
         else:
-            self.traces.move_to_end(trace_id)
+            traces.move_to_end(trace_id)
         if len(trace.spans) < MAX_SPANS_PER_TRACE:
             trace.spans.append(span)
-        self._changed(trace)
+        if self.listeners:
+            self._publish(("trace", trace.summary()))
         return span
 
     def finish(
@@ -136,9 +150,10 @@ class Recorder:
         span.http_status = http_status
         if error is not None:
             span.error = f"{type(error).__name__}: {error}"
-        trace = self.traces.get(span.trace_id)
-        if trace is not None:
-            self._changed(trace)
+        if self.listeners:
+            trace = self.traces.get(span.trace_id)
+            if trace is not None:
+                self._publish(("trace", trace.summary()))
 
     def emitted(self, trace_id: str, step: str, topic: str) -> None:
         """A message `step` enqueued while handling `trace_id`: noted on its latest running span."""
@@ -149,10 +164,6 @@ class Recorder:
             if span.step == step and span.end is None:
                 span.emitted.append(topic)
                 return
-
-    def _changed(self, trace: Trace) -> None:
-        if self.listeners:
-            self._publish(("trace", trace.summary()))
 
     # -- reading
     def trace_list(self, limit: int) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-// The one EventSource on /__motia/api/events, shared by every view. Reconnects 1 s after an error;
-// `on("reconnect", fn)` tells views that events may have been missed in between.
+// The one EventSource on /__motia/api/events, shared by every view. Reconnects after an error, at once
+// at first (under `motia dev` the error is usually the server being swapped for a new build) and then
+// backing off to 2 s; `on("reconnect", fn)` tells views that events may have been missed in between.
 import { API } from "./api.js";
 import { createStore } from "./store.js";
 
@@ -10,6 +11,17 @@ export const connection = createStore({ status: "connecting" });
 let source = null;
 let timer = null;
 let everOpen = false;
+let delay = 100; // ms before the next reconnect; doubles up to MAX_DELAY, back to 100 once open
+const MAX_DELAY = 2000;
+
+function retry() {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    connect();
+  }, delay);
+  delay = Math.min(delay * 2, MAX_DELAY);
+}
 
 function emit(type, data) {
   const set = listeners.get(type);
@@ -29,14 +41,12 @@ export function connect() {
   try {
     es = new EventSource(API + "events");
   } catch {
-    timer = setTimeout(() => {
-      timer = null;
-      connect();
-    }, 1000);
+    retry();
     return;
   }
   source = es;
   es.onopen = () => {
+    delay = 100;
     connection.set({ status: "open" });
     if (everOpen) emit("reconnect", null);
     everOpen = true;
@@ -45,11 +55,7 @@ export function connect() {
     es.close();
     if (source === es) source = null;
     connection.set({ status: "reconnecting" });
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      connect();
-    }, 1000);
+    retry();
   };
   for (const type of TYPES) {
     es.addEventListener(type, (event) => {

@@ -88,6 +88,10 @@ export function stepSubtitle(step) {
     const cron = ts.find((t) => t.kind === "cron");
     if (cron && cron.expression) return cron.expression;
   }
+  if (step.kind === "stream") {
+    const stream = ts.find((t) => t.kind === "stream");
+    if (stream && stream.stream) return `stream ${stream.stream}`;
+  }
   return "";
 }
 

@@ -102,9 +102,9 @@ function useDebounced(value, ms) {
   return current;
 }
 
-function Legend() {
+function Legend({ kinds }) {
   return html`<div class="legend">
-    ${Object.entries(KIND_STYLES).map(
+    ${Object.entries(KIND_STYLES).filter(([kind]) => kinds.has(kind)).map(
       ([kind, s]) => html`<span class="legend-item" key=${kind}>
         <span class=${`swatch shape-${kind}`} style=${`background:${s.fill};border-color:${s.border}`}></span>${kind}
       </span>`,
@@ -126,6 +126,7 @@ export function FlowsView({ flow }) {
   const flows = useMemo(() => (graph ? flowNames(graph) : []), [graph]);
   const current = flow && flows.includes(flow) ? flow : "all";
   const steps = useMemo(() => graphSteps(graph), [graph]);
+  const kinds = useMemo(() => new Set(steps.map((s) => s.kind || "noop")), [steps]);
   const elements = useMemo(
     () => (graph ? buildElements(graph, current, debounced) : { nodes: [], edges: [] }),
     [graph, current, debounced],
@@ -182,7 +183,7 @@ export function FlowsView({ flow }) {
         selected=${step ? selected : null}
         onSelect=${setSelected}
       />
-      <${Legend} />
+      <${Legend} kinds=${kinds} />
       ${step
         ? html`<${StepDetail}
             step=${step}

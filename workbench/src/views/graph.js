@@ -16,8 +16,10 @@ export const KIND_STYLES = {
   api: { shape: "round-rectangle", fill: "#dbeafe", border: "#2563eb" },
   event: { shape: "ellipse", fill: "#ede9fe", border: "#7c3aed" },
   cron: { shape: "cut-rectangle", fill: "#ccfbf1", border: "#0d9488" },
+  stream: { shape: "round-hexagon", fill: "#fce7f3", border: "#db2777" },
+  state: { shape: "rhomboid", fill: "#e0f2fe", border: "#0284c7" },
+  triggers: { shape: "round-octagon", fill: "#ecfccb", border: "#65a30d" },
   noop: { shape: "rectangle", fill: "#f3f4f6", border: "#6b7280" },
-  triggers: { shape: "round-hexagon", fill: "#fce7f3", border: "#db2777" },
 };
 export const EDGE_COLOR = "#4f46e5";
 export const VIRTUAL_COLOR = "#9ca3af";
@@ -79,9 +81,10 @@ function stylesheet() {
         "font-family": FONT,
         "font-size": 10,
         color: "#374151",
+        "text-margin-y": -9,
         "text-background-color": "#ffffff",
-        "text-background-opacity": 0.9,
-        "text-background-padding": 2,
+        "text-background-opacity": 0.85,
+        "text-background-padding": 1,
         "min-zoomed-font-size": 8,
       },
     },

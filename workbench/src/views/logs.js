@@ -18,9 +18,23 @@ function fieldsText(fields) {
     .join(" ");
 }
 
+// Fields whose value spans lines (a traceback, say) are shown as blocks under the message.
+function splitFields(fields) {
+  const inline = {};
+  const blocks = [];
+  if (fields && typeof fields === "object") {
+    for (const [k, v] of Object.entries(fields)) {
+      if (typeof v === "string" && v.includes("\n")) blocks.push([k, v]);
+      else inline[k] = v;
+    }
+  }
+  return { inline, blocks };
+}
+
 export function LogLine({ line, hideTrace = false }) {
   const level = String(line.level || "info").toLowerCase();
-  const fields = fieldsText(line.fields);
+  const { inline, blocks } = splitFields(line.fields);
+  const fields = fieldsText(inline);
   return html`<div
     class=${`log-line level-${level}`}
     data-testid="log-line"
@@ -33,6 +47,7 @@ export function LogLine({ line, hideTrace = false }) {
     <span class="log-step">${line.step ?? ""}</span>
     <span class="log-msg">${line.msg ?? ""}${fields ? html` <span class="log-fields mono">${fields}</span>` : null}</span>
     ${hideTrace ? null : html`<span class="log-trace">${line.traceId ? html`<${TraceLink} id=${line.traceId} />` : null}</span>`}
+    ${blocks.map(([k, v]) => html`<pre class="log-block" key=${k}><span class="muted">${k}:</span>${"\n"}${v.replace(/\s+$/, "")}</pre>`)}
   </div>`;
 }
 

@@ -43,23 +43,30 @@ export function StreamsView() {
       if (!loaded) buffered.push(ev);
       else setItems((list) => apply(list || [], ev));
     });
-    api(`streams/${enc(selected.stream)}/${enc(selected.group)}`)
-      .then((body) => {
-        if (!alive) return;
-        let list = Array.isArray(body && body.items) ? body.items.filter(Boolean) : [];
-        for (const ev of buffered) list = apply(list, ev);
-        buffered = [];
-        loaded = true;
-        setItems(list);
-      })
-      .catch(() => {
-        if (!alive) return;
-        loaded = true;
-        setItems((list) => list || []);
-      });
+    const load = () => {
+      loaded = false;
+      api(`streams/${enc(selected.stream)}/${enc(selected.group)}`)
+        .then((body) => {
+          if (!alive) return;
+          let list = Array.isArray(body && body.items) ? body.items.filter(Boolean) : [];
+          for (const ev of buffered) list = apply(list, ev);
+          buffered = [];
+          loaded = true;
+          setItems(list);
+        })
+        .catch(() => {
+          if (!alive) return;
+          loaded = true;
+          setItems((list) => list || []);
+        });
+    };
+    load();
+    // Changes may have been missed while the event stream was down.
+    const offReconnect = on("reconnect", load);
     return () => {
       alive = false;
       off();
+      offReconnect();
     };
   }, [selected && selected.stream, selected && selected.group, tick]);
 
