@@ -132,7 +132,6 @@ class RouteEndpoint:
         "body_limit",
         "condition",
         "json_only",
-        "label",
         "middleware",
         "runner",
         "streaming",
@@ -144,30 +143,11 @@ class RouteEndpoint:
     def __init__(self, route: RouteSpec, runner: StepRunner, body_limit: int, watchdog: Watchdog) -> None:
         self.runner, self.body_limit, self.watchdog = runner, body_limit, watchdog
         self.trigger = TriggerInfo("http", route.index, path=route.path, method=route.method)
-        self.label = f"{route.method} {route.path}"  # its spans' label in the Workbench
         self.validate = route.body
         self.json_only = route.body is not None
         self.condition = route.condition
         self.middleware: tuple[Function, ...] = route.middleware
         self.streaming = takes_streaming_args(route.step.handler)
-
-    async def recorded(
-        self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
-    ) -> Response:
-        """The endpoint with the Workbench on: the call is a span of its trace."""
-        recorder = self.runner.runtime.recorder
-        if recorder is None:
-            return await self(scope, receive, params, trace)
-        span = recorder.start(trace, self.runner.step.name, "http", self.label)
-        try:
-            response = await self(scope, receive, params, trace)
-        except BaseException as error:
-            status = 504 if isinstance(error, HandlerTimeout) else 500
-            recorder.finish(span, "error", error=error, http_status=status)
-            raise
-        status = response.status_code
-        recorder.finish(span, "error" if status >= 500 else "ok", http_status=status)
-        return response
 
     async def __call__(
         self, scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
@@ -300,7 +280,9 @@ class HttpApp(Router):
         settings = runtime.spec.settings
         self.body_limit = settings.body_limit
         watchdog = self.watchdog = Watchdog(settings.http_timeout)
-        table = self.table = RouteTable(runtime.backend.check, access_log=access_log)
+        table = self.table = RouteTable(
+            runtime.backend.check, access_log=access_log, recorder=runtime.recorder
+        )
         table.add(HEALTH_PATH, "GET", self._health)
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
         if emit_on:
@@ -309,9 +291,7 @@ class HttpApp(Router):
             workbench.mount(table)
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
-            # Recording is chosen once here: with the Workbench off, requests pay nothing for it.
-            answer = endpoint.recorded if runtime.recorder is not None else endpoint
-            table.add(route.path, route.method, answer, route.pattern)
+            table.add(route.path, route.method, endpoint, route.pattern, step=route.step.name)
         # The runtime's own paths get no CORS answers, unless an app route took the path over.
         own = {normal_path(r.path) for r in runtime.spec.routes}
         cors = cors_middleware(settings.cors_origins, frozenset({HEALTH_PATH, EMIT_PATH} - own))

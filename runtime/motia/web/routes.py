@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -27,6 +27,17 @@ log = logging.getLogger("motia.http")
 access = logging.getLogger("motia.http.access")
 
 Endpoint = Callable[[Scope, Receive, dict[str, str] | None, str], Awaitable[Response]]
+
+
+class SpanRecorder(Protocol):
+    """Where the table records each call of a step's route (the Workbench's `Recorder`)."""
+
+    def start(self, trace_id: str, step: str, kind: str, label: str, attempt: int = 1) -> Any: ...
+
+    def finish(
+        self, span: Any, status: str, *, error: BaseException | None = None, http_status: int | None = None
+    ) -> None: ...
+
 
 _EVERY: tuple[Match, Scope] = (Match.FULL, {})  # no child scope: the table looks the path up itself
 _NONE: tuple[Match, Scope] = (Match.NONE, {})
@@ -54,15 +65,35 @@ class RouteTable(BaseRoute):
     takes every HTTP request and answers 404 and 405 itself."""
 
     def __init__(
-        self, check: Callable[[], Awaitable[str | None]] | None = None, *, access_log: bool = False
+        self,
+        check: Callable[[], Awaitable[str | None]] | None = None,
+        *,
+        access_log: bool = False,
+        recorder: SpanRecorder | None = None,
     ) -> None:
         self.check = check  # the store's health: a failure while it is down is 503, not 500
         self.access_log = access_log
+        self.recorder = recorder
+        # The step and label of each endpoint whose calls are recorded (empty when nothing records: the
+        # table does it, rather than a wrapper per endpoint, so a recorded request costs no extra call).
+        self._spans: dict[Endpoint, tuple[str, str]] = {}
         self.static: dict[str, dict[str, Endpoint]] = {}
         self.dynamic: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
         self._by_pattern: dict[str, dict[str, Endpoint]] = {}
 
-    def add(self, path: str, method: str, endpoint: Endpoint, pattern: re.Pattern[str] | None = None) -> None:
+    def add(
+        self,
+        path: str,
+        method: str,
+        endpoint: Endpoint,
+        pattern: re.Pattern[str] | None = None,
+        *,
+        step: str | None = None,
+    ) -> None:
+        """Serve `endpoint` at `path` (Motia's `:param` form); `step`: the step it calls, whose calls the
+        recorder (when there is one) records."""
+        if step is not None and self.recorder is not None:
+            self._spans[endpoint] = (step, f"{method.upper()} {path}")
         path = normal_path(path)
         if pattern is None and ":" in path:
             pattern = route_pattern(path)[0]
@@ -97,6 +128,8 @@ class RouteTable(BaseRoute):
         method: str = scope["method"]
         path: str = scope["path"]
         endpoint: Endpoint | None = None
+        span: Any = None
+        failure: BaseException | None = None
         try:
             methods = self.static.get(path)
             params = None
@@ -106,6 +139,8 @@ class RouteTable(BaseRoute):
             if endpoint is None and method == "HEAD" and methods is not None:
                 endpoint = methods.get("GET")
             if endpoint is not None:
+                if self._spans and (named := self._spans.get(endpoint)) is not None:
+                    span = self.recorder.start(trace, named[0], "http", named[1])  # type: ignore[union-attr]
                 response = await endpoint(scope, receive, params, trace)
             elif methods is not None:
                 response = error_response(405, "Method Not Allowed")
@@ -114,17 +149,26 @@ class RouteTable(BaseRoute):
                 response = error_response(404, "Not Found")
         except HttpError as error:
             response = error.response()
-        except ClientDisconnect:
+        except ClientDisconnect as error:
+            if span is not None:
+                self.recorder.finish(span, "error", error=error)  # type: ignore[union-attr]
             return None  # no one to answer
         except InvalidResponse as error:
             log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
             response = error_response(500, "Internal Server Error", traceId=trace)
+            failure = error
         except HandlerTimeout as error:
             log.error("%s %s: %s", method, path, error, extra=_fields(endpoint, trace))
             response = error_response(504, "Handler timed out", traceId=trace, timeoutSeconds=error.seconds)
+            failure = error
         except Exception as error:
             log.error("%s %s failed", method, path, exc_info=error, extra=_fields(endpoint, trace))
             response = await self._failed(trace)
+            failure = error
+        if span is not None:
+            status = response.status_code
+            outcome = "error" if status >= 500 else "ok"
+            self.recorder.finish(span, outcome, error=failure, http_status=status)  # type: ignore[union-attr]
         response.raw_headers.append((TRACE_HEADER, trace.encode()))
         if VARY_ORIGIN in scope:
             vary_origin(response)
@@ -176,8 +220,7 @@ def _allow(methods: Mapping[str, Endpoint]) -> bytes:
 
 
 def _fields(endpoint: Endpoint | None, trace: str) -> dict[str, Any]:
-    owner = getattr(endpoint, "__self__", endpoint)  # `RouteEndpoint.recorded` is a bound method
-    runner = getattr(owner, "runner", None)  # a step's endpoint (`motia.web.app.RouteEndpoint`)
+    runner = getattr(endpoint, "runner", None)  # a step's endpoint (`motia.web.app.RouteEndpoint`)
     if runner is not None:
         return extra(step=runner.step.name, trace_id=trace)
     return extra(trace_id=trace)

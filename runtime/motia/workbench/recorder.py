@@ -60,7 +60,7 @@ class Span:
         self.status = "running"
         self.error: str | None = None
         self.http_status: int | None = None
-        self.emitted: list[str] = []
+        self.emitted: list[str] | None = None  # made by the first emit: most calls emit nothing
 
     def document(self) -> dict[str, Any]:
         return {
@@ -74,7 +74,7 @@ class Span:
             "status": self.status,
             "attempt": self.attempt,
             "error": self.error,
-            "emitted": list(self.emitted),
+            "emitted": list(self.emitted or ()),
             "httpStatus": self.http_status,
         }
 
@@ -162,6 +162,8 @@ class Recorder:
             return
         for span in reversed(trace.spans):
             if span.step == step and span.end is None:
+                if span.emitted is None:
+                    span.emitted = []
                 span.emitted.append(topic)
                 return
 
