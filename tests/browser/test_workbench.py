@@ -193,3 +193,31 @@ def _artifact(name: str) -> Any:
     from tests.browser.conftest import artifacts  # noqa: PLC0415
 
     return artifacts() / f"{name}.png"
+
+
+def test_a_steps_problems_show_on_its_node(page: Any, dev_app: DevApp) -> None:
+    restock_file = dev_app.app / "steps" / "restock_step.py"
+    original = restock_file.read_text(encoding="utf-8")
+    open_view(page, dev_app, "flows")
+    page.wait_for_function("window.__workbench && window.__workbench.rendered > 0")
+    time.sleep(0.3)  # the page's event stream connects
+    # An emit nothing subscribes to: a warning, so the app still builds and serves.
+    restock_file.write_text(original.replace('"enqueues": [],', '"enqueues": ["stock.changed"],'), "utf-8")
+    try:
+        page.wait_for_function(
+            "window.__workbench.cy.getElementById('Restock').data('problems') > 0", timeout=30_000
+        )
+        node = page.evaluate(
+            "(() => { const n = window.__workbench.cy.getElementById('Restock');"
+            " return [n.data('severity'), n.style('border-color')]; })()"
+        )
+        assert node[0] == "warning"
+        assert node[1] != page.evaluate(
+            "window.__workbench.cy.getElementById('PlaceOrder').style('border-color')"
+        )
+        page.screenshot(path=str(_artifact("flows-problem")), full_page=True)
+    finally:
+        restock_file.write_text(original, encoding="utf-8")
+    page.wait_for_function(
+        "!(window.__workbench.cy.getElementById('Restock').data('problems') > 0)", timeout=30_000
+    )

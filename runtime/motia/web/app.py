@@ -287,11 +287,11 @@ class HttpApp(Router):
         emit_on = settings.emit_endpoint if settings.emit_endpoint is not None else emit
         if emit_on:
             table.add(EMIT_PATH, "POST", self._emit)
-        if workbench is not None:
-            workbench.mount(table)
         for route in runtime.spec.routes:
             endpoint = RouteEndpoint(route, runtime.runner(route.step), self.body_limit, watchdog)
             table.add(route.path, route.method, endpoint, route.pattern, step=route.step.name)
+        if workbench is not None:
+            workbench.mount(table)
         # The runtime's own paths get no CORS answers, unless an app route took the path over.
         own = {normal_path(r.path) for r in runtime.spec.routes}
         cors = cors_middleware(settings.cors_origins, frozenset({HEALTH_PATH, EMIT_PATH} - own))

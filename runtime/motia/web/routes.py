@@ -89,22 +89,27 @@ class RouteTable(BaseRoute):
         pattern: re.Pattern[str] | None = None,
         *,
         step: str | None = None,
+        fallback: bool = False,
     ) -> None:
         """Serve `endpoint` at `path` (Motia's `:param` form); `step`: the step it calls, whose calls the
-        recorder (when there is one) records."""
+        recorder (when there is one) records; `fallback`: only where nothing serves the method and path
+        yet (the runtime's own routes, added after the app's, so that the app's patterns are tried
+        first)."""
         if step is not None and self.recorder is not None:
             self._spans[endpoint] = (step, f"{method.upper()} {path}")
         path = normal_path(path)
         if pattern is None and ":" in path:
             pattern = route_pattern(path)[0]
         if pattern is None:
-            self.static.setdefault(path, {})[method.upper()] = endpoint
-            return
-        methods = self._by_pattern.get(pattern.pattern)
-        if methods is None:
-            methods = self._by_pattern[pattern.pattern] = {}
-            self.dynamic.append((pattern, methods))
-        methods[method.upper()] = endpoint
+            methods = self.static.setdefault(path, {})
+        else:
+            found = self._by_pattern.get(pattern.pattern)
+            if found is None:
+                found = self._by_pattern[pattern.pattern] = {}
+                self.dynamic.append((pattern, found))
+            methods = found
+        if not (fallback and method.upper() in methods):
+            methods[method.upper()] = endpoint
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         return _EVERY if scope["type"] == "http" else _NONE

@@ -99,9 +99,12 @@ class Workbench:
             ("/api/dead-letters", self._dead_letters),
             ("/api/events", self._events),
         ]
+        # After the app's routes: an app route of the same path wins, and the app's own patterns are
+        # tried before these on every request.
         for path, handler in get:
-            table.add(PREFIX + path, "GET", self._guard(handler, page=path == ""))
-        table.add(PREFIX + "/api/dead-letters/:id/replay", "POST", self._guard(self._replay))
+            table.add(PREFIX + path, "GET", self._guard(handler, page=path == ""), fallback=True)
+        replay = PREFIX + "/api/dead-letters/:id/replay"
+        table.add(replay, "POST", self._guard(self._replay), fallback=True)
 
     async def open(self) -> None:
         self.recorder.bind(asyncio.get_running_loop())

@@ -367,3 +367,24 @@ def test_the_event_stream_tells_when_the_dev_diagnostics_change(tmp_path: Path) 
         assert event["errors"] == 1
 
     scenario(body, WorkbenchOptions(dev=True, diagnostics_file=dev_file))
+
+
+def test_an_app_route_on_a_workbench_path_wins() -> None:
+    async def mine(req: Any, ctx: Any) -> dict[str, Any]:
+        return {"status": 200, "body": {"mine": req.path_params.get("trace", True)}}
+
+    owner = step(mine, "Mine")
+    spec = app(
+        routes=(route(owner, "GET", "/__motia/api/traces"), route(owner, "GET", "/__motia/api/traces/:trace"))
+    )
+
+    async def main() -> None:
+        runtime = Runtime(spec, MemoryBackend())
+        workbench = Workbench(runtime, WorkbenchOptions())
+        http = HttpApp(runtime, lifespan=False, workbench=workbench)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=http), base_url=ORIGIN) as client:
+            assert (await client.get("/__motia/api/traces")).json() == {"mine": True}
+            assert (await client.get("/__motia/api/traces/t-1")).json() == {"mine": "t-1"}
+            assert (await client.get("/__motia/api/logs")).json() == {"logs": []}  # the rest stay
+
+    run(main)
