@@ -1,15 +1,21 @@
-"""What the Workbench shows of a running app: the recent traces with their spans, and the recent log lines,
-in bounded rings, with live listeners.
+"""What the Workbench shows of a running app: the recent handler calls (spans, grouped by trace when
+read) and the recent log lines, in bounded rings, with live listeners.
 
 The runtime calls `start` when a handler call begins (an HTTP request, a queue delivery attempt, a state or
 stream change, a cron run) and `finish` when it ends, and `emitted` for each message a handler enqueues;
-`LogTap`, a `logging.Handler` on the "motia" logger, adds every log line. Old traces and lines fall out of
-the rings (`MAX_TRACES`, `MAX_LOGS`), so memory stays bounded however long the app runs.
+`LogTap`, a `logging.Handler` on the "motia" logger, adds every log line. Old spans and lines fall out of
+the rings (`MAX_SPANS`, `MAX_LOGS`), so memory stays bounded however long the app runs.
+
+The request path does as little as it can: a running call is a `Span` in a dict; a finished one becomes a
+tuple of plain values in a deque. Such tuples are not tracked by the garbage collector, so thousands of
+them kept cost the collector nothing (a ring of objects made collections walk them all, which served
+requests measurably paid for). Traces are put together when the API reads them.
 
 Listeners (the page's event stream) get each change through a bounded `asyncio.Queue`; one that falls
 `LISTENER_BACKLOG` items behind is dropped (its stream ends and the page reconnects), rather than holding
-memory for a reader that does not read. Log lines come from worker threads too (sync handlers): they reach
-the rings under a lock and the listeners through the event loop.
+memory for a reader that does not read. A live trace update sums up the trace's spans among the last
+`LIVE_WINDOW` calls (a trace's calls are recent ones). Log lines come from worker threads too (sync
+handlers): they reach the ring under a lock and the listeners through the event loop.
 """
 
 from __future__ import annotations
@@ -20,100 +26,99 @@ import logging
 import threading
 import time
 import traceback
-from collections import OrderedDict, deque
-from typing import Any
+from collections import deque
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from motia.logging import level_label, record_fields
 
-MAX_TRACES = 1000
+MAX_SPANS = 10_000
 MAX_LOGS = 5000
-MAX_SPANS_PER_TRACE = 500  # a trace past it keeps its first spans (a runaway loop of events)
+LIVE_WINDOW = 1000
 LISTENER_BACKLOG = 1000
 
 Event = tuple[str, dict[str, Any]]  # (SSE event name, its JSON object)
 
 
 class Span:
-    """One handler call within a trace. (A plain slotted class: one is made per request and delivery, and
+    """A handler call that is running. (A plain slotted class: one is made per request and delivery, and
     a dataclass's generated `__init__` with defaults costs the hot path twice as much.)"""
 
-    __slots__ = (
-        "attempt",
-        "emitted",
-        "end",
-        "error",
-        "http_status",
-        "id",
-        "kind",
-        "label",
-        "start",
-        "status",
-        "step",
-        "trace_id",
-    )
+    __slots__ = ("attempt", "emitted", "id", "kind", "label", "start", "step", "trace_id")
 
     def __init__(self, id: int, trace_id: str, step: str, kind: str, label: str, attempt: int) -> None:
         self.id, self.trace_id, self.step, self.kind, self.label = id, trace_id, step, kind, label
         self.start = time.time()  # seconds since the epoch
         self.attempt = attempt
-        self.end: float | None = None
-        self.status = "running"
-        self.error: str | None = None
-        self.http_status: int | None = None
-        self.emitted: list[str] | None = None  # made by the first emit: most calls emit nothing
+        self.emitted: tuple[str, ...] = ()
+
+
+class Call(NamedTuple):
+    """A handler call, running (`end` None, status "running") or finished: plain values only."""
+
+    id: int
+    trace_id: str
+    step: str
+    kind: str
+    label: str
+    start: float
+    end: float | None
+    status: str
+    attempt: int
+    error: str | None
+    http_status: int | None
+    emitted: tuple[str, ...]
 
     def document(self) -> dict[str, Any]:
+        end = self.end
         return {
             "id": self.id,
             "step": self.step,
             "kind": self.kind,
             "label": self.label,
             "start": _ms(self.start),
-            "end": None if self.end is None else _ms(self.end),
-            "durationMs": None if self.end is None else round((self.end - self.start) * 1000, 3),
+            "end": None if end is None else _ms(end),
+            "durationMs": None if end is None else round((end - self.start) * 1000, 3),
             "status": self.status,
             "attempt": self.attempt,
             "error": self.error,
-            "emitted": list(self.emitted or ()),
+            "emitted": list(self.emitted),
             "httpStatus": self.http_status,
         }
 
 
-class Trace:
-    __slots__ = ("spans", "trace_id")
+def _running(span: Span) -> Call:
+    return Call(
+        span.id, span.trace_id, span.step, span.kind, span.label, span.start, None, "running",
+        span.attempt, None, None, span.emitted,
+    )  # fmt: skip
 
-    def __init__(self, trace_id: str, spans: list[Span]) -> None:
-        self.trace_id, self.spans = trace_id, spans
 
-    def summary(self) -> dict[str, Any]:
-        spans = self.spans
-        first = spans[0]
-        ends = [s.end for s in spans]
-        running = any(e is None for e in ends)
-        # Failed: a step whose latest call failed (one retried to success is not a failure of the trace).
-        latest = {span.step: span.status for span in spans}
-        failed = "error" in latest.values()
-        steps: list[str] = []
-        for span in spans:
-            if span.step not in steps:
-                steps.append(span.step)
-        return {
-            "traceId": self.trace_id,
-            "start": _ms(first.start),
-            "end": None if running else _ms(max(e for e in ends if e is not None)),
-            "status": "running" if running else "error" if failed else "ok",
-            "entry": {"step": first.step, "kind": first.kind, "label": first.label},
-            "steps": steps,
-            "spans": len(spans),
-        }
+def summary(trace_id: str, calls: list[Call]) -> dict[str, Any]:
+    """A trace as the list shows it, from its calls in the order they started."""
+    first = calls[0]
+    ends = [c.end for c in calls]
+    running = any(e is None for e in ends)
+    # Failed: a step whose latest call failed (one retried to success is not a failure of the trace).
+    latest = {call.step: call.status for call in calls}
+    failed = "error" in latest.values()
+    return {
+        "traceId": trace_id,
+        "start": _ms(first.start),
+        "end": None if running else _ms(max(e for e in ends if e is not None)),
+        "status": "running" if running else "error" if failed else "ok",
+        "entry": {"step": first.step, "kind": first.kind, "label": first.label},
+        "steps": list(dict.fromkeys(call.step for call in calls)),
+        "spans": len(calls),
+    }
 
 
 class Recorder:
-    """The rings of traces and log lines, and the listeners told of every change."""
+    """The rings of handler calls and log lines, and the listeners told of every change."""
 
-    def __init__(self, *, max_traces: int = MAX_TRACES, max_logs: int = MAX_LOGS) -> None:
-        self.max_traces = max_traces
-        self.traces: OrderedDict[str, Trace] = OrderedDict()
+    def __init__(self, *, max_spans: int = MAX_SPANS, max_logs: int = MAX_LOGS) -> None:
+        self.finished: deque[tuple[Any, ...]] = deque(maxlen=max_spans)  # `Call`s as plain tuples
+        self.running: dict[int, Span] = {}
         self.logs: deque[dict[str, Any]] = deque(maxlen=max_logs)
         self.listeners: set[asyncio.Queue[Event | None]] = set()
         self._ids = itertools.count(1)
@@ -128,57 +133,79 @@ class Recorder:
     # -- spans (called on the event loop)
     def start(self, trace_id: str, step: str, kind: str, label: str, attempt: int = 1) -> Span:
         span = Span(next(self._ids), trace_id, step, kind, label, attempt)
-        traces = self.traces
-        trace = traces.get(trace_id)
-        if trace is None:
-            trace = traces[trace_id] = Trace(trace_id, [])
-            if len(traces) > self.max_traces:
-                traces.popitem(last=False)
-        else:
-            traces.move_to_end(trace_id)
-        if len(trace.spans) < MAX_SPANS_PER_TRACE:
-            trace.spans.append(span)
+        self.running[span.id] = span
         if self.listeners:
-            self._publish(("trace", trace.summary()))
+            self._publish_trace(trace_id)
         return span
 
     def finish(
         self, span: Span, status: str, *, error: BaseException | None = None, http_status: int | None = None
     ) -> None:
-        span.end = time.time()
-        span.status = status
-        span.http_status = http_status
-        if error is not None:
-            span.error = f"{type(error).__name__}: {error}"
+        del self.running[span.id]
+        failure = None if error is None else f"{type(error).__name__}: {error}"
+        self.finished.append(
+            (  # a plain tuple (as `Call` reads it): the collector stops tracking it, a subclass it would not
+                span.id,
+                span.trace_id,
+                span.step,
+                span.kind,
+                span.label,
+                span.start,
+                time.time(),
+                status,
+                span.attempt,
+                failure,
+                http_status,
+                span.emitted,
+            )
+        )
         if self.listeners:
-            trace = self.traces.get(span.trace_id)
-            if trace is not None:
-                self._publish(("trace", trace.summary()))
+            self._publish_trace(span.trace_id)
 
     def emitted(self, trace_id: str, step: str, topic: str) -> None:
-        """A message `step` enqueued while handling `trace_id`: noted on its latest running span."""
-        trace = self.traces.get(trace_id)
-        if trace is None:
-            return
-        for span in reversed(trace.spans):
-            if span.step == step and span.end is None:
-                if span.emitted is None:
-                    span.emitted = []
-                span.emitted.append(topic)
+        """A message `step` enqueued while handling `trace_id`: noted on its latest running call."""
+        for span in reversed(self.running.values()):
+            if span.trace_id == trace_id and span.step == step:
+                span.emitted = (*span.emitted, topic)
                 return
 
     # -- reading
+    def calls(self, window: int | None = None) -> list[Call]:
+        """Every call in the rings (the last `window` finished ones), in the order they started."""
+        finished: Iterable[tuple[Any, ...]] = self.finished
+        if window is not None:
+            finished = list(itertools.islice(reversed(self.finished), window))
+        every = [*map(Call._make, finished), *map(_running, self.running.values())]
+        every.sort(key=lambda call: call.id)
+        return every
+
+    def traces(self) -> dict[str, list[Call]]:
+        """The calls by trace, the most recently active trace last."""
+        grouped: dict[str, list[Call]] = {}
+        for call in self.calls():
+            found = grouped.pop(call.trace_id, [])  # put back at the end: the latest activity is last
+            found.append(call)
+            grouped[call.trace_id] = found
+        return grouped
+
     def trace_list(self, limit: int) -> list[dict[str, Any]]:
-        newest = list(self.traces.values())[-limit:] if limit > 0 else []
-        return [t.summary() for t in reversed(newest)]
+        if limit <= 0:
+            return []
+        newest = list(self.traces().items())[-limit:]
+        return [summary(trace_id, calls) for trace_id, calls in reversed(newest)]
 
     def trace(self, trace_id: str) -> dict[str, Any] | None:
-        trace = self.traces.get(trace_id)
-        if trace is None:
+        calls = [call for call in self.calls() if call.trace_id == trace_id]
+        if not calls:
             return None
         with self._lock:
             logs = [line for line in self.logs if line["traceId"] == trace_id]
-        return {"trace": trace.summary(), "spans": [s.document() for s in trace.spans], "logs": logs}
+        return {"trace": summary(trace_id, calls), "spans": [c.document() for c in calls], "logs": logs}
+
+    def _publish_trace(self, trace_id: str) -> None:
+        calls = [call for call in self.calls(LIVE_WINDOW) if call.trace_id == trace_id]
+        if calls:
+            self._publish(("trace", summary(trace_id, calls)))
 
     def log_lines(self) -> list[dict[str, Any]]:
         with self._lock:

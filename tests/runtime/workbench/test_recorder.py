@@ -4,27 +4,42 @@ lines from worker threads reach the listeners on the event loop."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 
 from motia.logging import extra
-from motia.workbench.recorder import LISTENER_BACKLOG, MAX_SPANS_PER_TRACE, LogTap, Recorder
+from motia.workbench.recorder import LISTENER_BACKLOG, LogTap, Recorder
 
 from tests.runtime.specs import run
 
 
-def test_the_trace_ring_keeps_the_newest_traces_and_a_trace_its_first_spans() -> None:
-    recorder = Recorder(max_traces=3)
+def test_the_span_ring_keeps_the_newest_calls_and_traces_are_grouped_when_read() -> None:
+    recorder = Recorder(max_spans=4)
     for number in range(5):
         recorder.finish(recorder.start(f"t{number}", "Step", "queue", "topic"), "ok")
-    recorder.start("t2", "Step", "queue", "topic")  # a new span makes a trace recent again
-    assert [t["traceId"] for t in recorder.trace_list(10)] == ["t2", "t4", "t3"]
-    assert recorder.trace("t0") is None
-    for _ in range(MAX_SPANS_PER_TRACE + 10):
-        recorder.start("long", "Step", "queue", "topic")
-    document = recorder.trace("long")
+    running = recorder.start("t2", "Step", "queue", "topic")  # a new call makes a trace recent again
+    assert [t["traceId"] for t in recorder.trace_list(10)] == ["t2", "t4", "t3", "t1"]
+    assert recorder.trace("t0") is None  # its only call fell out of the ring
+    assert recorder.trace_list(10)[0]["status"] == "running"
+    recorder.finish(running, "error", error=ValueError("boom"))
+    document = recorder.trace("t2")
     assert document is not None
-    assert len(document["spans"]) == MAX_SPANS_PER_TRACE
+    assert [(s["status"], s["error"]) for s in document["spans"]] == [
+        ("ok", None),
+        ("error", "ValueError: boom"),
+    ]
+    assert document["trace"]["status"] == "error"
+    assert len(recorder.finished) == 4  # bounded
+
+
+def test_kept_calls_are_plain_values_the_garbage_collector_does_not_track() -> None:
+    recorder = Recorder()
+    for number in range(100):
+        recorder.finish(recorder.start(f"t{number}", "Step", "http", "GET /"), "ok", http_status=200)
+    gc.collect()
+    assert not any(gc.is_tracked(call) for call in recorder.finished)
+    assert recorder.running == {}
 
 
 def test_the_log_ring_keeps_the_newest_lines() -> None:
@@ -80,12 +95,14 @@ def test_log_lines_from_threads_reach_listeners_on_the_loop_with_their_fields() 
     run(scenario)
 
 
-def test_emitted_topics_go_to_the_running_span_of_the_step() -> None:
+def test_emitted_topics_go_to_the_running_call_of_the_step() -> None:
     recorder = Recorder()
     first = recorder.start("t", "A", "http", "POST /a")
     recorder.finish(first, "ok")
     second = recorder.start("t", "A", "queue", "again")
     recorder.emitted("t", "A", "next")
     recorder.emitted("unknown", "A", "ignored")
-    assert first.emitted is None
-    assert second.emitted == ["next"]
+    recorder.finish(second, "ok")
+    document = recorder.trace("t")
+    assert document is not None
+    assert [s["emitted"] for s in document["spans"]] == [[], ["next"]]
