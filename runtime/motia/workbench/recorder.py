@@ -40,17 +40,10 @@ LISTENER_BACKLOG = 1000
 Event = tuple[str, dict[str, Any]]  # (SSE event name, its JSON object)
 
 
-class Span:
-    """A handler call that is running. (A plain slotted class: one is made per request and delivery, and
-    a dataclass's generated `__init__` with defaults costs the hot path twice as much.)"""
-
-    __slots__ = ("attempt", "emitted", "id", "kind", "label", "start", "step", "trace_id")
-
-    def __init__(self, id: int, trace_id: str, step: str, kind: str, label: str, attempt: int) -> None:
-        self.id, self.trace_id, self.step, self.kind, self.label = id, trace_id, step, kind, label
-        self.start = time.time()  # seconds since the epoch
-        self.attempt = attempt
-        self.emitted: tuple[str, ...] = ()
+# A running call: (id, trace id, step, kind, label, start in seconds since the epoch, attempt). A tuple
+# rather than an object: it is made for every request and delivery, and a class's `__init__` is a Python
+# call that costs the hot path more than everything else the recorder does.
+Span = tuple[int, str, str, str, str, float, int]
 
 
 class Call(NamedTuple):
@@ -87,11 +80,8 @@ class Call(NamedTuple):
         }
 
 
-def _running(span: Span) -> Call:
-    return Call(
-        span.id, span.trace_id, span.step, span.kind, span.label, span.start, None, "running",
-        span.attempt, None, None, span.emitted,
-    )  # fmt: skip
+def _running(span: Span, emitted: tuple[str, ...]) -> Call:
+    return Call(*span[:6], None, "running", span[6], None, None, emitted)
 
 
 def summary(trace_id: str, calls: list[Call]) -> dict[str, Any]:
@@ -119,6 +109,7 @@ class Recorder:
     def __init__(self, *, max_spans: int = MAX_SPANS, max_logs: int = MAX_LOGS) -> None:
         self.finished: deque[tuple[Any, ...]] = deque(maxlen=max_spans)  # `Call`s as plain tuples
         self.running: dict[int, Span] = {}
+        self._emitted: dict[int, tuple[str, ...]] = {}  # by running call: few calls emit
         self.logs: deque[dict[str, Any]] = deque(maxlen=max_logs)
         self.listeners: set[asyncio.Queue[Event | None]] = set()
         self._ids = itertools.count(1)
@@ -132,8 +123,8 @@ class Recorder:
 
     # -- spans (called on the event loop)
     def start(self, trace_id: str, step: str, kind: str, label: str, attempt: int = 1) -> Span:
-        span = Span(next(self._ids), trace_id, step, kind, label, attempt)
-        self.running[span.id] = span
+        span = (next(self._ids), trace_id, step, kind, label, time.time(), attempt)
+        self.running[span[0]] = span
         if self.listeners:
             self._publish_trace(trace_id)
         return span
@@ -141,32 +132,19 @@ class Recorder:
     def finish(
         self, span: Span, status: str, *, error: BaseException | None = None, http_status: int | None = None
     ) -> None:
-        del self.running[span.id]
+        del self.running[span[0]]
         failure = None if error is None else f"{type(error).__name__}: {error}"
-        self.finished.append(
-            (  # a plain tuple (as `Call` reads it): the collector stops tracking it, a subclass it would not
-                span.id,
-                span.trace_id,
-                span.step,
-                span.kind,
-                span.label,
-                span.start,
-                time.time(),
-                status,
-                span.attempt,
-                failure,
-                http_status,
-                span.emitted,
-            )
-        )
+        emitted = self._emitted.pop(span[0], ()) if self._emitted else ()
+        # A plain tuple (as `Call` reads it): the collector stops tracking it, a subclass it would not.
+        self.finished.append((*span[:6], time.time(), status, span[6], failure, http_status, emitted))
         if self.listeners:
-            self._publish_trace(span.trace_id)
+            self._publish_trace(span[1])
 
     def emitted(self, trace_id: str, step: str, topic: str) -> None:
         """A message `step` enqueued while handling `trace_id`: noted on its latest running call."""
         for span in reversed(self.running.values()):
-            if span.trace_id == trace_id and span.step == step:
-                span.emitted = (*span.emitted, topic)
+            if span[1] == trace_id and span[2] == step:
+                self._emitted[span[0]] = (*self._emitted.get(span[0], ()), topic)
                 return
 
     # -- reading
@@ -175,7 +153,8 @@ class Recorder:
         finished: Iterable[tuple[Any, ...]] = self.finished
         if window is not None:
             finished = list(itertools.islice(reversed(self.finished), window))
-        every = [*map(Call._make, finished), *map(_running, self.running.values())]
+        running = [_running(span, self._emitted.get(span[0], ())) for span in self.running.values()]
+        every = [*map(Call._make, finished), *running]
         every.sort(key=lambda call: call.id)
         return every
 
