@@ -224,7 +224,7 @@ def report(
         "- served: `motia start` pinned to CPU 0, `wrk -t1 -c32` pinned to CPU 1; per round on/off: "
         + _rounds(served),
         "- in process: ASGI calls with no sockets on the in-memory backend (what recording a span costs with "
-        f"nothing else around it, about a microsecond); per round on/off: {_rounds(in_process)}",
+        f"nothing else around it); per round on/off: {_rounds(in_process)}",
     ]
     body = "\n".join([measured_line("bench/workbench.py --write-docs"), "", *table(rows), *notes])
     return body, ok
