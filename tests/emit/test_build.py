@@ -88,7 +88,7 @@ def test_messaging_builds_and_its_dispatch_module_imports(
     )
     result = motia("build", str(app), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (result.stdout, result.stderr) == ("", "wrote dist/ (16 files, 16 changed)\n")
+    assert (result.stdout, result.stderr) == ("", "wrote dist/ (17 files, 17 changed)\n")
     dist = app / "dist"
     files = set(tree(dist))
     assert files >= ARTIFACTS

@@ -16,3 +16,5 @@ the payload type of every topic and `streams` the item type of every stream.
 #     motia_types.steps.reserve_stock
 #   "Restock" (steps/restock_step.py)
 #     motia_types.steps.restock
+#   "ShipOrder" (steps/ship_order_step.py)
+#     motia_types.steps.ship_order

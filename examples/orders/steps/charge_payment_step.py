@@ -1,7 +1,7 @@
 """Charges each reserved order. The payment provider times out on the first try of every order, so each
 payment succeeds on its retry: the queue's retries with backoff at work."""
 
-from motia import StepConfig, queue, step
+from motia import Enqueue, StepConfig, queue, step
 from motia_types.steps.charge_payment import Context, Input
 from motia_types.streams import Orders
 
@@ -32,7 +32,7 @@ charge_payment = step(
         flows=["orders"],
         triggers=[queue("order.reserved", input=Order, config={"maxRetries": 3, "backoffDelayMs": 20})],
         # The warehouse takes over from here, outside the app: drawn in the flow, never delivered.
-        virtual_enqueues=[{"topic": "order.paid", "label": "Paid"}],
+        virtual_enqueues=[Enqueue(topic="order.paid", label="Paid")],
     ),
     charge,
 )
