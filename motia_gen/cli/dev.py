@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from motia_gen.cli.options import AppPath
+from motia_gen.cli.options import AppPath, WorkbenchToken
 
 if TYPE_CHECKING:
     from motia_gen.diagnostics import Diagnostic
@@ -49,14 +49,7 @@ def dev(
         bool,
         typer.Option("--workbench/--no-workbench", help="Serve the Workbench web page at /__motia/."),
     ] = True,
-    workbench_token: Annotated[
-        str | None,
-        typer.Option(
-            "--workbench-token",
-            envvar="MOTIA_WORKBENCH_TOKEN",
-            help="The token the Workbench asks for (open /__motia/?token=...); needed off loopback.",
-        ),
-    ] = None,
+    workbench_token: WorkbenchToken = None,
 ) -> None:
     """Build and serve the app, and rebuild and swap in each save: errors keep the last good build
     serving. Every request is logged; the Workbench page shows the app at /__motia/; Ctrl-C stops."""

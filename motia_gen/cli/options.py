@@ -21,6 +21,15 @@ Check = Annotated[
     bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when the output is stale.")
 ]
 
+WorkbenchToken = Annotated[
+    str | None,
+    typer.Option(
+        "--workbench-token",
+        envvar="MOTIA_WORKBENCH_TOKEN",
+        help="The token the Workbench asks for (open /__motia/?token=...); needed off loopback.",
+    ),
+]
+
 
 class Format(StrEnum):
     """How diagnostics are printed (`--format`)."""

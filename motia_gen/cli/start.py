@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from motia_gen.cli.options import AppPath
+from motia_gen.cli.options import AppPath, WorkbenchToken
 
 
 def start(
@@ -89,14 +89,7 @@ def start(
     workbench: Annotated[
         bool, typer.Option("--workbench", help="Serve the Workbench web page and its API at /__motia/.")
     ] = False,
-    workbench_token: Annotated[
-        str | None,
-        typer.Option(
-            "--workbench-token",
-            envvar="MOTIA_WORKBENCH_TOKEN",
-            help="The token the Workbench asks for (open /__motia/?token=...); needed off loopback.",
-        ),
-    ] = None,
+    workbench_token: WorkbenchToken = None,
 ) -> None:
     """Serve the built app (HTTP, queue, cron, state, streams); builds it first when it is not built, or
     when a file it was built from changed since."""

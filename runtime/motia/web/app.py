@@ -49,6 +49,9 @@ off. A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) i
 middleware, before any route: 200 when the origin is allowed, 400 when it is not. Any other `OPTIONS`
 request is routed like every other method.
 
+With a `motia.workbench.api.Workbench` (`motia dev`, `motia start --workbench`) the app also serves the
+Workbench page and its API under `/__motia/`, after the app's own routes.
+
 WebSocket connections at `/` speak Motia's stream protocol (`motia.streams.socket`); at any other path they
 are refused.
 
@@ -91,10 +94,6 @@ from motia.validation import InvalidData
 from motia.web.cors import cors_middleware
 from motia.web.routes import RouteTable, normal_path, route_pattern
 from motia.web.watchdog import HandlerTimeout, Watchdog
-
-if TYPE_CHECKING:
-    from motia.workbench.api import Workbench
-
 from motia.web.wire import (
     JSON_TYPE,
     HttpError,
@@ -105,8 +104,12 @@ from motia.web.wire import (
     multi_dict,
     parse_body,
     read_body,
+    refuse_cross_origin,
     render,
 )
+
+if TYPE_CHECKING:
+    from motia.workbench.api import Workbench
 
 __all__ = [
     "HEALTH_PATH",
@@ -250,10 +253,6 @@ class RouteEndpoint:
         return await self.runner.invoke(call_args(self.runner.step, "http", request, ctx))
 
 
-def _refuse_cross_origin() -> Response:
-    return error_response(403, "the runtime's own endpoints do not serve other origins")
-
-
 # -- routing ---------------------------------------------------------------------------------------------
 
 
@@ -325,7 +324,7 @@ class HttpApp(Router):
     # -- system routes
     async def _health(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
         if cross_origin(scope):
-            return _refuse_cross_origin()
+            return refuse_cross_origin()
         problem = await self.runtime.backend.check()
         if problem is not None:  # a load balancer takes this instance out before events are refused
             return json_response(
@@ -335,7 +334,7 @@ class HttpApp(Router):
 
     async def _emit(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
         if cross_origin(scope):
-            return _refuse_cross_origin()
+            return refuse_cross_origin()
         headers = header_dict(scope)
         media = headers.get("content-type", "").partition(";")[0].strip().lower()
         if media != JSON_TYPE and not media.endswith("+json"):

@@ -95,6 +95,10 @@ def cross_origin(scope: Scope) -> bool:
     return bool(origin.partition("://")[2].rstrip("/") != (host or ""))
 
 
+def refuse_cross_origin() -> Response:
+    return error_response(403, "the runtime's own endpoints do not serve other origins")
+
+
 class HttpError(Exception):
     """A request the app answers with an error status before any handler runs."""
 

@@ -29,7 +29,7 @@ from motia.runtime import Runtime
 from motia.storage.backend import STATE_NAMESPACE, stream_namespace
 from motia.streams.store import StreamEvent
 from motia.web.routes import RouteTable
-from motia.web.wire import HttpError, cross_origin, error_response, json_response
+from motia.web.wire import HttpError, cross_origin, error_response, json_response, refuse_cross_origin
 from motia.workbench.recorder import LogTap, Recorder
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -132,7 +132,7 @@ class Workbench:
             scope: Scope, receive: Receive, params: dict[str, str] | None, trace: str
         ) -> Response:
             if cross_origin(scope):
-                return error_response(403, "the runtime's own endpoints do not serve other origins")
+                return refuse_cross_origin()
             if token is not None and not _carries(scope, token):
                 if page and _query(scope).get("token") == token:
                     response = Response(status_code=303, headers={"location": f"{PREFIX}/"})
