@@ -134,7 +134,7 @@ class Workbench:
             if cross_origin(scope):
                 return refuse_cross_origin()
             if token is not None and not _carries(scope, token):
-                if page and _query(scope).get("token") == token:
+                if page and hmac.compare_digest(_query(scope).get("token", ""), token):
                     response = Response(status_code=303, headers={"location": f"{PREFIX}/"})
                     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=PREFIX)
                     return response

@@ -148,13 +148,10 @@ class Recorder:
                 return
 
     # -- reading
-    def calls(self, window: int | None = None) -> list[Call]:
-        """Every call in the rings (the last `window` finished ones), in the order they started."""
-        finished: Iterable[tuple[Any, ...]] = self.finished
-        if window is not None:
-            finished = list(itertools.islice(reversed(self.finished), window))
+    def calls(self) -> list[Call]:
+        """Every call in the rings, in the order they started."""
         running = [_running(span, self._emitted.get(span[0], ())) for span in self.running.values()]
-        every = [*map(Call._make, finished), *running]
+        every = [*map(Call._make, self.finished), *running]
         every.sort(key=lambda call: call.id)
         return every
 
@@ -173,8 +170,20 @@ class Recorder:
         newest = list(self.traces().items())[-limit:]
         return [summary(trace_id, calls) for trace_id, calls in reversed(newest)]
 
+    def calls_of(self, trace_id: str, window: int | None = None) -> list[Call]:
+        """The calls of one trace (among the last `window` finished ones), in the order they started;
+        filtered before they are made into `Call`s, since the page asks on every change it is shown."""
+        finished: Iterable[tuple[Any, ...]] = self.finished
+        if window is not None:
+            finished = itertools.islice(reversed(self.finished), window)
+        mine = [Call._make(t) for t in finished if t[1] == trace_id]
+        emitted = self._emitted
+        mine += [_running(s, emitted.get(s[0], ())) for s in self.running.values() if s[1] == trace_id]
+        mine.sort(key=lambda call: call.id)
+        return mine
+
     def trace(self, trace_id: str) -> dict[str, Any] | None:
-        calls = [call for call in self.calls() if call.trace_id == trace_id]
+        calls = self.calls_of(trace_id)
         if not calls:
             return None
         with self._lock:
@@ -182,7 +191,7 @@ class Recorder:
         return {"trace": summary(trace_id, calls), "spans": [c.document() for c in calls], "logs": logs}
 
     def _publish_trace(self, trace_id: str) -> None:
-        calls = [call for call in self.calls(LIVE_WINDOW) if call.trace_id == trace_id]
+        calls = self.calls_of(trace_id, LIVE_WINDOW)
         if calls:
             self._publish(("trace", summary(trace_id, calls)))
 
