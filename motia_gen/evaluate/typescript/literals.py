@@ -1,0 +1,284 @@
+"""A TS/JS file's `config` (and the top-level `const`s it names) as values: object, array, string,
+number, boolean and null literals, template literals of constants, `as const` / `satisfies` / type
+assertions, spreads of local objects and arrays, and names bound by top-level `const`. Anything else is
+a `VUnknown` at its span, for the readers to judge; nothing here fails on any input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from motia_gen.evaluate.typescript.syntax import Source
+from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VUnknown
+
+# Expressions that only say something to the type checker: their value is their first named child.
+_TRANSPARENT = frozenset(
+    {
+        "as_expression",
+        "satisfies_expression",
+        "parenthesized_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+MAX_DEPTH = 100  # nesting past it is unknown (and the stack stays small on hostile input)
+
+
+@dataclass
+class Module:
+    """The top-level `const` bindings of a file, by name, and its exported `config` node."""
+
+    source: Source
+    bindings: dict[str, Any] = field(default_factory=dict)
+    config: Any = None
+
+
+def read_module(source: Source) -> Module:
+    module = Module(source)
+    exported: set[str] = set()
+    for statement in source.root.named_children:
+        declaration = statement
+        if statement.type == "export_statement":
+            declaration = statement.child_by_field_name("declaration")
+            if declaration is None:  # `export { config }`
+                exported |= _export_names(source, statement)
+                continue
+        if declaration is None or declaration.type != "lexical_declaration":
+            continue
+        if source.text(declaration).split(None, 1)[0] != "const":
+            continue
+        for declarator in declaration.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is None or value is None or name.type != "identifier":
+                continue
+            module.bindings[source.text(name)] = value
+            if source.text(name) == "config" and statement.type == "export_statement":
+                module.config = value
+    if module.config is None and "config" in exported:
+        module.config = module.bindings.get("config")
+    return module
+
+
+def _export_names(source: Source, statement: Any) -> set[str]:
+    names: set[str] = set()
+    for clause in statement.named_children:
+        if clause.type == "export_clause":
+            for specifier in clause.named_children:
+                alias = specifier.child_by_field_name("alias") or specifier.child_by_field_name("name")
+                if alias is not None:
+                    names.add(source.text(alias))
+    return names
+
+
+class Evaluator:
+    """Values of expressions in one module."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.source = module.source
+        self._resolving: set[str] = set()
+
+    def value(self, node: Any, depth: int = 0) -> Value:
+        if depth > MAX_DEPTH:
+            return VUnknown(self.source.span(node))
+        kind = node.type
+        if kind in _TRANSPARENT:
+            inner = node.named_children[0] if node.named_children else None
+            return self.value(inner, depth + 1) if inner is not None else VUnknown(self.source.span(node))
+        reader = getattr(self, f"_{kind}", None)
+        if reader is None:
+            return VUnknown(self.source.span(node))
+        result: Value = reader(node, depth)
+        return result
+
+    # -- literals
+    def _string(self, node: Any, depth: int) -> Value:
+        text = self.source.text(node)
+        return VScalar(_unquote(text[1:-1]) if len(text) >= 2 else "", self.source.span(node))
+
+    def _template_string(self, node: Any, depth: int) -> Value:
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(self.source.text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_unquote(self.source.text(child)))
+            elif child.type == "template_substitution":
+                inner = child.named_children[0] if child.named_children else None
+                found = self.value(inner, depth + 1) if inner is not None else None
+                if not isinstance(found, VScalar) or isinstance(found.value, bool) or found.value is None:
+                    return VUnknown(self.source.span(node))
+                parts.append(_js_text(found.value))
+            else:
+                return VUnknown(self.source.span(node))
+        return VScalar("".join(parts), self.source.span(node))
+
+    def _number(self, node: Any, depth: int) -> Value:
+        number = _js_number(self.source.text(node))
+        return VUnknown(self.source.span(node)) if number is None else VScalar(number, self.source.span(node))
+
+    def _true(self, node: Any, depth: int) -> Value:
+        return VScalar(True, self.source.span(node))
+
+    def _false(self, node: Any, depth: int) -> Value:
+        return VScalar(False, self.source.span(node))
+
+    def _null(self, node: Any, depth: int) -> Value:
+        return VScalar(None, self.source.span(node))
+
+    def _undefined(self, node: Any, depth: int) -> Value:
+        return VScalar(None, self.source.span(node))
+
+    def _unary_expression(self, node: Any, depth: int) -> Value:
+        operator, operand = node.child_by_field_name("operator"), node.child_by_field_name("argument")
+        if operator is None or operand is None:
+            return VUnknown(self.source.span(node))
+        found = self.value(operand, depth + 1)
+        sign = self.source.text(operator)
+        if sign in ("-", "+") and isinstance(found, VScalar) and type(found.value) in (int, float):
+            number = found.value if sign == "+" else -found.value  # type: ignore[operator]
+            return VScalar(number, self.source.span(node))
+        return VUnknown(self.source.span(node))
+
+    # -- names
+    def _identifier(self, node: Any, depth: int) -> Value:
+        name = self.source.text(node)
+        if name == "undefined":
+            return VScalar(None, self.source.span(node))
+        bound = self.module.bindings.get(name)
+        if bound is None or name in self._resolving:
+            return VUnknown(self.source.span(node))
+        self._resolving.add(name)
+        try:
+            return self.value(bound, depth + 1)
+        finally:
+            self._resolving.discard(name)
+
+    # -- containers
+    def _array(self, node: Any, depth: int) -> Value:
+        items: list[Value] = []
+        for child in node.named_children:
+            if child.type == "spread_element":
+                spread = self._spread(child, depth)
+                if not isinstance(spread, VList):
+                    return VUnknown(self.source.span(node))
+                items.extend(spread.items)
+            elif child.type != "comment":
+                items.append(self.value(child, depth + 1))
+        return VList(tuple(items), self.source.span(node))
+
+    def _object(self, node: Any, depth: int) -> Value:
+        entries: dict[Any, VEntry] = {}
+        for child in node.named_children:
+            if child.type == "pair":
+                key_node, value_node = child.child_by_field_name("key"), child.child_by_field_name("value")
+                key = self._key(key_node) if key_node is not None else None
+                if key is None or value_node is None:
+                    return VUnknown(self.source.span(node))
+                entries.pop(key.value, None)  # a later key replaces an earlier one, at its own place
+                entries[key.value] = VEntry(key, self.value(value_node, depth + 1))
+            elif child.type == "shorthand_property_identifier":
+                key = VScalar(self.source.text(child), self.source.span(child))
+                entries.pop(key.value, None)
+                entries[key.value] = VEntry(key, self._identifier(child, depth))
+            elif child.type == "spread_element":
+                spread = self._spread(child, depth)
+                if not isinstance(spread, VDict):
+                    return VUnknown(self.source.span(node))
+                for entry in spread.entries:
+                    entries.pop(entry.key.value, None)
+                    entries[entry.key.value] = entry
+            elif child.type != "comment":  # methods, getters: not data
+                return VUnknown(self.source.span(node))
+        return VDict(tuple(entries.values()), self.source.span(node))
+
+    def _key(self, node: Any) -> VScalar | None:
+        span = self.source.span(node)
+        if node.type == "property_identifier":
+            return VScalar(self.source.text(node), span)
+        if node.type == "string":
+            text = self.source.text(node)
+            return VScalar(_unquote(text[1:-1]), span)
+        if node.type == "number":
+            number = _js_number(self.source.text(node))
+            return None if number is None else VScalar(_js_text(number), span)
+        return None  # computed keys
+
+    def _spread(self, node: Any, depth: int) -> Value:
+        inner = node.named_children[0] if node.named_children else None
+        return self.value(inner, depth + 1) if inner is not None else VUnknown(self.source.span(node))
+
+
+def config_value(source: Source) -> Value | None:
+    """The value of the file's exported `config`, or None when it exports none."""
+    module = read_module(source)
+    if module.config is None:
+        return None
+    return Evaluator(module).value(module.config)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unquote(text: str) -> str:
+    """A JS string body with its escapes read (\\n, \\t, \\xHH, \\uHHHH, \\u{H…}; others: the character)."""
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != "\\" or index + 1 == len(text):
+            out.append(char)
+            index += 1
+            continue
+        code = text[index + 1]
+        index += 2
+        if code in _ESCAPES:
+            out.append(_ESCAPES[code])
+        elif code == "x" and _hex(text[index : index + 2], 2):
+            out.append(chr(int(text[index : index + 2], 16)))
+            index += 2
+        elif code == "u" and text[index : index + 1] == "{" and "}" in text[index:]:
+            digits = text[index + 1 : text.index("}", index)]
+            out.append(chr(int(digits, 16)) if _hex(digits, None) and int(digits, 16) < 0x110000 else digits)
+            index += len(digits) + 2
+        elif code == "u" and _hex(text[index : index + 4], 4):
+            out.append(chr(int(text[index : index + 4], 16)))
+            index += 4
+        elif code == "\n":
+            continue  # a line continuation
+        else:
+            out.append(code)
+    return "".join(out)
+
+
+def _hex(text: str, length: int | None) -> bool:
+    return (
+        bool(text)
+        and (length is None or len(text) == length)
+        and all(c in "0123456789abcdefABCDEF" for c in text)
+    )
+
+
+def _js_number(text: str) -> int | float | None:
+    cleaned = text.replace("_", "").lower()
+    try:
+        if cleaned.startswith(("0x", "0o", "0b")):
+            return int(cleaned, 0)
+        if cleaned.endswith("n"):
+            return int(cleaned[:-1])
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and "." not in cleaned and "e" not in cleaned else number
+
+
+def _js_text(value: Any) -> str:
+    """How JS writes a scalar into a template literal."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
