@@ -53,8 +53,20 @@ def test_a_motia_api_step_reads_into_plain_values() -> None:
                 "type": "http",
                 "method": "POST",
                 "path": "/basic-tutorial",
-                "bodySchema": None,  # zod: not this evaluator's (unknown, not an error)
-                "responseSchema": {"200": None},
+                "bodySchema": {
+                    "type": "object",
+                    "properties": {
+                        "pet": {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}},
+                            "required": ["name"],
+                            "additionalProperties": False,
+                        }
+                    },
+                    "required": ["pet"],
+                    "additionalProperties": False,
+                },
+                "responseSchema": {"200": None},  # imported from another module: unknown, not an error
             }
         ],
         "enqueues": ["process-food-order"],
@@ -152,3 +164,68 @@ def test_truncated_steps_never_fail(cut: int) -> None:
 def test_deep_nesting_is_unknown_not_a_crash() -> None:
     text = "export const config = " + "[" * 5000 + "]" * 5000 + "\n"
     config_value(parse("deep.step.ts", text.encode()))
+
+
+ZOD = """\
+import * as zz from 'zod'
+const Item = zz.object({
+  sku: zz.string().min(1).describe('Stock keeping unit'),
+  qty: zz.number().int().positive(),
+})
+export const config = {
+  body: zz.object({
+    email: zz.string().email(),
+    id: zz.string().uuid().optional(),
+    tags: zz.array(zz.string()).max(10).nonempty(),
+    items: zz.array(Item),
+    status: zz.enum(['new', 'paid']),
+    kind: zz.literal('order'),
+    note: zz.string().nullable(),
+    either: zz.union([zz.string(), zz.number()]),
+    choice: zz.union([zz.literal('a'), zz.literal('b')]),
+    mixed: zz.union([zz.string().email(), zz.number()]),
+    meta: zz.record(zz.string(), zz.any()).optional(),
+    code: zz.string().regex(/^[A-Z]{3}$/),
+    when: zz.string().datetime(),
+    retries: zz.number().min(0).max(5).default(3),
+  }),
+  custom: zz.string().transform((s) => s.length),
+  other: notZod.object({}),
+}
+"""
+
+
+def test_zod_schemas_translate_as_zod_to_json_schema_writes_them() -> None:
+    value = evaluate(ZOD)
+    assert isinstance(value, dict)
+    body = value["body"]
+    assert body["type"] == "object"
+    assert body["additionalProperties"] is False
+    assert body["required"] == [
+        "email", "tags", "items", "status", "kind", "note", "either", "choice", "mixed", "code", "when"
+    ]  # fmt: skip
+    props = body["properties"]
+    assert props["email"] == {"type": "string", "format": "email"}
+    assert props["id"] == {"type": "string", "format": "uuid"}
+    assert props["tags"] == {"type": "array", "items": {"type": "string"}, "maxItems": 10, "minItems": 1}
+    assert props["items"]["items"] == {
+        "type": "object",
+        "properties": {
+            "sku": {"type": "string", "minLength": 1, "description": "Stock keeping unit"},
+            "qty": {"type": "integer", "exclusiveMinimum": 0},
+        },
+        "required": ["sku", "qty"],
+        "additionalProperties": False,
+    }
+    assert props["status"] == {"type": "string", "enum": ["new", "paid"]}
+    assert props["kind"] == {"type": "string", "const": "order"}
+    assert props["note"] == {"type": ["string", "null"]}
+    assert props["either"] == {"type": ["string", "number"]}
+    assert props["choice"] == {"type": "string", "enum": ["a", "b"]}
+    assert props["mixed"] == {"anyOf": [{"type": "string", "format": "email"}, {"type": "number"}]}
+    assert props["meta"] == {"type": "object", "additionalProperties": {}}
+    assert props["code"] == {"type": "string", "pattern": "^[A-Z]{3}$"}
+    assert props["when"] == {"type": "string", "format": "date-time"}
+    assert props["retries"] == {"type": "number", "minimum": 0, "maximum": 5, "default": 3}
+    assert value["custom"] is None  # a transform: an unknown schema, not an error
+    assert value["other"] is None  # not zod's `z`

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motia_gen.evaluate.typescript.syntax import Source
-from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VUnknown
+from motia_gen.evaluate.typescript.zod import Zod
+from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VSchema, VUnknown, to_json
 
 # Expressions that only say something to the type checker: their value is their first named child.
 _TRANSPARENT = frozenset(
@@ -27,17 +28,22 @@ MAX_DEPTH = 100  # nesting past it is unknown (and the stack stays small on host
 
 @dataclass
 class Module:
-    """The top-level `const` bindings of a file, by name, and its exported `config` node."""
+    """The top-level `const` bindings of a file, by name, its exported `config` node and the names it
+    imports zod's `z` as."""
 
     source: Source
     bindings: dict[str, Any] = field(default_factory=dict)
     config: Any = None
+    zod: set[str] = field(default_factory=set)
 
 
 def read_module(source: Source) -> Module:
     module = Module(source)
     exported: set[str] = set()
     for statement in source.root.named_children:
+        if statement.type == "import_statement":
+            module.zod |= _zod_names(source, statement)
+            continue
         declaration = statement
         if statement.type == "export_statement":
             declaration = statement.child_by_field_name("declaration")
@@ -62,6 +68,29 @@ def read_module(source: Source) -> Module:
     return module
 
 
+def _zod_names(source: Source, statement: Any) -> set[str]:
+    """`z` in `import { z } from 'zod'`, `import * as z from 'zod'` or `import z from 'zod'`."""
+    origin = statement.child_by_field_name("source")
+    if origin is None or source.text(origin).strip("'\"") not in ("zod", "zod/v3", "zod/v4"):
+        return set()
+    names: set[str] = set()
+    for clause in statement.named_children:
+        if clause.type != "import_clause":
+            continue
+        for part in clause.named_children:
+            if part.type == "identifier":  # the default import
+                names.add(source.text(part))
+            elif part.type == "namespace_import":
+                names |= {source.text(n) for n in part.named_children if n.type == "identifier"}
+            elif part.type == "named_imports":
+                for specifier in part.named_children:
+                    name = specifier.child_by_field_name("name")
+                    alias = specifier.child_by_field_name("alias") or name
+                    if name is not None and alias is not None and source.text(name) == "z":
+                        names.add(source.text(alias))
+    return names
+
+
 def _export_names(source: Source, statement: Any) -> set[str]:
     names: set[str] = set()
     for clause in statement.named_children:
@@ -80,6 +109,8 @@ class Evaluator:
         self.module = module
         self.source = module.source
         self._resolving: set[str] = set()
+        literal = lambda node: to_json(self.value(node))  # noqa: E731
+        self.zod = Zod(frozenset(module.zod), self.source.text, literal, module.bindings.get)
 
     def value(self, node: Any, depth: int = 0) -> Value:
         if depth > MAX_DEPTH:
@@ -156,6 +187,13 @@ class Evaluator:
             return self.value(bound, depth + 1)
         finally:
             self._resolving.discard(name)
+
+    # -- calls: zod schemas only
+    def _call_expression(self, node: Any, depth: int) -> Value:
+        found = self.zod.schema(node) if self.module.zod else None
+        if found is None:
+            return VUnknown(self.source.span(node))
+        return VSchema(found[0], "zod", self.source.span(node))
 
     # -- containers
     def _array(self, node: Any, depth: int) -> Value:
