@@ -3,7 +3,8 @@
 Steps are nodes (shaped by what starts them: a stadium for HTTP, a hexagon for cron, a rectangle for queue
 and other triggers, an asymmetric flag for noop steps); an edge goes from each step that emits (or
 virtually emits) a topic to each step that subscribes (or virtually subscribes) to it, labelled with the
-topic, dashed when the emit is conditional; edges cross subgraphs where flows meet. A mermaid node sits in
+topic, dashed when the emit is conditional and grey when it is virtual (a virtual emit or subscription:
+drawn, never delivered); edges cross subgraphs where flows meet. A mermaid node sits in
 one subgraph, so a step in several flows is drawn in the first (alphabetically) and lists all of them;
 steps in no flow are drawn outside any subgraph. Everything is sorted, so the same app gives the same
 bytes.
@@ -25,6 +26,7 @@ class _Edge:
     target: model.Step
     label: str
     dashed: bool
+    virtual: bool
 
 
 def diagram_files(app: model.App, path: str = "flows.mmd") -> dict[str, str]:
@@ -45,30 +47,38 @@ def render_diagram(app: model.App) -> str:
         lines.extend(f"{indent}{ids[id(s)]}{_shape(s)}" for s in groups[flow])
         if flow != _UNGROUPED:
             lines.append("  end")
+    edges = _edges(steps)
     lines.extend(
         f"  {ids[id(e.source)]} {'-.->' if e.dashed else '-->'}|{_text(e.label)}| {ids[id(e.target)]}"
-        for e in _edges(steps)
+        for e in edges
     )
+    virtual = [str(index) for index, edge in enumerate(edges) if edge.virtual]
+    if virtual:  # mermaid numbers links in the order they are written
+        lines.append(f"  linkStyle {','.join(virtual)} stroke:#9ca3af,color:#6b7280")
     return "\n".join(lines) + "\n"
 
 
 def _edges(steps: list[model.Step]) -> list[_Edge]:
-    subscribers: dict[str, list[model.Step]] = {}
+    subscribers: dict[str, list[tuple[model.Step, bool]]] = {}
     for step in steps:
-        topics = {t.topic for t in step.triggers if isinstance(t, model.QueueTrigger)}
-        topics |= {t.name for t in step.virtual_subscribes}
+        real = {t.topic for t in step.triggers if isinstance(t, model.QueueTrigger)}
+        topics = dict.fromkeys(real, False) | {
+            t.name: True for t in step.virtual_subscribes if t.name not in real
+        }
         for topic in sorted(topics):
-            subscribers.setdefault(topic, []).append(step)
+            subscribers.setdefault(topic, []).append((step, topics[topic]))
     edges: list[_Edge] = []
     seen: set[tuple[int, int, str, bool]] = set()
     for step in steps:  # sorted, and subscribers in the same order: the edges come out sorted
-        for emit in sorted((*step.emits, *step.virtual_emits), key=lambda e: (e.topic, e.label or "")):
-            for target in subscribers.get(emit.topic, []):
+        emits = [(e, False) for e in step.emits] + [(e, True) for e in step.virtual_emits]
+        for emit, virtual_emit in sorted(emits, key=lambda pair: (pair[0].topic, pair[0].label or "")):
+            for target, virtual_subscription in subscribers.get(emit.topic, []):
                 label = emit.topic if emit.label is None else f"{emit.label} ({emit.topic})"
                 key = (id(step), id(target), label, emit.conditional)
                 if key not in seen:
                     seen.add(key)
-                    edges.append(_Edge(step, target, label, emit.conditional))
+                    virtual = virtual_emit or virtual_subscription
+                    edges.append(_Edge(step, target, label, emit.conditional, virtual))
     return edges
 
 
@@ -89,7 +99,7 @@ def _shape(step: model.Step) -> str:
     if len(set(step.flows)) > 1:
         detail.append("flows: " + ", ".join(sorted(set(step.flows))))
     text = _text("\n".join([step.name, *(d for d in detail if d)]))
-    if step.kind == "noop":
+    if step.kind == "noop" or not step.triggers:  # a 1.x step with no triggers is a noop too
         return f">{text}]"
     kinds = {t.kind for t in step.triggers}
     if "http" in kinds:

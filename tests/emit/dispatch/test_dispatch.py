@@ -197,6 +197,15 @@ def test_diagram_groups_steps_by_flow_and_draws_topics() -> None:
     # an edge crosses from a flow to a step outside it; a conditional emit is dashed and keeps its label
     assert '  s_CreateOrder -.->|"Audit (order.audited)"| s_Audit' in lines[end:]
     assert '  s_ManualApproval -->|"order.approved"| s_MultiTrigger' in lines[end:]
+    # virtual edges (a noop's virtual emit) are grey; real ones keep mermaid's default
+    edges = [line for line in lines[end:] if "-->" in line or "-.->" in line]
+    virtual = edges.index('  s_ManualApproval -->|"order.approved"| s_MultiTrigger')
+    styled = [line for line in lines if line.startswith("  linkStyle ")]
+    assert len(styled) == 1
+    assert str(virtual) in styled[0].split()[1].split(",")
+    assert str(edges.index('  s_OnPing -->|"order.logged"| s_OnLogged')) not in styled[0].split()[1].split(
+        ","
+    )
 
 
 def _dispatch_cases() -> list[Path]:
