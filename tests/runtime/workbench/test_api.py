@@ -388,3 +388,25 @@ def test_an_app_route_on_a_workbench_path_wins() -> None:
             assert (await client.get("/__motia/api/logs")).json() == {"logs": []}  # the rest stay
 
     run(main)
+
+
+def test_hostile_requests_get_4xx_or_an_answer_never_a_500() -> None:
+    async def body(b: Bench) -> None:
+        gets = [
+            "/__motia/api/traces?limit=-5",
+            "/__motia/api/traces?limit=99999999999999999999",
+            "/__motia/api/logs?limit=1e9&level=&q=%00%ff",
+            "/__motia/api/traces/%00",
+            "/__motia/api/state/..%2F..",
+            "/__motia/api/streams/orders/%2F",
+            "/__motia/static/%2e%2e%2fapi.py",
+            "/__motia/api/nothing",
+        ]
+        for path in gets:
+            assert (await b.get(path)).status_code < 500, path
+        for letter in ("abc", "-1", "1" * 40, "%00"):
+            response = await b.client.post(f"/__motia/api/dead-letters/{letter}/replay")
+            assert response.status_code == 404, letter
+        assert (await b.client.put("/__motia/api/traces")).status_code == 405
+
+    scenario(body)
