@@ -228,6 +228,9 @@ class Step:
     include_files: tuple[IncludeGlob, ...]
     infrastructure: HandlerSettings | None
     handler: Handler | None
+    # "python", or "typescript"/"javascript" for a step read from a TS/JS file (`model.foreign`): in the
+    # whole-app checks, never run by this runtime
+    language: str = "python"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,7 @@ class Stream:
     # Made by a module-level `Stream(...)` in a step file (Motia 1.x's way to use a stream); without a
     # schema it defines the stream only where no stream file or schema does (see `merge_streams`).
     handle: bool = False
+    language: str = "python"  # as `Step.language`
 
     @property
     def defines(self) -> bool:
