@@ -33,7 +33,8 @@ CODES: tuple[Code, ...] = (
         "syntax-error",
         Severity.ERROR,
         "The file is not valid Python. The position and message are CPython's own, which are more precise "
-        "than the parser's. Nothing else is read from the file.",
+        "than the parser's. Nothing else is read from the file. For a TypeScript or JavaScript file, the "
+        "first place tree-sitter could not parse.",
     ),
     Code(
         "MG102",

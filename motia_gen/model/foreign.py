@@ -36,8 +36,8 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
     errors = source.errors()
     if errors:
         first = errors[0]
-        what = "missing" if first.is_missing else "unexpected"
-        message = f"{language_of(path)} syntax error: {what} {source.text(first)[:40]!r}".replace(" ''", "")
+        what = f"missing {first.type!r}" if first.is_missing else f"unexpected {source.text(first)[:40]!r}"
+        message = f"{language_of(path)} syntax error: {what}"
         sink.append(diag("MG101", source.span(first), message))
     value = config_value(source)
     if value is None:
