@@ -65,6 +65,37 @@ class StepParts:
     include_files: tuple[model.IncludeGlob, ...]
     infrastructure: model.HandlerSettings | None
 
+    def step(
+        self,
+        *,
+        file: str,
+        module: str | None,
+        form: model.StepForm,
+        span: Span,
+        handler: model.Handler | None,
+        language: str = "python",
+    ) -> model.Step:
+        """The model step these parts describe, defined at `span` of `file`."""
+        return model.Step(
+            name=self.name,
+            file=file,
+            module=module,
+            form=form,
+            kind=self.kind,
+            span=span,
+            name_span=self.name_span,
+            triggers=self.triggers,
+            emits=self.emits,
+            virtual_emits=self.virtual_emits,
+            virtual_subscribes=self.virtual_subscribes,
+            flows=self.flows,
+            description=self.description,
+            include_files=self.include_files,
+            infrastructure=self.infrastructure,
+            handler=handler,
+            language=language,
+        )
+
 
 def function_ref(value: VFunction) -> model.FunctionRef:
     f = value.function

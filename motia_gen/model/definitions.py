@@ -108,22 +108,11 @@ class DefinitionReader:
         parts = self.configs.step(config)
         if parts is None:
             return None
-        return model.Step(
-            name=parts.name,
+        return parts.step(
             file=module.path,
             module=module.module,
             form=form,
-            kind=parts.kind,
             span=config.span,
-            name_span=parts.name_span,
-            triggers=parts.triggers,
-            emits=parts.emits,
-            virtual_emits=parts.virtual_emits,
-            virtual_subscribes=parts.virtual_subscribes,
-            flows=parts.flows,
-            description=parts.description,
-            include_files=parts.include_files,
-            infrastructure=parts.infrastructure,
             handler=self._handler(module, parts.kind, handler, config.span),
         )
 

@@ -58,24 +58,8 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
     if parts is None:
         return ForeignUnit((), (), tuple(sink))
     form: model.StepForm = "classic" if isinstance(value, VDict) and value.get("triggers") is None else "dict"
-    step = model.Step(
-        name=parts.name,
-        file=path,
-        module=None,
-        form=form,
-        kind=parts.kind,
-        span=value.span,
-        name_span=parts.name_span,
-        triggers=parts.triggers,
-        emits=parts.emits,
-        virtual_emits=parts.virtual_emits,
-        virtual_subscribes=parts.virtual_subscribes,
-        flows=parts.flows,
-        description=parts.description,
-        include_files=parts.include_files,
-        infrastructure=parts.infrastructure,
-        handler=None,
-        language=language_of(path),
+    step = parts.step(
+        file=path, module=None, form=form, span=value.span, handler=None, language=language_of(path)
     )
     return ForeignUnit((step,), (), tuple(sink))
 

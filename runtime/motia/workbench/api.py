@@ -82,6 +82,8 @@ class Workbench:
         self._tap = LogTap(self.recorder)
         self._watching: asyncio.Task[None] | None = None
         self._files = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.is_dir() else {}
+        self._graph_read = False
+        self._graph_document: dict[str, Any] | None = None
 
     def mount(self, table: RouteTable) -> None:
         get = [
@@ -167,14 +169,12 @@ class Workbench:
         return json_response({"name": self.name, "dev": self.options.dev, "graph": self._graph()})
 
     def _graph(self) -> dict[str, Any] | None:
-        graph_file = self.options.graph_file
-        if graph_file is None:
-            return None
-        try:
-            graph = json.loads(graph_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return graph if isinstance(graph, dict) else None
+        """The build's `workbench.json`, read once: a build never changes under its server (`motia dev`
+        serves each build from a new one)."""
+        if not self._graph_read:
+            self._graph_read = True
+            self._graph_document = _read_graph(self.options.graph_file)
+        return self._graph_document
 
     async def _diagnostics(self, scope: Scope, receive: Receive, params: object, trace: str) -> Response:
         return json_response(self.diagnostics())
@@ -335,6 +335,16 @@ class Workbench:
 
         headers = {"cache-control": "no-cache", "x-accel-buffering": "no"}
         return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
+def _read_graph(graph_file: Path | None) -> dict[str, Any] | None:
+    if graph_file is None:
+        return None
+    try:
+        graph = json.loads(graph_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return graph if isinstance(graph, dict) else None
 
 
 def _carries(scope: Scope, token: str) -> bool:
