@@ -2,6 +2,10 @@
 
 Walks the configured directories (`steps/` and `src/` by default) plus any extra globs, skipping
 `__pycache__`, hidden folders, `node_modules` and virtualenvs (any folder holding `pyvenv.cfg`).
+
+Python step and stream files are `*_step.py`/`*.step.py` and `*_stream.py`/`*.stream.py`. The TypeScript
+and JavaScript files of a mixed app are found by Motia's own names (`*.step.ts|tsx|js|jsx`, `*_step.ts|js`,
+`*.stream.ts|js`, `*_stream.ts|js`): their configs are read for the whole-app checks, never run here.
 Exclude globs are matched against root-relative POSIX paths; `*` also matches `/`.
 """
 
@@ -16,6 +20,7 @@ from typing import Literal
 from motia_gen.settings import Settings
 
 FileKind = Literal["step", "stream"]
+Language = Literal["python", "typescript", "javascript"]
 
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
 
@@ -25,13 +30,29 @@ class SourceFile:
     path: str
     kind: FileKind
 
+    @property
+    def language(self) -> Language:
+        return language_of(self.path)
+
+
+_KINDS: tuple[tuple[FileKind, tuple[str, ...]], ...] = (
+    ("step", ("_step.py", ".step.py", ".step.ts", ".step.tsx", ".step.js", ".step.jsx", "_step.ts")),
+    ("step", ("_step.js",)),
+    ("stream", ("_stream.py", ".stream.py", ".stream.ts", ".stream.js", "_stream.ts", "_stream.js")),
+)
+
 
 def file_kind(name: str) -> FileKind | None:
-    if name.endswith(("_step.py", ".step.py")):
-        return "step"
-    if name.endswith(("_stream.py", ".stream.py")):
-        return "stream"
+    for kind, endings in _KINDS:
+        if name.endswith(endings):
+            return kind
     return None
+
+
+def language_of(path: str) -> Language:
+    if path.endswith(".py"):
+        return "python"
+    return "typescript" if path.endswith((".ts", ".tsx")) else "javascript"
 
 
 def discover(root: Path, settings: Settings) -> tuple[SourceFile, ...]:

@@ -1,4 +1,8 @@
-"""discover → parse → model: the front end, as one call the CLI and the tests share."""
+"""discover → parse → model: the front end, as one call the CLI and the tests share.
+
+Python files go through libcst (`parse`) and the evaluator; the TypeScript and JavaScript files of a mixed
+app through `model.foreign` (tree-sitter and a closed literal reader). Both give model steps and streams,
+cached alike, so every whole-app check sees one app."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from motia_gen.discover import SourceFile, discover
 from motia_gen.evaluate.evaluator import Evaluator
 from motia_gen.evaluate.symbols import Symbols
 from motia_gen.model.definitions import DefinitionReader
+from motia_gen.model.foreign import read_foreign
 from motia_gen.model.stream_auth import AuthHookReader
 from motia_gen.parse import ir
 from motia_gen.parse.cache import CompileCache, dumps
@@ -71,13 +76,14 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         else CompileCache.disabled(UnitRecord)
     )
     project = Project(root, source_roots=settings.source_roots, cache=cache)
-    project.register(f.path for f in files)
+    python = tuple(f for f in files if f.language == "python")
+    project.register(f.path for f in python)
     with _bulk_allocation():
         reused = _reusable_units(project, files)
         stale = tuple(f for f in files if f.path not in reused)
-        _parse_all(project, stale, overrides.workers)
+        _parse_all(project, tuple(f for f in stale if f.language == "python"), overrides.workers)
         units = {**reused, **_read_units(project, stale, settings)}
-        authenticate, found = _authenticate(project, files, settings)  # before saving: it may parse a file
+        authenticate, found = _authenticate(project, python, settings)  # before saving: it may parse a file
         cache.save(project.contents(), units.keys())  # before the GC is back: it would walk every unit
     records = [units[f.path] for f in files]
     diagnostics = [*problems, *(d for r in records for d in r.diagnostics), *found]
@@ -204,6 +210,9 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
     reader = DefinitionReader(evaluator)
     units: dict[str, UnitRecord] = {}
     for source in files:
+        if source.language != "python":
+            units[source.path] = _foreign_unit(project, source, settings)
+            continue
         evaluator.forget()
         start = len(evaluator.diagnostics)
         with project.tracking() as dependencies:
@@ -219,6 +228,29 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
         project.cache.store_unit(source.path, record)
         units[source.path] = record
     return units
+
+
+def _foreign_unit(project: Project, source: SourceFile, settings: Settings) -> UnitRecord:
+    """A TypeScript or JavaScript step or stream file: its config read without running it."""
+    data = project.read(source.path)
+    if data is None:
+        message = f"cannot read the file: {project.problem(source.path)}"
+        found = [diag("MG102", Span.file_start(source.path), message)]
+        steps, streams = [], []
+    else:
+        unit = read_foreign(source.path, data, source.kind)
+        steps, streams = list(unit.steps), list(unit.streams)
+        found = [*unit.diagnostics, *check_definitions(steps, streams, settings, project.root)]
+    record = UnitRecord(
+        path=source.path,
+        files=((source.path, project.content(source.path)),),
+        names=(),
+        steps=tuple(steps),
+        streams=tuple(streams),
+        diagnostics=sort_diagnostics(found),
+    )
+    project.cache.store_unit(source.path, record)
+    return record
 
 
 def _authenticate(

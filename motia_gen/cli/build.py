@@ -14,6 +14,7 @@ import typer
 from motia_gen.cli.options import AppPath, Check, UseCache
 
 if TYPE_CHECKING:
+    from motia_gen import model
     from motia_gen.cli.output import Output
     from motia_gen.frontend import FrontEnd
 
@@ -48,7 +49,25 @@ def build_command(
     refused = refuse_errors("build", root, front, strict=strict)
     if refused is not None:
         raise typer.Exit(refused)
-    raise typer.Exit(deliver(build_output(root, target, front, use_cache=use_cache), check=check))
+    code = deliver(build_output(root, target, front, use_cache=use_cache), check=check)
+    summary = foreign_summary(front.app)
+    if summary:
+        sys.stderr.write(summary + "\n")
+    raise typer.Exit(code)
+
+
+def foreign_summary(app: model.App) -> str:
+    """One line naming the steps of other languages, checked with the app but not served by `motia start`
+    (empty for a Python-only app)."""
+    by_language: dict[str, list[str]] = {}
+    for step in app.steps:
+        if step.language != "python":
+            by_language.setdefault(step.language, []).append(step.name)
+    if not by_language:
+        return ""
+    count = sum(len(names) for names in by_language.values())
+    listed = "; ".join(f"{language}: {', '.join(names)}" for language, names in sorted(by_language.items()))
+    return f"not served by motia start: {count} step{'s' if count != 1 else ''} ({listed}); run them on Motia"
 
 
 def build_output(root: Path, target: Path, front: FrontEnd, *, use_cache: bool = True) -> Output:

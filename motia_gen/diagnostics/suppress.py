@@ -1,6 +1,7 @@
 """What the user switched off: `[tool.motia.lint]` (ignore codes, change severities) and
-`# motia: ignore[MG204, MG205]` comments, which silence those codes on their own line. A code that does
-not exist is reported (MG112) rather than silently ignored."""
+`# motia: ignore[MG204, MG205]` comments (`// motia: ignore[...]` in TypeScript and JavaScript files), which
+silence those codes on their own line. A code that does not exist is reported (MG112) rather than silently
+ignored."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity, Span, diag
 from motia_gen.diagnostics.sources import read_source
 from motia_gen.diagnostics.suggest import distance
 
-_COMMENT = re.compile(r"#\s*motia:\s*ignore\[([^\]]*)\]")
+_COMMENT = re.compile(r"(?:#|//)\s*motia:\s*ignore\[([^\]]*)\]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ The out folder holds exactly what the build produced:
     flows.mmd         the flows as a mermaid diagram
     workbench.json    the app as the Workbench page shows it (graph, schemas, the build's diagnostics)
     types/<package>/  the typed handler package (as `motia generate-types` writes it)
-    manifest.json     the tool version and every artifact with its SHA-256
+    manifest.json     the tool version, every artifact and source with its SHA-256, and the steps of other
+                      languages (TypeScript, JavaScript) the build checked but `motia start` does not serve
 
 Same inputs, same bytes: no timestamps and no absolute paths (the dispatch module finds the app root
 relative to its own folder).
@@ -58,16 +59,27 @@ def artifacts(
     if app.steps:
         package = types_files(app, settings.types_package, cache / "types" if cache else None)
         files |= {f"types/{path}": text for path, text in package.items()}
-    files[MANIFEST] = _manifest(files, sources)
+    files[MANIFEST] = _manifest(files, sources, app)
     return dict(sorted(files.items()))
 
 
-def _manifest(files: dict[str, str], sources: Sequence[tuple[str, str]]) -> str:
+def _manifest(files: dict[str, str], sources: Sequence[tuple[str, str]], app: model.App) -> str:
     """The tool, every artifact with its digest, and every app file the build read with its digest (so
-    `motia start` can tell a build from files that changed since)."""
+    `motia start` can tell a build from files that changed since); in a mixed app, the steps of other
+    languages, which the build checked but `motia start` does not serve."""
     listed = {
         path: {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text.encode("utf-8"))}
         for path, text in sorted(files.items())
     }
-    document = {"tool": "motia-gen", "version": __version__, "artifacts": listed, "sources": dict(sources)}
+    document: dict[str, object] = {
+        "tool": "motia-gen",
+        "version": __version__,
+        "artifacts": listed,
+        "sources": dict(sources),
+    }
+    foreign = [
+        {"name": s.name, "file": s.file, "language": s.language} for s in app.steps if s.language != "python"
+    ]
+    if foreign:
+        document["not_served"] = foreign
     return json.dumps(document, indent=2, sort_keys=True) + "\n"

@@ -50,10 +50,11 @@ class VDict:
 
 @dataclass(frozen=True, slots=True)
 class VSchema:
-    """A JSON Schema produced from a pydantic model (`Model.model_json_schema()` or the class itself)."""
+    """A JSON Schema produced from a pydantic model (`Model.model_json_schema()` or the class itself), or
+    from a zod schema in a TypeScript config (`model` None: named after its place, like a dict schema)."""
 
     schema: dict[str, Any]
-    model: str
+    model: str | None
     span: Span
 
 

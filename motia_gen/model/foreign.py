@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
+from motia_gen.discover import language_of
 from motia_gen.evaluate.typescript.literals import config_value
-from motia_gen.evaluate.typescript.syntax import dialect_of, parse
+from motia_gen.evaluate.typescript.syntax import parse
 from motia_gen.evaluate.values import VDict, VScalar, VSchema, VUnknown
 from motia_gen.model.configs import ConfigReader, schema_of
-
-Language = str  # "typescript" or "javascript"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +22,6 @@ class ForeignUnit:
     steps: tuple[model.Step, ...]
     streams: tuple[model.Stream, ...]
     diagnostics: tuple[Diagnostic, ...]
-
-
-def language_of(path: str) -> Language:
-    return "javascript" if dialect_of(path) == "javascript" else "typescript"
 
 
 def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:

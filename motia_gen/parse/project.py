@@ -77,6 +77,10 @@ class Project:
             self._contents[relative] = "" if data is None else digest(data)
         return self._data[relative]
 
+    def problem(self, relative: str) -> str:
+        """Why a file could not be read (after `read` answered None)."""
+        return self._errors.get(relative, "unknown error")
+
     def content(self, relative: str) -> str:
         """The digest of a file's bytes ("" when it cannot be read), read once per run."""
         self.read(relative)
@@ -157,7 +161,7 @@ class Project:
         data = self.read(relative)
         name = self.name_for(relative)
         if data is None:
-            message = f"cannot read the file: {self._errors.get(relative, 'unknown error')}"
+            message = f"cannot read the file: {self.problem(relative)}"
             return ir.ModuleIR(
                 relative, name, {}, {}, (), (), (diag("MG102", Span.file_start(relative), message),)
             )

@@ -244,7 +244,7 @@ class Runtime:
         registry = {**self._registry(spec), **changes.registry()}
         if spec.crons:  # `motia cron run NAME`
             registry[cron_runs.TOPIC] = [cron_runs.subscriber(spec.crons, self._run_requested)]
-        self.queue = QueueEngine(backend, registry, clock=clock)
+        self.queue = QueueEngine(backend, registry, clock=clock, held=_held(spec))
         self._cron_enabled = cron
         self._consume = consume
         self._close_backend = close_backend
@@ -269,9 +269,32 @@ class Runtime:
         set_default_stores(self._stores)
         if self._consume:
             await self.queue.start()
+        if self.spec.foreign_subscriptions:
+            await self._tell_held()
         if self._cron_enabled and self.spec.crons:
             self._scheduler = self._start_cron()
             await self._scheduler.start()
+
+    async def _tell_held(self) -> None:
+        """Say once which topics only steps of another language subscribe to: their events wait in the
+        store for a runtime that serves those steps."""
+        served = {s.topic for s in self.spec.subscriptions}
+        steps: dict[str, list[str]] = {}
+        for subscription in self.spec.foreign_subscriptions:
+            if subscription.topic not in served:
+                described = f"{subscription.language} step {subscription.step}"
+                steps.setdefault(subscription.topic, []).append(described)
+        waiting: dict[str, int] = {}
+        for topic, _subscriber, count in await self.queue.held():
+            waiting[topic] = waiting.get(topic, 0) + count
+        for topic, names in steps.items():
+            log.warning(
+                "topic %r is subscribed to only by %s, which this runtime does not run: its events are kept "
+                "in the store, not delivered (%d waiting)",
+                topic,
+                ", ".join(names),
+                waiting.get(topic, 0),
+            )
 
     async def stop(self) -> None:
         """Stop the scheduler, then the queue (running handlers get `stop_grace` seconds); does nothing
@@ -401,3 +424,19 @@ class Runtime:
         return CronScheduler(
             self.spec.crons, self.backend, self.run_cron, timezone=timezone, clock=self.queue.clock
         )
+
+
+def _held(spec: AppSpec) -> dict[str, list[Subscriber]]:
+    """The subscribers of `spec.foreign_subscriptions`, whose messages the queue stores and never runs."""
+
+    async def elsewhere(_value: Any, message: MessageInfo) -> None:
+        raise RuntimeError(f"message {message.id} belongs to a step this runtime does not run")
+
+    held: dict[str, list[Subscriber]] = {}
+    for subscription in spec.foreign_subscriptions:
+        subscribers = held.setdefault(subscription.topic, [])
+        name = subscription.step
+        if any(subscriber.name == name for subscriber in subscribers):
+            name = f"{name}#{len(subscribers)}"
+        subscribers.append(Subscriber(name, elsewhere, subscription.queue))
+    return held

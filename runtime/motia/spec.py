@@ -80,6 +80,18 @@ class SubscriptionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ForeignSubscriptionSpec:
+    """A queue trigger of a step this runtime does not run: a TypeScript or JavaScript step of a mixed app.
+    Events on `topic` are stored for it as for any subscriber and wait there, never delivered here nor
+    dropped (`Runtime.start` says so once)."""
+
+    step: str
+    language: str
+    topic: str
+    queue: QueueConfig = field(default_factory=QueueConfig)
+
+
+@dataclass(frozen=True, slots=True)
 class CronSpec:
     """A cron trigger, in one of the dialects the compiler accepts (5 fields minute-first, 6 fields
     seconds-first, or an `@macro`)."""
@@ -165,6 +177,7 @@ class AppSpec:
     streams: tuple[StreamSpec, ...] = ()
     authenticate: Function | None = None
     settings: RuntimeSettings = field(default_factory=RuntimeSettings)
+    foreign_subscriptions: tuple[ForeignSubscriptionSpec, ...] = ()
 
 
 MIDDLEWARE_ARGUMENTS = 3  # (req, ctx, next); sync or async

@@ -142,6 +142,8 @@ class Planner:
     def collect(self) -> ModelBook:
         """Name every validated schema: `(owner, index, kind)` → (validator constant, schema, model)."""
         for step in self.app.steps:
+            if step.language != "python":
+                continue  # served by another runtime: nothing here validates its input
             owner = pascal(step.name)
             bodies = [t for t in step.triggers if isinstance(t, model.HttpTrigger)]
             inputs = [t for t in step.triggers if isinstance(t, model.QueueTrigger)]
@@ -176,7 +178,7 @@ class Planner:
             zip((s.name for s in steps), unique(f"STEP_{snake(s.name).upper()}" for s in steps), strict=True)
         )
         step_calls = tuple((step_names[s.name], _step_call(s, modules)) for s in steps)
-        tables = _tables(self.app, steps, step_names, modules, by_key)
+        tables = (*_tables(self.app, steps, step_names, modules, by_key), *_foreign(self.app))
         hook = self.app.authenticate
         authenticate = _function(hook, modules) if hook is not None else None
         digest = hashlib.sha256(models.code.encode()).hexdigest()[:12]
@@ -269,7 +271,7 @@ def under_source_root(file: str, source_roots: tuple[str, ...]) -> str:
 
 def _modules(app: model.App, source_roots: tuple[str, ...]) -> _Modules:
     files = {s.file for s in app.steps if s.handler is not None}
-    files |= {s.file for s in app.streams}
+    files |= {s.file for s in app.streams if s.language == "python"}  # a TS stream file is not imported
     files |= {ref.file for ref in _refs(app)}
     names = {file: module_name(under_source_root(file, source_roots)) for file in files}
     modules = _Modules(names, source_roots)
@@ -395,6 +397,24 @@ def _tables(
         *(Table(name, tuple(calls), calls=True) for name, calls in rows.items()),
         Table("streams", tuple(streams), calls=True),
     )
+
+
+def _foreign(app: model.App) -> tuple[Table, ...]:
+    """The queue triggers of the steps in other languages, whose events the runtime keeps for them (only
+    in mixed apps: the table is left out when empty)."""
+    rows: list[Call] = []
+    for step in app.steps:
+        if step.language == "python":
+            continue
+        for trigger in step.triggers:
+            if isinstance(trigger, model.QueueTrigger):
+                args = [(k, Code(literal(v))) for k, v in (("step", step.name), ("language", step.language))]
+                args.append(("topic", Code(literal(trigger.topic))))
+                queue = _queue_config(trigger.queue)
+                if queue is not None:
+                    args.append(("queue", queue))
+                rows.append(Call(imported(_SPEC, "ForeignSubscriptionSpec"), tuple(args)))
+    return (Table("foreign_subscriptions", tuple(rows), calls=True),) if rows else ()
 
 
 def _route(trigger: model.HttpTrigger, modules: _Modules, body: Code | None) -> list[tuple[str, Code]]:

@@ -193,7 +193,7 @@ class Evaluator:
         found = self.zod.schema(node) if self.module.zod else None
         if found is None:
             return VUnknown(self.source.span(node))
-        return VSchema(found[0], "zod", self.source.span(node))
+        return VSchema(found[0], None, self.source.span(node))
 
     # -- containers
     def _array(self, node: Any, depth: int) -> Value:

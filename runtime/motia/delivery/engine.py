@@ -74,23 +74,41 @@ class QueueEngine:
     after a crash).
     """
 
-    def __init__(self, backend: Backend, registry: Registry, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        registry: Registry,
+        *,
+        clock: Clock | None = None,
+        held: Registry | None = None,
+    ) -> None:
         self.backend = backend
         self.clock: Clock = clock or SystemClock()
-        self._consumers = [
-            Consumer(topic, spec, backend=backend, clock=self.clock, on_progress=self._touch)
-            for topic, subscribers in registry.items()
-            for spec in subscribers
-        ]
+        self._consumers = self._make(registry)
+        # Subscribers served by another runtime (the TypeScript steps of a mixed app): their messages are
+        # stored like any other and wait there; this engine never claims them, nor counts them as its own.
+        self._held = self._make(held or {})
         self._shared = callable(getattr(backend, "queue_wakeups", None))  # see `Consumer.shared`
         self._by_topic: dict[str, list[Consumer]] = {}
-        for consumer in self._consumers:
+        for consumer in (*self._consumers, *self._held):
             self._by_topic.setdefault(consumer.topic, []).append(consumer)
-        _check_unique(self._consumers)
+        _check_unique([*self._consumers, *self._held])
         self._started = False
         self._activity = 0
         self._changed: asyncio.Event | None = None
         self._stop_wakeups: Callable[[], Awaitable[None]] | None = None
+
+    def _make(self, registry: Registry) -> list[Consumer]:
+        return [
+            Consumer(topic, spec, backend=self.backend, clock=self.clock, on_progress=self._touch)
+            for topic, subscribers in registry.items()
+            for spec in subscribers
+        ]
+
+    async def held(self) -> list[tuple[str, str, int]]:
+        """(topic, subscriber, messages waiting) for each held subscriber (see `__init__`)."""
+        pending = self.backend.pending
+        return [(c.topic, c.name, await pending(topic=c.topic, subscriber=c.name)) for c in self._held]
 
     async def __aenter__(self) -> QueueEngine:
         await self.start()
