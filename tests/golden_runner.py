@@ -17,7 +17,8 @@ from tests.app_json import render_app_json
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 BAD_HANDLERS = "handlers_bad"  # a typed case's handlers with one mistake each (see test_typecheck.py)
-MARKER = re.compile(r"#\s*expect:\s*(MG\d{3})(?::(\d+))?")
+MARKER = re.compile(r"(?:#|//)\s*expect:\s*(MG\d{3})(?::(\d+))?")
+MARKED = ("*.py", "*.ts", "*.tsx", "*.js", "*.jsx")
 
 
 def cases() -> list[Path]:
@@ -47,9 +48,10 @@ def _serves_http(app: model.App) -> bool:
 
 
 def markers(case: Path) -> set[tuple[str, str, int, int | None]]:
-    """`# expect: MG213` (line) or `# expect: MG213:9` (line and column) comments in the case's files."""
+    """`# expect: MG213` (line) or `# expect: MG213:9` (line and column) comments in the case's files
+    (`// expect: ...` in TypeScript and JavaScript)."""
     found: set[tuple[str, str, int, int | None]] = set()
-    for file in sorted([*case.rglob("*.py"), *case.glob("pyproject.toml")]):
+    for file in sorted([*(f for glob in MARKED for f in case.rglob(glob)), *case.glob("pyproject.toml")]):
         if BAD_HANDLERS in file.relative_to(case).parts:
             continue
         text = file.read_text(encoding="utf-8", errors="replace")

@@ -95,3 +95,40 @@ def test_what_cannot_be_read_is_reported_at_its_place() -> None:
     nameless = read_foreign("steps/s.stream.ts", b"export const config = { schema: {} }\n", "stream")
     assert [d.code for d in nameless.diagnostics] == ["MG211"]
     assert nameless.streams == ()
+
+
+COMMONJS_API = """\
+const { z } = require('zod')
+
+exports.config = {
+  name: 'SendMessage',
+  type: 'api',
+  path: '/messages',
+  method: 'POST',
+  emits: ['message.sent'],
+  bodySchema: z.object({ text: z.string(), userId: z.string() }),
+  flows: ['messaging'],
+}
+
+exports.handler = async (req, { emit }) => ({ status: 201, body: req.body })
+"""
+
+
+def test_commonjs_exports_as_motia_docs_write_them() -> None:
+    unit = read_foreign("steps/api.step.js", COMMONJS_API.encode(), "step")
+    assert unit.diagnostics == ()
+    [step] = unit.steps
+    [trigger] = step.triggers
+    assert isinstance(trigger, model.HttpTrigger)
+    assert trigger.body_schema is not None
+    assert trigger.body_schema.json["required"] == ["text", "userId"]
+    assert trigger.body_schema.model is None  # named after its place, like a dict schema
+    named = "const config = { name: 'A', type: 'event', subscribes: ['x'], emits: [] }\n"
+    for tail in ("module.exports = { config, handler }\n", "module.exports.config = config\n"):
+        unit = read_foreign("steps/a.step.js", (named + tail).encode(), "step")
+        assert (unit.diagnostics, [s.name for s in unit.steps]) == ((), ["A"])
+    inline = "module.exports = { 'config': { name: 'B', type: 'event', subscribes: ['x'], emits: [] } }\n"
+    assert [s.name for s in read_foreign("steps/b.step.js", inline.encode(), "step").steps] == ["B"]
+    elsewhere = "module.exports = { handler }\nexports.other = { name: 'C' }\n"
+    unit = read_foreign("steps/c.step.js", elsewhere.encode(), "step")
+    assert [d.code for d in unit.diagnostics] == ["MG103"]

@@ -44,6 +44,11 @@ def read_module(source: Source) -> Module:
         if statement.type == "import_statement":
             module.zod |= _zod_names(source, statement)
             continue
+        if statement.type == "expression_statement":  # CommonJS: `exports.config = ...`
+            found = _commonjs_config(source, statement)
+            if found is not None:
+                module.config = found
+            continue
         declaration = statement
         if statement.type == "export_statement":
             declaration = statement.child_by_field_name("declaration")
@@ -58,14 +63,75 @@ def read_module(source: Source) -> Module:
             if declarator.type != "variable_declarator":
                 continue
             name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-            if name is None or value is None or name.type != "identifier":
+            if name is None or value is None:
+                continue
+            if _requires_zod(source, value):  # `const { z } = require('zod')`, `const z = require('zod')`
+                module.zod |= _required_names(source, name)
+            if name.type != "identifier":
                 continue
             module.bindings[source.text(name)] = value
             if source.text(name) == "config" and statement.type == "export_statement":
                 module.config = value
     if module.config is None and "config" in exported:
         module.config = module.bindings.get("config")
+    if isinstance(module.config, str):  # `module.exports = { config }`: the binding it names
+        module.config = module.bindings.get(module.config)
     return module
+
+
+def _commonjs_config(source: Source, statement: Any) -> Any:
+    """The config node of `exports.config = X`, `module.exports.config = X` or `module.exports = { config:
+    X }`; a plain name for `module.exports = { config }` (a binding, looked up once all are known)."""
+    assignment = statement.named_children[0] if statement.named_children else None
+    if assignment is None or assignment.type != "assignment_expression":
+        return None
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    target = source.text(left).replace(" ", "")
+    if target in ("exports.config", "module.exports.config"):
+        return right
+    if target != "module.exports" or right.type != "object":
+        return None
+    for member in right.named_children:
+        if member.type == "shorthand_property_identifier" and source.text(member) == "config":
+            return "config"
+        key = member.child_by_field_name("key") if member.type == "pair" else None
+        if key is not None and source.text(key).strip("'\"") == "config":
+            return member.child_by_field_name("value")
+    return None
+
+
+def _requires_zod(source: Source, value: Any) -> bool:
+    if value.type != "call_expression":
+        return False
+    callee, arguments = value.child_by_field_name("function"), value.child_by_field_name("arguments")
+    if callee is None or arguments is None or source.text(callee) != "require":
+        return False
+    return [source.text(a).strip("'\"`") for a in arguments.named_children] in (
+        ["zod"],
+        ["zod/v3"],
+        ["zod/v4"],
+    )
+
+
+def _required_names(source: Source, pattern: Any) -> set[str]:
+    if pattern.type == "identifier":
+        return {source.text(pattern)}
+    names: set[str] = set()
+    for part in pattern.named_children if pattern.type == "object_pattern" else ():
+        if part.type == "shorthand_property_identifier_pattern" and source.text(part) == "z":
+            names.add("z")
+        elif part.type == "pair_pattern":
+            key, value = part.child_by_field_name("key"), part.child_by_field_name("value")
+            if (
+                key is not None
+                and value is not None
+                and source.text(key) == "z"
+                and value.type == "identifier"
+            ):
+                names.add(source.text(value))
+    return names
 
 
 def _zod_names(source: Source, statement: Any) -> set[str]:

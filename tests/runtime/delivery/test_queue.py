@@ -680,3 +680,36 @@ def test_an_engine_starting_on_an_empty_backend_asks_nothing_until_told() -> Non
             assert Counting.claims <= 3  # only t7's subscription looked
 
     asyncio.run(scenario())
+
+
+# -- subscribers served elsewhere
+
+
+def test_messages_for_held_subscribers_are_kept_never_run(make_backend: Callable[[], Backend]) -> None:
+    """The TS/JS steps of a mixed app: their copies of an event wait in the store (FIFO ones in their
+    line), apart from this engine's own count, across restarts."""
+
+    async def scenario(backend: Backend, clock: ManualClock) -> None:
+        here = Recorder(clock)
+        never = Recorder(clock)
+        registry = {"order.created": [Subscriber("Python", here)]}
+        held = {
+            "order.created": [Subscriber("Audit", never)],
+            "order.paid": [Subscriber("Ship", never, QueueConfig(type="fifo"))],
+        }
+        async with QueueEngine(backend, registry, clock=clock, held=held) as queue:
+            ids = await queue.enqueue("order.created", {"n": 1})
+            assert len(ids) == 2
+            assert len(await queue.enqueue("order.paid", {"n": 2}, group_id="o-1")) == 1
+            await queue.wait_idle(timeout=5)  # settles what is this engine's, not the held messages
+            await settle(queue, clock, 3600)
+            assert await queue.pending() == 0
+            assert await queue.held() == [("order.created", "Audit", 1), ("order.paid", "Ship", 1)]
+        assert (here.payloads, never.calls) == ([{"n": 1}], [])
+        assert await backend.pending() == 2
+        async with QueueEngine(backend, registry, clock=clock, held=held) as queue:
+            await settle(queue, clock, 3600)
+            assert [count for _, _, count in await queue.held()] == [1, 1]
+        assert never.calls == []
+
+    run(make_backend, scenario)
