@@ -30,6 +30,7 @@ from typing import Literal
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark modules, when loaded by path
 
 from _report import DOCS, REPO, VENV_BIN, measured_line, table, write_section
+from _ts_steps import render_ts_step
 from types_cost import TypeCosts, measure_types
 
 from motia_gen import model
@@ -89,6 +90,7 @@ class StepPlan:
     stream: str | None
     relative: bool
     city: str
+    language: Literal["python", "typescript"] = "python"
 
     @property
     def name(self) -> str:
@@ -97,6 +99,8 @@ class StepPlan:
 
     @property
     def path(self) -> str:
+        if self.language == "typescript":
+            return f"steps/g_{self.group:02d}/{_snake(self.name)}.step.ts"
         return f"steps/g_{self.group:02d}/{_snake(self.name)}_step.py"
 
     @property
@@ -112,8 +116,11 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def plan_app(steps: int, seed: int) -> tuple[list[StepPlan], list[Models], list[tuple[str, Models]]]:
-    """Steps in chains (an http or cron head, then queue subscribers), each emitted topic subscribed once."""
+def plan_app(
+    steps: int, seed: int, *, mixed: bool = False
+) -> tuple[list[StepPlan], list[Models], list[tuple[str, Models]]]:
+    """Steps in chains (an http or cron head, then queue subscribers), each emitted topic subscribed once.
+    `mixed`: every third step is written in TypeScript (the same plan otherwise: the same random draws)."""
     rng = random.Random(seed)
     models = [Models(k, ENTITIES[(k + seed) % len(ENTITIES)]) for k in range(max(2, steps // 10))]
     streams = [(STREAMS[j], models[j % len(models)]) for j in range(min(3, max(1, steps // 300)))]
@@ -140,6 +147,7 @@ def plan_app(steps: int, seed: int) -> tuple[list[StepPlan], list[Models], list[
                         stream=rng.choice(streams)[0] if rng.random() < 0.3 else None,
                         relative=rng.random() < 0.5,
                         city=rng.choice(CITIES),
+                        language="typescript" if mixed and index % 3 == 1 else "python",
                     )
                 )
                 index += 1
@@ -363,9 +371,10 @@ def _quantity() -> list[str]:
 
 
 # -- writing the app ---------------------------------------------------------------------------------------
-def generate_app(root: Path, steps: int, seed: int) -> None:
-    """Write a deterministic synthetic Motia app of `steps` steps (plus models, shared modules, streams)."""
-    plans, models, streams = plan_app(steps, seed)
+def generate_app(root: Path, steps: int, seed: int, *, mixed: bool = False) -> None:
+    """Write a deterministic synthetic Motia app of `steps` steps (plus models, shared modules, streams);
+    `mixed`: a third of the steps in TypeScript."""
+    plans, models, streams = plan_app(steps, seed, mixed=mixed)
     files: dict[str, str] = {
         "pyproject.toml": _pyproject(steps),
         "steps/__init__.py": "",
@@ -380,7 +389,7 @@ def generate_app(root: Path, steps: int, seed: int) -> None:
         files[f"steps/g_{group:02d}/__init__.py"] = ""
         files[f"steps/g_{group:02d}/shared.py"] = render_shared(group)
     for plan in plans:
-        files[plan.path] = render_step(plan)
+        files[plan.path] = render_ts_step(plan) if plan.language == "typescript" else render_step(plan)
     for relative, text in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -653,6 +662,9 @@ class Results:
     share: CheckShare  # on the large app, cold
     graph: dict[int, float]  # topics → seconds in the graph rules
     types: tuple[TypeCosts, ...]  # generate-types and typecheck, per app size
+    mixed_small: float  # cold, the same apps with a third of the steps in TypeScript
+    mixed_large: float
+    mixed_share: CheckShare
 
 
 @dataclass(frozen=True, slots=True)
@@ -696,6 +708,7 @@ def rows(r: Results) -> list[Row]:
             "< 25%",
             verdict(share < 0.25),
         ),
+        *mixed_rows(r, verdict),
         Row(
             f"graph checks, {small_graph:,} → {large_graph:,} topics (time ratio; linear is 10×)",
             f"{graph_ratio:.1f}×",
@@ -703,6 +716,23 @@ def rows(r: Results) -> list[Row]:
             verdict(graph_ratio <= 15),
         ),
         *type_rows(r.types, verdict),
+    ]
+
+
+def mixed_rows(r: Results, verdict: Callable[[bool], str]) -> list[Row]:
+    """The same targets on the mixed apps (a third of the steps in TypeScript)."""
+    scaling = r.mixed_large / r.mixed_small
+    share = r.mixed_share.checks / r.mixed_share.parse
+    large = f"{r.large:,} steps, a third in TypeScript"
+    return [
+        Row(f"cold, ms per step at {large}", f"{r.mixed_large * 1000 / r.large:.2f}", "(info)", "-"),
+        Row(
+            f"scaling {r.small} → {r.large:,} steps, a third in TypeScript (cold time ratio)",
+            f"{scaling:.2f}×",
+            "≤ 11×",
+            verdict(scaling <= 11),
+        ),
+        Row(f"checks / parse time, {large} (cold)", f"{share:.1%}", "< 25%", verdict(share < 0.25)),
     ]
 
 
@@ -763,6 +793,10 @@ def raw_lines(r: Results) -> list[str]:
         f"- checks on the cold {r.large:,}-step run: {r.share.checks:.3f} s in rules (per-file and "
         f"whole-app) against {r.share.parse:.3f} s for the rest (discovery, parsing, evaluation; best of "
         f"{r.runs['share']})",
+        f"- mixed apps (every third step a `.step.ts` file with zod schemas, the same plan otherwise): cold "
+        f"`motia validate` {r.mixed_small:.3f} s at {r.small} steps (median of {r.runs['small']}), "
+        f"{r.mixed_large:.3f} s at {r.large:,} (median of {r.runs['large']}); checks "
+        f"{r.mixed_share.checks:.3f} s against {r.mixed_share.parse:.3f} s for the rest",
         f"- graph rules on in-memory apps (median of {r.runs['graph']}): "
         + ", ".join(f"{n:,} topics {seconds * 1000:.1f} ms" for n, seconds in sorted(r.graph.items())),
         *type_lines(r.types, r.runs["types"]),
@@ -783,7 +817,8 @@ Motia 1.x dict configs and `step(StepConfig(...), handler)` builders in roughly 
 pydantic models from shared modules, some through relative imports, plus stream files) and times
 `motia validate` in fresh subprocesses: cold (no `.motia/` cache), and warm after editing one step file.
 The baseline is what Motia does to read the same configs: one Python process per step file that imports
-it and prints its config.
+it and prints its config. The mixed apps are the same plans with every third step written in TypeScript
+(zod schemas, classic and 1.x configs), read by the tree-sitter reader and checked with the rest.
 
 """
 
@@ -800,9 +835,11 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     )
     load_before = os.getloadavg()[0]
     small, large = workdir / "app-100", workdir / "app-1000"
-    for app, steps in ((small, 100), (large, 1000)):
+    mixed_small, mixed_large = workdir / "mixed-100", workdir / "mixed-1000"
+    for app, steps, mixed in ((small, 100, False), (large, 1000, False), (mixed_small, 100, True)):
         _log(f"generating {steps} steps into {app}")
-        generate_app(app, steps, seed)
+        generate_app(app, steps, seed, mixed=mixed)
+    generate_app(mixed_large, 1000, seed, mixed=True)
     _log("cold, 100 steps")
     cold_small = cold(small, runs["small"])
     _log("cold, 1,000 steps")
@@ -811,6 +848,9 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     warm_large = warm(large, runs["warm"])
     _log("checks' share of a cold run, 1,000 steps")
     share = check_share(large, runs["share"])
+    _log("mixed apps (a third TypeScript): cold at 100 and 1,000 steps, checks' share")
+    mixed = (cold(mixed_small, runs["small"]), cold(mixed_large, runs["large"]))
+    mixed_share = check_share(mixed_large, runs["share"])
     _log("graph rules at 100 and 1,000 topics")
     graph = {topics: graph_time(topics, runs["graph"]) for topics in (100, 1000)}
     types = []
@@ -823,7 +863,19 @@ def measure(workdir: Path, quick: bool, seed: int, sample: int) -> Results:
     base = baseline(large, workdir, sample, seed)
     load = (load_before, os.getloadavg()[0])
     return Results(
-        cold_small, cold_large, warm_large, base, 100, 1000, runs, load, share, graph, tuple(types)
+        cold_small,
+        cold_large,
+        warm_large,
+        base,
+        100,
+        1000,
+        runs,
+        load,
+        share,
+        graph,
+        tuple(types),
+        *mixed,
+        mixed_share,
     )
 
 

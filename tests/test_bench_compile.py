@@ -62,3 +62,24 @@ def test_graph_app_exercises_every_graph_rule() -> None:
     assert len(dangling) == 4  # one in ten steps emits a near miss (an error: a typo drops events)
     assert all(d.help and "did you mean" in d.help for d in dangling)
     assert bench.graph_time(40, 1) > 0
+
+
+@pytest.mark.slow
+def test_mixed_app_is_clean_with_a_third_in_typescript(tmp_path: Path) -> None:
+    """The mixed apps: every third step a `.step.ts` file, checked with the Python ones (a Python step's
+    payload against a TS subscriber's zod input among them), nothing found."""
+    app = tmp_path / "app"
+    bench = _bench()
+    bench.generate_app(app, 30, seed=0, mixed=True)
+    typescript = sorted(p.name for p in app.rglob("*.step.ts"))
+    assert len(typescript) == 10
+    plans, _, _ = bench.plan_app(30, seed=0, mixed=True)
+    assert {p.form for p in plans if p.language == "typescript"} == {"classic", "dict", "builder"}
+    result = subprocess.run(
+        [sys.executable, "-m", "motia_gen.cli.main", "validate", str(app)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "30 steps, 1 stream in 31 files, no problems found" in result.stdout, result.stdout

@@ -66,7 +66,7 @@ def foreign_summary(app: model.App) -> str:
     if not by_language:
         return ""
     count = sum(len(names) for names in by_language.values())
-    listed = "; ".join(f"{language}: {', '.join(names)}" for language, names in sorted(by_language.items()))
+    listed = "; ".join(f"{language}: {_some(names)}" for language, names in sorted(by_language.items()))
     return f"not served by motia start: {count} step{'s' if count != 1 else ''} ({listed}); run them on Motia"
 
 
@@ -86,6 +86,12 @@ def build_output(root: Path, target: Path, front: FrontEnd, *, use_cache: bool =
         front.app, front.settings, info, relative_root, cache, front.sources, front.diagnostics, lines
     )
     return Output(target, files, _shown(root, target), "run motia build to update it", owned=".", swap=True)
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """The first few names (the manifest lists every one)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def check_target(root: Path, out: Path, manifest: str) -> None:

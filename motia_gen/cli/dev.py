@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from motia_gen.cli.options import AppPath, WorkbenchToken
+from motia_gen.discover import file_kind
 
 if TYPE_CHECKING:
     from motia_gen.diagnostics import Diagnostic
@@ -111,7 +112,10 @@ class DevSession:
         hidden = (part.startswith(".") and part not in WATCHED_NAMES for part in relative.parts)
         if any(part in IGNORED_DIRS for part in relative.parts) or any(hidden):
             return False
-        return relative.suffix == ".py" or relative.name in WATCHED_NAMES
+        # Python files (a step's imports too), the TS/JS step and stream files of a mixed app, settings
+        return (
+            relative.suffix == ".py" or file_kind(relative.name) is not None or relative.name in WATCHED_NAMES
+        )
 
     def rebuild(self, *, first: bool) -> None:
         began = time.perf_counter()
