@@ -7,22 +7,22 @@ cached alike, so every whole-app check sees one app."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from motia_gen import model
 from motia_gen.check.imports import unknown_runtime_imports
 from motia_gen.check.runner import check_app, check_definitions
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
+from motia_gen.diagnostics.suppress import MARKER
 from motia_gen.discover import SourceFile, discover
 from motia_gen.evaluate.evaluator import Evaluator
 from motia_gen.evaluate.symbols import Symbols
 from motia_gen.model.definitions import DefinitionReader
-from motia_gen.model.foreign import read_foreign
 from motia_gen.model.stream_auth import AuthHookReader
 from motia_gen.parse import ir
 from motia_gen.parse.cache import CompileCache, dumps
@@ -63,6 +63,9 @@ class FrontEnd:
     settings: Settings
     diagnostics: tuple[Diagnostic, ...]
     sources: tuple[tuple[str, str], ...] = ()  # every file read, with its SHA-256 (for a build's manifest)
+    # Every file read: the bytes of those that may hold ignore comments, None for the others (so the
+    # whole-app checks need not read the app again; see `suppress.read_ignores`).
+    marked: Mapping[str, bytes | None] = field(default_factory=dict)
 
 
 def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
@@ -99,13 +102,14 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         authenticate=authenticate,
     )
     sources = tuple(sorted((path, sha) for path, sha in project.contents().items() if sha))
-    return FrontEnd(app, settings, sort_diagnostics(diagnostics), sources)
+    marked = {path: data if data and MARKER in data else None for path, data in project.read_files().items()}
+    return FrontEnd(app, settings, sort_diagnostics(diagnostics), sources, marked)
 
 
 def validate_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
     """The front end, then the whole-app checks: what `motia validate` reports."""
     front = load_app(root, overrides)
-    checked = check_app(front.app, front.settings, root, front.diagnostics)
+    checked = check_app(front.app, front.settings, root, front.diagnostics, front.marked)
     return replace(front, diagnostics=checked)
 
 
@@ -232,6 +236,8 @@ def _read_units(project: Project, files: tuple[SourceFile, ...], settings: Setti
 
 def _foreign_unit(project: Project, source: SourceFile, settings: Settings) -> UnitRecord:
     """A TypeScript or JavaScript step or stream file: its config read without running it."""
+    from motia_gen.model.foreign import read_foreign  # noqa: PLC0415 (tree-sitter: mixed apps only)
+
     data = project.read(source.path)
     if data is None:
         message = f"cannot read the file: {project.problem(source.path)}"

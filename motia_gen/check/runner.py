@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from motia_gen.check import config, cron, graph, handlers, routes, schemas
@@ -32,12 +32,17 @@ def check_definitions(
 
 
 def check_app(
-    app: App, settings: Settings, root: Path, found: Iterable[Diagnostic] = ()
+    app: App,
+    settings: Settings,
+    root: Path,
+    found: Iterable[Diagnostic] = (),
+    read: Mapping[str, bytes | None] | None = None,
 ) -> tuple[Diagnostic, ...]:
     """The front end's diagnostics (`found`, per-file rules included) and the whole-app rules', filtered
-    by lint settings and ignore comments."""
+    by lint settings and ignore comments (`read`: files the front end read already, see
+    `suppress.read_ignores`)."""
     check = CheckInput(app, settings, root)
     diagnostics = [*found, *(d for rule in APP_RULES for d in rule(check))]
     files = sorted({*app.files, *(d.span.file for d in diagnostics)} - {"pyproject.toml"})
-    ignores = suppress.read_ignores(os.fspath(root), files)
+    ignores = suppress.read_ignores(os.fspath(root), files, read)
     return sort_diagnostics(suppress.apply(diagnostics, settings.lint, ignores))

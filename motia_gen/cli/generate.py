@@ -13,8 +13,6 @@ import typer
 from motia_gen.cli.new_step import step_command
 from motia_gen.cli.options import AppPath, Check
 from motia_gen.cli.output import Output, deliver, refuse_errors
-from motia_gen.emit.openapi.files import openapi_files
-from motia_gen.emit.openapi.info import document_info
 from motia_gen.frontend import Overrides, validate_app
 
 generate_app = typer.Typer(
@@ -63,6 +61,10 @@ def openapi(
     refused = refuse_errors("generate openapi", root, result)
     if refused is not None:
         raise typer.Exit(refused)
+    # The generators load with the command that uses them, not with the CLI.
+    from motia_gen.emit.openapi.files import openapi_files  # noqa: PLC0415
+    from motia_gen.emit.openapi.info import document_info  # noqa: PLC0415
+
     info = document_info(root, title, version)
     target = "openapi.json" if to_stdout else output.name
     files = openapi_files(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -120,6 +119,8 @@ def _run() -> int:
     except KeyboardInterrupt:
         return 130
     except BaseException as error:  # the last line of defence
+        import traceback  # noqa: PLC0415 (only for a bug report)
+
         traceback.print_exc()
         sys.stderr.write(f"motia: internal error: {error!r}; this is a bug in motia-gen\n")
         return 2

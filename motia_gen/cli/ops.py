@@ -8,7 +8,6 @@ is running or not: a running app picks replayed messages up within its idle poll
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
 import urllib.error
@@ -88,6 +87,8 @@ def dlq_list(
 ) -> None:
     """List the dead letters, oldest first. The app is the argument or `--app`, as `dlq replay` takes it."""
     root = app or path
+    import asyncio  # noqa: PLC0415 (the other commands have no use for it)
+
     letters = asyncio.run(with_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step)))
     if output_format is ListFormat.json:
         typer.echo(json.dumps([_as_json(letter) for letter in letters], indent=2, sort_keys=True))
@@ -110,6 +111,8 @@ def dlq_replay(
     if not ids and not replay_all:
         typer.echo("error: give dead letter ids, or --all", err=True)
         raise typer.Exit(2)
+    import asyncio  # noqa: PLC0415
+
     outcome = asyncio.run(with_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all)))
     missing = [letter_id for letter_id, new_id in outcome if new_id is None]
     for letter_id, new_id in outcome:

@@ -6,7 +6,7 @@ ignored."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,15 +36,23 @@ class Ignore:
     codes: tuple[tuple[str, Span], ...]
 
 
-def read_ignores(root: str, files: Iterable[str]) -> list[Ignore]:
+MARKER = b"motia:"  # a file without it has no ignore comment
+
+
+def read_ignores(
+    root: str, files: Iterable[str], read: Mapping[str, bytes | None] | None = None
+) -> list[Ignore]:
+    """The ignore comments of `files`; `read` holds files already read in this run (their bytes, or None
+    when unreadable; only those holding `MARKER` need their bytes), so they are not read again."""
     found: list[Ignore] = []
     for file in files:
-        data, _unreadable = read_source(Path(root), file)
-        if data is None:
+        if read is not None and file in read:
+            data = read[file]
+        else:
+            data, _unreadable = read_source(Path(root), file)
+        if data is None or MARKER not in data:
             continue
-        text = data.decode("utf-8", errors="replace")
-        if "motia:" in text:
-            found.extend(_comments(file, text))
+        found.extend(_comments(file, data.decode("utf-8", errors="replace")))
     return found
 
 

@@ -24,7 +24,7 @@ import pickle
 import tempfile
 from collections.abc import Mapping, Set
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from motia_gen.parse import ir
 from motia_gen.version import __version__
@@ -193,10 +193,17 @@ class _RestrictedUnpickler(pickle.Unpickler):
         {"motia_gen.parse.ir", "motia_gen.diagnostics.data", "motia_gen.model", "motia_gen.frontend"}
     )
 
+    # Every allowed class looked up so far: a load looks classes up thousands of times.
+    _FOUND: ClassVar[dict[tuple[str, str], type]] = {}
+
     def find_class(self, module: str, name: str) -> type:
+        known = self._FOUND.get((module, name))
+        if known is not None:
+            return known
         if module in self._ALLOWED_MODULES or (module == "builtins" and name in ("frozenset", "set")):
             found = super().find_class(module, name)
             if isinstance(found, type):
+                self._FOUND[(module, name)] = found
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of the cache format")
 

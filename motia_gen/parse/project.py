@@ -59,6 +59,7 @@ class Project:
         self._errors: dict[str, str] = {}
         self._located: dict[str, str | None] = {}
         self._trackers: list[Dependencies] = []
+        self._folders: dict[str, str | None] = {}  # folder → its resolved path (see `read_source`)
 
     # -- files -------------------------------------------------------------------------------------------
     def register(self, paths: Iterable[str]) -> None:
@@ -70,7 +71,7 @@ class Project:
 
     def read(self, relative: str) -> bytes | None:
         if relative not in self._data:
-            data, problem = read_source(self.root, relative)
+            data, problem = read_source(self.root, relative, self._folders)
             if problem is not None:
                 self._errors[relative] = problem
             self._data[relative] = data
@@ -85,6 +86,10 @@ class Project:
         """The digest of a file's bytes ("" when it cannot be read), read once per run."""
         self.read(relative)
         return self._contents[relative]
+
+    def read_files(self) -> dict[str, bytes | None]:
+        """Every file read in this run, with its bytes (None when unreadable)."""
+        return dict(self._data)
 
     def contents(self) -> dict[str, str]:
         """Every file read in this run, with its digest."""

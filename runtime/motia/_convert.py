@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 JsonSchema = Mapping[str, Any]
 """A JSON Schema as a read-only mapping (schemas are data; nothing here edits them)."""
 
-SchemaInput = JsonSchema | type[BaseModel]
+# pydantic is imported only where a model class is given: `import motia` stays cheap for code that only
+# declares (and for the compiler, which reads the runtime's key tables).
+SchemaInput = Union[JsonSchema, "type[BaseModel]"]  # a forward reference cannot use `|`
 """What a config may give as a schema: a JSON Schema or a pydantic model class."""
 
 
@@ -52,8 +55,11 @@ class ModelSchema(Mapping[str, Any]):
 
 def json_schema(value: object, what: str) -> JsonSchema:
     """A JSON Schema from a dict or a pydantic model class, so runtime and compiler see the same schema."""
-    if isinstance(value, type) and issubclass(value, BaseModel):
-        return ModelSchema(value)
+    if isinstance(value, type):
+        from pydantic import BaseModel  # noqa: PLC0415 (loaded already: the model class came from it)
+
+        if issubclass(value, BaseModel):
+            return ModelSchema(value)
     if isinstance(value, Mapping):
         return value
     raise TypeError(

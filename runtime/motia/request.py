@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
@@ -121,6 +120,8 @@ class ApiRequest(Mapping[str, Any], Generic[TBody, TPath, TQuery]):
     def response(self) -> MotiaHttpResponse:
         """The response to write as it goes (`motia.http_stream`); a handler that uses it returns None."""
         if self._response is None:
+            import asyncio  # noqa: PLC0415 (`import motia` stays cheap for code that only declares)
+
             from motia.context import current_context  # noqa: PLC0415 (made for streaming handlers only)
             from motia.http_stream import MotiaHttpResponse  # noqa: PLC0415
 
