@@ -16,7 +16,7 @@ from typing import Any
 from motia_gen import model
 from motia_gen.check.base import CheckInput, label, queue_triggers
 from motia_gen.diagnostics import Diagnostic, Related, diag
-from motia_gen.diagnostics.suggest import TopicIndex
+from motia_gen.diagnostics.suggest import TopicIndex, distance, fold
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ def _graph(check: CheckInput) -> TopicGraph:
 
 
 def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
-    """MG204, or MG232 when a subscribed topic nearly matches (a typo drops every such event)."""
+    """MG204, or MG232 when a subscribed topic nearly matches (a typo drops every such event). When that
+    topic has emitters already, only a spelling slip is MG232 (`_misspelt`); another near miss is a hint
+    on MG204."""
     graph = _graph(check)
     for topic, emits in graph.emitters.items():
         if topic in graph.subscribers:
@@ -65,6 +67,9 @@ def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
             if close is None:
                 yield diag("MG204", emit.span, message)
                 continue
+            if close in graph.emitters and not _misspelt(topic, close):
+                yield diag("MG204", emit.span, message, help=f"did you mean '{close}'?")
+                continue
             other, trigger = graph.subscribers[close][0]
             yield diag(
                 "MG232",
@@ -73,6 +78,13 @@ def emits_without_subscriber(check: CheckInput) -> Iterator[Diagnostic]:
                 related=(Related(trigger.span, f"'{close}' is subscribed here"),),
                 help=f"did you mean '{close}'?",
             )
+
+
+def _misspelt(topic: str, flowing: str) -> bool:
+    """Whether `topic` is a spelling slip of `flowing`, a topic in use on both sides (two edits at most,
+    separators and case aside). A whole word swapped (`email.replied`, `email.received`) is a near miss
+    worth a hint, not an error: apps use such pairs on purpose."""
+    return distance(fold(topic), fold(flowing), 2) <= 2
 
 
 def _reported_at_subscription(graph: TopicGraph, subscribed: str, emitted: str) -> bool:
@@ -86,7 +98,8 @@ def _reported_at_subscription(graph: TopicGraph, subscribed: str, emitted: str) 
 
 
 def subscriptions_without_emitter(check: CheckInput) -> Iterator[Diagnostic]:
-    """MG205, or MG232 when an emitted topic nearly matches."""
+    """MG205, or MG232 when an emitted topic nearly matches (when that topic has subscribers already:
+    only for a spelling slip, as above)."""
     graph = _graph(check)
     for topic, subscriptions in graph.subscribers.items():
         if topic in graph.emitters or topic in graph.fed_from_outside:
@@ -94,9 +107,12 @@ def subscriptions_without_emitter(check: CheckInput) -> Iterator[Diagnostic]:
         close = graph.emitted.closest(topic)
         for step, trigger in subscriptions:
             message = f"{label(step)} subscribes to topic '{topic}' but no step emits it"
+            outside = "if it is fed from outside the app, list it in [tool.motia] external-topics"
             if close is None:
-                help = "if it is fed from outside the app, list it in [tool.motia] external-topics"
-                yield diag("MG205", trigger.span, message, help=help)
+                yield diag("MG205", trigger.span, message, help=outside)
+                continue
+            if close in graph.subscribers and not _misspelt(topic, close):
+                yield diag("MG205", trigger.span, message, help=f"did you mean '{close}'? ({outside})")
                 continue
             other, emit = graph.emitters[close][0]
             yield diag(

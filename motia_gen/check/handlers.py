@@ -111,8 +111,14 @@ def literal(expr: ir.Expr | None) -> tuple[bool, Any]:
 def _subscriber_schemas(check: CheckInput) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     schemas: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for step, trigger in queue_triggers(check.app):
-        if trigger.input is not None:
-            schemas.setdefault(trigger.topic, []).append((step.name, trigger.input.json))
+        if trigger.input is None:
+            continue
+        schema = trigger.input.json
+        if step.language != "python" and schema.get("additionalProperties") is False:
+            # zod's `z.object` strips unknown keys rather than refusing them, and its JSON Schema cannot
+            # tell it from `.strict()`: an extra key in a payload for a TS/JS step is no error.
+            schema = {k: v for k, v in schema.items() if k != "additionalProperties"}
+        schemas.setdefault(trigger.topic, []).append((step.name, schema))
     return schemas
 
 

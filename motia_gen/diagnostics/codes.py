@@ -408,8 +408,10 @@ CODES: tuple[Code, ...] = (
         "A topic that only one side uses is a near miss of a topic the other side uses: a subscription "
         "with no emitter next to an emitted topic of almost the same name (`order.craeted` and "
         "`order.created`), or the converse. Every such event would be dropped at run time, so this is an "
-        "error rather than MG204/MG205; the diagnostic points at both places. A topic really fed from "
-        "outside the app belongs in `[tool.motia] external-topics`.",
+        "error rather than MG204/MG205; the diagnostic points at both places. When the near miss is in "
+        "use on both sides already, only a spelling slip (two edits at most) is this error: a whole word "
+        "swapped (`email.replied` next to a flowing `email.received`) is a did-you-mean hint on "
+        "MG204/MG205. A topic really fed from outside the app belongs in `[tool.motia] external-topics`.",
     ),
     Code(
         "MG233",

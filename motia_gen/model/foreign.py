@@ -12,8 +12,8 @@ from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
 from motia_gen.discover import language_of
 from motia_gen.evaluate.typescript.literals import config_value
-from motia_gen.evaluate.typescript.syntax import parse
-from motia_gen.evaluate.values import VDict, VScalar, VSchema, VUnknown
+from motia_gen.evaluate.typescript.syntax import Source, parse
+from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VSchema, VUnknown
 from motia_gen.model.configs import ConfigReader, schema_of
 
 
@@ -28,13 +28,15 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
     """The step or stream a TS/JS file defines (`kind`: "step" or "stream"), and what stands in the way."""
     source = parse(path, data)
     sink: list[Diagnostic] = []
+    value = config_value(source)
+    if value is None and kind == "step" and _ui_override(path, source):
+        return ForeignUnit((), (), ())
     errors = source.errors()
     if errors:
         first = errors[0]
         what = f"missing {first.type!r}" if first.is_missing else f"unexpected {source.text(first)[:40]!r}"
         message = f"{language_of(path)} syntax error: {what}"
         sink.append(diag("MG101", source.span(first), message))
-    value = config_value(source)
     if value is None:
         if not errors:
             noun = "step" if kind == "step" else "stream"
@@ -45,6 +47,7 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
         message = "the config is not a literal this reader can follow (an object of literals and constants)"
         sink.append(diag("MG105", value.span, message))
         return ForeignUnit((), (), tuple(sink))
+    value = _open_schemas(value)
     reader = ConfigReader(sink)
     if kind == "stream":
         stream = _stream(path, value, sink) if isinstance(value, VDict) else None
@@ -57,6 +60,43 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
         file=path, module=None, form=form, span=value.span, handler=None, language=language_of(path)
     )
     return ForeignUnit((step,), (), tuple(sink))
+
+
+def _ui_override(path: str, source: Source) -> bool:
+    """A Workbench UI override or other React file (`*.step.tsx` beside a step, a component), which
+    Motia's step loader never loads: no config, and nothing to report."""
+    return path.endswith(("x",)) or b"motia/workbench" in source.data or b"export const Node" in source.data
+
+
+_SCHEMA_KEYS = frozenset({"bodySchema", "input", "schema"})
+
+
+def _open_schemas(value: Value) -> Value:
+    """The config with every schema this reader cannot follow (a zod schema imported from another file, a
+    helper's result) made the open schema `{}`: an unknown schema is no error, and the checks that would
+    need it accept anything."""
+    if not isinstance(value, VDict):
+        return value
+    entries = []
+    for entry in value.entries:
+        inner: Value = entry.value
+        if entry.key.value in _SCHEMA_KEYS and isinstance(inner, VUnknown):
+            inner = VSchema({}, None, inner.span)
+        elif entry.key.value == "responseSchema" and isinstance(inner, VDict):
+            inner = VDict(tuple(_open(e) for e in inner.entries), inner.span)
+        elif entry.key.value == "triggers" and isinstance(inner, VList):
+            inner = VList(tuple(_open_schemas(t) for t in inner.items), inner.span)
+        entries.append(VEntry(entry.key, inner))
+    return VDict(tuple(entries), value.span)
+
+
+def _open(entry: VEntry) -> VEntry:
+    """A `responseSchema` entry: its status as a number (a JS object's keys are strings: `{ 200: ... }`
+    means the status 200, as in a Python config), its schema open when unknown."""
+    key, value = entry.key, entry.value
+    if isinstance(key.value, str) and key.value.isdigit():
+        key = VScalar(int(key.value), key.span)
+    return VEntry(key, VSchema({}, None, value.span) if isinstance(value, VUnknown) else value)
 
 
 def _stream(path: str, value: VDict, sink: list[Diagnostic]) -> model.Stream | None:

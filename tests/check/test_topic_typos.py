@@ -53,3 +53,19 @@ def test_every_dangling_emit_is_reported_when_two_are_near_one_subscription(tmp_
     reported = {file for _, file, _ in found}
     assert "steps/ship_step.py" in reported  # the subscription names its nearest emit
     assert reported & {"steps/a_step.py", "steps/b_step.py"}  # the other emit is not left silent
+
+
+def test_a_near_miss_of_a_flowing_topic_is_an_error_only_when_misspelt(tmp_path: Path) -> None:
+    """`gmail.email.replied` next to `gmail.email.received` (emitted and subscribed): a word swapped on
+    purpose, as in Motia's own examples, gets a hint, not an error."""
+    steps = {
+        "Webhook": (None, "gmail.email.received"),
+        "Fetch": ("gmail.email.received", None),
+        "Reply": (None, "gmail.email.replied"),
+        "Audit": ("gmail.email.receieved", None),
+    }
+    found = _problems(tmp_path, steps)
+    assert sorted((code, file) for code, file, _ in found) == [
+        ("MG204", "steps/reply_step.py"),
+        ("MG232", "steps/audit_step.py"),
+    ]

@@ -5,7 +5,7 @@ what cannot be read."""
 from __future__ import annotations
 
 from motia_gen import model
-from motia_gen.model.foreign import read_foreign
+from motia_gen.model.foreign import ForeignUnit, read_foreign
 
 API = """\
 import { z } from 'zod'
@@ -132,3 +132,57 @@ def test_commonjs_exports_as_motia_docs_write_them() -> None:
     elsewhere = "module.exports = { handler }\nexports.other = { name: 'C' }\n"
     unit = read_foreign("steps/c.step.js", elsewhere.encode(), "step")
     assert [d.code for d in unit.diagnostics] == ["MG103"]
+
+
+UI_OVERRIDE = """\
+/**
+ * UI Override for Design Planner Event Step
+ */
+import { EventNode, EventNodeProps } from 'motia/workbench'
+import React from 'react'
+
+export const Node: React.FC<EventNodeProps> = (props) => {
+  return (
+    <EventNode {...props}>
+      <div className="flex items-start gap-3 p-3">Design Planner</div>
+    </EventNode>
+  )
+}
+"""
+
+
+def test_a_workbench_ui_override_is_no_step_and_no_error() -> None:
+    """`*.step.tsx` beside a step in Motia's examples: a React component for the Workbench node."""
+    unit = read_foreign("steps/design_planner.step.tsx", UI_OVERRIDE.encode(), "step")
+    assert unit == ForeignUnit((), (), ())
+    plain = read_foreign("steps/helper.step.ts", b"export const other = 1\n", "step")
+    assert [d.code for d in plain.diagnostics] == ["MG103"]  # no config and no UI: still reported
+
+
+IMPORTED_SCHEMAS = """\
+import { ApiRouteConfig } from 'motia'
+import { CreateTodoSchema, TodoSchema } from './schemas'
+
+export const config: ApiRouteConfig = {
+  type: 'api',
+  name: 'CreateTodo',
+  path: '/todos',
+  method: 'POST',
+  emits: ['todo.created'],
+  bodySchema: CreateTodoSchema,
+  responseSchema: { 201: TodoSchema, 400: z.object({ error: z.string() }) },
+}
+"""
+
+
+def test_schemas_imported_from_other_files_are_unknown_not_errors() -> None:
+    """As Motia's examples write them (a `schemas.ts` beside the steps): open schemas, no diagnostic."""
+    unit = read_foreign("src/todo/create-todo.step.ts", IMPORTED_SCHEMAS.encode(), "step")
+    assert unit.diagnostics == ()
+    [trigger] = unit.steps[0].triggers
+    assert isinstance(trigger, model.HttpTrigger)
+    assert trigger.body_schema is not None
+    assert trigger.body_schema.json == {}
+    assert [(r.status, r.schema.json) for r in trigger.response_schema] == [(201, {}), (400, {})]
+    react = "import React from 'react'\nexport default function Review() { return <div>review</div> }\n"
+    assert read_foreign("steps/human-review.step.tsx", react.encode(), "step") == ForeignUnit((), (), ())

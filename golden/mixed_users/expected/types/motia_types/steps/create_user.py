@@ -27,22 +27,22 @@ Body: TypeAlias = _models.CreateUserBody
 Request: TypeAlias = ApiRequest[Body, PathParams, QueryParams]
 
 
-class ResponseT201(TypedDict):
-    status: int
+class Response201(TypedDict):
+    status: Literal[201]
     body: _models.CreateUserResponse201
     headers: NotRequired[Mapping[str, str]]
 
 
-class ResponseT400(TypedDict):
-    status: int
+class Response400(TypedDict):
+    status: Literal[400]
     body: _models.CreateUserResponse400
     headers: NotRequired[Mapping[str, str]]
 
 
 Response: TypeAlias = (
-    ResponseT201
-    | ResponseT400
-    | ApiResponse[_models.CreateUserResponse201 | _models.CreateUserResponse400, int]
+    Response201
+    | Response400
+    | ApiResponse[_models.CreateUserResponse201 | _models.CreateUserResponse400, Literal[201, 400]]
 )
 
 
