@@ -243,13 +243,15 @@ def _foreign_unit(project: Project, source: SourceFile, settings: Settings) -> U
         message = f"cannot read the file: {project.problem(source.path)}"
         found = [diag("MG102", Span.file_start(source.path), message)]
         steps, streams = [], []
+        imported: tuple[str, ...] = ()
     else:
-        unit = read_foreign(source.path, data, source.kind)
+        unit = read_foreign(source.path, data, source.kind, project.read)
         steps, streams = list(unit.steps), list(unit.streams)
         found = [*unit.diagnostics, *check_definitions(steps, streams, settings, project.root)]
+        imported = unit.files
     record = UnitRecord(
         path=source.path,
-        files=((source.path, project.content(source.path)),),
+        files=tuple((f, project.content(f)) for f in sorted({source.path, *imported})),
         names=(),
         steps=tuple(steps),
         streams=tuple(streams),

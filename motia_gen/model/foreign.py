@@ -6,11 +6,13 @@ handler-body checks are Python's only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
 from motia_gen.discover import language_of
+from motia_gen.evaluate.typescript.imports import ProjectModules
 from motia_gen.evaluate.typescript.literals import config_value
 from motia_gen.evaluate.typescript.syntax import Source, parse
 from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VSchema, VUnknown
@@ -22,13 +24,19 @@ class ForeignUnit:
     steps: tuple[model.Step, ...]
     streams: tuple[model.Stream, ...]
     diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...] = ()  # the other files looked at for its imports (found or not)
 
 
-def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
-    """The step or stream a TS/JS file defines (`kind`: "step" or "stream"), and what stands in the way."""
+def read_foreign(
+    path: str, data: bytes, kind: str, read: Callable[[str], bytes | None] | None = None
+) -> ForeignUnit:
+    """The step or stream a TS/JS file defines (`kind`: "step" or "stream"), and what stands in the way.
+    `read` gives the project's other files by path, for names the config imports (none: not followed)."""
     source = parse(path, data)
     sink: list[Diagnostic] = []
-    value = config_value(source)
+    modules = ProjectModules(read) if read is not None else None
+    value = config_value(source, modules.resolver(path) if modules is not None else None)
+    looked_at = tuple(modules.looked_at) if modules is not None else ()
     if value is None and kind == "step" and _ui_override(path, source):
         return ForeignUnit((), (), ())
     errors = source.errors()
@@ -42,24 +50,24 @@ def read_foreign(path: str, data: bytes, kind: str) -> ForeignUnit:
             noun = "step" if kind == "step" else "stream"
             help = "export it: `export const config = { ... }`"
             sink.append(diag("MG103", Span.file_start(path), f"{noun} file exports no config", help=help))
-        return ForeignUnit((), (), tuple(sink))
+        return ForeignUnit((), (), tuple(sink), looked_at)
     if isinstance(value, VUnknown):
         message = "the config is not a literal this reader can follow (an object of literals and constants)"
         sink.append(diag("MG105", value.span, message))
-        return ForeignUnit((), (), tuple(sink))
+        return ForeignUnit((), (), tuple(sink), looked_at)
     value = _open_schemas(value)
     reader = ConfigReader(sink)
     if kind == "stream":
         stream = _stream(path, value, sink) if isinstance(value, VDict) else None
-        return ForeignUnit((), () if stream is None else (stream,), tuple(sink))
+        return ForeignUnit((), () if stream is None else (stream,), tuple(sink), looked_at)
     parts = reader.step(value)
     if parts is None:
-        return ForeignUnit((), (), tuple(sink))
+        return ForeignUnit((), (), tuple(sink), looked_at)
     form: model.StepForm = "classic" if isinstance(value, VDict) and value.get("triggers") is None else "dict"
     step = parts.step(
         file=path, module=None, form=form, span=value.span, handler=None, language=language_of(path)
     )
-    return ForeignUnit((step,), (), tuple(sink))
+    return ForeignUnit((step,), (), tuple(sink), looked_at)
 
 
 def _ui_override(path: str, source: Source) -> bool:

@@ -6,6 +6,7 @@ a `VUnknown` at its span, for the readers to judge; nothing here fails on any in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,14 @@ class Module:
     bindings: dict[str, Any] = field(default_factory=dict)
     config: Any = None
     zod: set[str] = field(default_factory=set)
+    # Names imported from the project's own modules: local name → (specifier, name there), and what the
+    # module re-exports: (specifier, {exported: name there}, or None for `export * from`).
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    reexports: list[tuple[str, dict[str, str] | None]] = field(default_factory=list)
+
+
+Resolve = Callable[[str, str, int], "Value | None"]
+"""(specifier, name, depth) → the value a project module binds to that name (see `imports.py`)."""
 
 
 def read_module(source: Source) -> Module:
@@ -43,6 +52,7 @@ def read_module(source: Source) -> Module:
     for statement in source.root.named_children:
         if statement.type == "import_statement":
             module.zod |= _zod_names(source, statement)
+            module.imports |= _relative_imports(source, statement)
             continue
         if statement.type == "expression_statement":  # CommonJS: `exports.config = ...`
             found = _commonjs_config(source, statement)
@@ -52,6 +62,10 @@ def read_module(source: Source) -> Module:
         declaration = statement
         if statement.type == "export_statement":
             declaration = statement.child_by_field_name("declaration")
+            origin = statement.child_by_field_name("source")
+            if origin is not None:  # `export * from './a'`, `export { A } from './a'`
+                module.reexports.append(_reexport(source, statement, origin))
+                continue
             if declaration is None:  # `export { config }`
                 exported |= _export_names(source, statement)
                 continue
@@ -157,6 +171,41 @@ def _zod_names(source: Source, statement: Any) -> set[str]:
     return names
 
 
+def _specifier(source: Source, node: Any) -> str:
+    return source.text(node).strip("'\"`")
+
+
+def _relative_imports(source: Source, statement: Any) -> dict[str, tuple[str, str]]:
+    """`import { A, B as C } from './x'` → {A: ('./x', 'A'), C: ('./x', 'B')}; only the project's own
+    modules (relative specifiers), named imports only."""
+    origin = statement.child_by_field_name("source")
+    specifier = _specifier(source, origin) if origin is not None else ""
+    if not specifier.startswith(("./", "../")):
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for clause in statement.named_children:
+        for part in clause.named_children if clause.type == "import_clause" else ():
+            for specifier_node in part.named_children if part.type == "named_imports" else ():
+                name = specifier_node.child_by_field_name("name")
+                alias = specifier_node.child_by_field_name("alias") or name
+                if name is not None and alias is not None:
+                    found[source.text(alias)] = (specifier, source.text(name))
+    return found
+
+
+def _reexport(source: Source, statement: Any, origin: Any) -> tuple[str, dict[str, str] | None]:
+    names: dict[str, str] | None = None
+    for clause in statement.named_children:
+        if clause.type == "export_clause":
+            names = {}
+            for part in clause.named_children:
+                name = part.child_by_field_name("name")
+                alias = part.child_by_field_name("alias") or name
+                if name is not None and alias is not None:
+                    names[source.text(alias)] = source.text(name)
+    return _specifier(source, origin), names
+
+
 def _export_names(source: Source, statement: Any) -> set[str]:
     names: set[str] = set()
     for clause in statement.named_children:
@@ -171,8 +220,9 @@ def _export_names(source: Source, statement: Any) -> set[str]:
 class Evaluator:
     """Values of expressions in one module."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, resolve: Resolve | None = None) -> None:
         self.module = module
+        self.resolve = resolve
         self.source = module.source
         self._resolving: set[str] = set()
         literal = lambda node: to_json(self.value(node))  # noqa: E731
@@ -246,6 +296,10 @@ class Evaluator:
         if name == "undefined":
             return VScalar(None, self.source.span(node))
         bound = self.module.bindings.get(name)
+        imported = self.module.imports.get(name) if bound is None else None
+        if imported is not None and self.resolve is not None:
+            found = self.resolve(imported[0], imported[1], depth + 1)
+            return VUnknown(self.source.span(node)) if found is None else found
         if bound is None or name in self._resolving:
             return VUnknown(self.source.span(node))
         self._resolving.add(name)
@@ -253,6 +307,16 @@ class Evaluator:
             return self.value(bound, depth + 1)
         finally:
             self._resolving.discard(name)
+
+    def _member_expression(self, node: Any, depth: int) -> Value:
+        """`TOPICS.created`: a key of an object this reader can follow."""
+        target, key = node.child_by_field_name("object"), node.child_by_field_name("property")
+        found = self.value(target, depth + 1) if target is not None and key is not None else None
+        if isinstance(found, VDict) and key is not None and key.type == "property_identifier":
+            value = found.get(self.source.text(key))
+            if value is not None:
+                return value
+        return VUnknown(self.source.span(node))
 
     # -- calls: zod schemas only
     def _call_expression(self, node: Any, depth: int) -> Value:
@@ -316,12 +380,13 @@ class Evaluator:
         return self.value(inner, depth + 1) if inner is not None else VUnknown(self.source.span(node))
 
 
-def config_value(source: Source) -> Value | None:
-    """The value of the file's exported `config`, or None when it exports none."""
+def config_value(source: Source, resolve: Resolve | None = None) -> Value | None:
+    """The value of the file's exported `config`, or None when it exports none. `resolve` follows names
+    imported from the project's modules (none: they are unknown)."""
     module = read_module(source)
     if module.config is None:
         return None
-    return Evaluator(module).value(module.config)
+    return Evaluator(module, resolve).value(module.config)
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}

@@ -1,0 +1,83 @@
+"""Names a TS/JS config imports from the project's own modules (`import { TodoSchema } from './schemas'`):
+the module is found the way TypeScript and bundlers resolve a relative specifier, read through the
+caller's safe reader, parsed once, and the name's top-level `const` evaluated there (its own imports and
+zod names apply). Re-exports (`export * from './todo'`, `export { A } from './a'`) are followed, so
+barrel `index.ts` files work. Packages, namespace and default imports are not followed: their names stay
+unknown.
+
+Every file looked at is recorded (found or not), so that a cached result is dropped when any changes or
+appears.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+from motia_gen.evaluate.typescript.literals import MAX_DEPTH, Evaluator, Module, Resolve, read_module
+from motia_gen.evaluate.typescript.syntax import parse
+from motia_gen.evaluate.values import Value
+
+_EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs")
+
+
+class ProjectModules:
+    """The project's TS/JS modules a file's config reaches through its imports."""
+
+    def __init__(self, read: Callable[[str], bytes | None]) -> None:
+        self._read = read
+        self._modules: dict[str, Module | None] = {}
+        self._active: set[tuple[str, str]] = set()  # (file, name) being resolved: a cycle is unknown
+        self.looked_at: list[str] = []  # every path tried, in order
+
+    def resolver(self, importer: str) -> Resolve:
+        """The `Resolve` for names imported by the file `importer` (a project-relative path)."""
+
+        def resolve(specifier: str, name: str, depth: int) -> Value | None:
+            return self.value(importer, specifier, name, depth)
+
+        return resolve
+
+    def value(self, importer: str, specifier: str, name: str, depth: int = 0) -> Value | None:
+        # Each import followed counts as a level of nesting: a long chain ends as unknown, like deep nesting.
+        path = self._locate(importer, specifier) if depth <= MAX_DEPTH else None
+        if path is None or (path, name) in self._active:
+            return None
+        module = self._module(path)
+        if module is None:
+            return None
+        self._active.add((path, name))
+        try:
+            bound = module.bindings.get(name)
+            if bound is not None:
+                return Evaluator(module, self.resolver(path)).value(bound, depth)
+            for origin, names in module.reexports:
+                if names is None or name in names:
+                    found = self.value(path, origin, name if names is None else names[name], depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        finally:
+            self._active.discard((path, name))
+
+    def _locate(self, importer: str, specifier: str) -> str | None:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+        if target == ".." or target.startswith(("../", "/")):
+            return None  # outside the app
+        stem = target
+        for extension in (".js", ".jsx", ".mjs"):  # TS's ESM style names the compiled file
+            stem = stem.removesuffix(extension)
+        candidates = [target] if target.endswith(_EXTENSIONS) else []
+        candidates += [stem + extension for extension in _EXTENSIONS]
+        candidates += [f"{target}/index{extension}" for extension in _EXTENSIONS]
+        for candidate in dict.fromkeys(candidates):
+            if candidate not in self._modules:
+                self.looked_at.append(candidate)
+                data = self._read(candidate)
+                self._modules[candidate] = None if data is None else read_module(parse(candidate, data))
+            if self._modules[candidate] is not None:
+                return candidate
+        return None
+
+    def _module(self, path: str) -> Module | None:
+        return self._modules.get(path)

@@ -1,0 +1,84 @@
+"""Names a TS/JS config imports from the project's own modules: followed through relative specifiers,
+TS's `.js` ESM style, folder `index` files and re-exports; cycles, packages and paths out of the app stay
+unknown; every file looked at is recorded for the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from motia_gen import model
+from motia_gen.frontend import Overrides, validate_app
+from motia_gen.model.foreign import read_foreign
+
+FILES = {
+    "src/todo/schemas.ts": """\
+import { z } from 'zod'
+export const TodoSchema = z.object({ id: z.string(), title: z.string().min(1) })
+export const TOPICS = { created: 'todo.created', deleted: 'todo.deleted' } as const
+""",
+    "src/shared/index.ts": "export * from './flows'\nexport { LOOP as Loop } from './loop'\n",
+    "src/shared/flows.ts": "export const FLOW = 'todos'\n",
+    "src/shared/loop.ts": "import { Loop } from './index'\nexport const LOOP = Loop\n",
+}
+
+STEP = """\
+import { z } from 'zod'
+import { TodoSchema, TOPICS } from './schemas.js'
+import { FLOW, Loop } from '../shared'
+import { Secret } from '../../../outside'
+import { Thing } from 'some-package'
+
+export const config = {
+  type: 'api',
+  name: 'CreateTodo',
+  path: '/todos',
+  method: 'POST',
+  emits: [TOPICS.created],
+  flows: [FLOW],
+  bodySchema: TodoSchema,
+  responseSchema: { 201: TodoSchema, 500: Secret, 502: Thing, 503: Loop },
+}
+"""
+
+
+def test_imported_constants_and_zod_schemas_are_followed() -> None:
+    def read(path: str) -> bytes | None:
+        text = FILES.get(path)
+        return None if text is None else text.encode()
+
+    unit = read_foreign("src/todo/create-todo.step.ts", STEP.encode(), "step", read)
+    assert unit.diagnostics == ()
+    [step] = unit.steps
+    assert ([e.topic for e in step.emits], step.flows) == (["todo.created"], ("todos",))
+    [trigger] = step.triggers
+    assert isinstance(trigger, model.HttpTrigger)
+    assert trigger.body_schema is not None
+    assert trigger.body_schema.json["required"] == ["id", "title"]
+    assert trigger.body_schema.span.file == "src/todo/schemas.ts"  # where the schema is written
+    schemas = {r.status: r.schema.json for r in trigger.response_schema}
+    assert schemas[201] == trigger.body_schema.json
+    assert schemas[500] == schemas[502] == schemas[503] == {}  # out of the app, a package, a cycle
+    assert "src/todo/schemas.ts" in unit.files
+    assert {"src/shared/index.ts", "src/shared/flows.ts", "src/shared/loop.ts"} <= set(unit.files)
+    assert not any(f.startswith("..") or "outside" in f for f in unit.files)
+    assert read_foreign("src/todo/create-todo.step.ts", STEP.encode(), "step").steps[0].flows == ()
+
+
+def test_an_edit_to_an_imported_module_is_seen_through_the_cache(tmp_path: Path) -> None:
+    for relative, text in {**FILES, "src/todo/create-todo.step.ts": STEP}.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+
+    def required() -> list[str]:
+        [step] = validate_app(tmp_path, Overrides()).app.steps
+        [trigger] = step.triggers
+        assert isinstance(trigger, model.HttpTrigger)
+        assert trigger.body_schema is not None
+        return list(trigger.body_schema.json["required"])
+
+    assert required() == ["id", "title"]
+    schemas = tmp_path / "src/todo/schemas.ts"
+    schemas.write_text(
+        schemas.read_text().replace("title: z.string().min(1)", "title: z.string().optional()")
+    )
+    assert required() == ["id"]
