@@ -82,3 +82,26 @@ def test_an_edit_to_an_imported_module_is_seen_through_the_cache(tmp_path: Path)
         schemas.read_text().replace("title: z.string().min(1)", "title: z.string().optional()")
     )
     assert required() == ["id"]
+
+
+def test_long_and_circular_import_chains_end_as_unknown() -> None:
+    """Hostile input: a re-export chain of a thousand modules, and modules importing each other."""
+    chain = {f"src/m{i}.ts": f"export * from './m{i + 1}'\n" for i in range(1000)}
+    chain["src/a.ts"] = "import { B } from './b'\nexport const A = B\n"
+    chain["src/b.ts"] = "import { A } from './a'\nexport const B = A\n"
+    step = (
+        "import { deep } from './m0'\nimport { A } from './a'\n"
+        "export const config = { type: 'event', name: 'S', subscribes: ['t'], emits: [], input: deep, "
+        "flows: [A] }\n"
+    )
+
+    def read(path: str) -> bytes | None:
+        text = chain.get(path)
+        return None if text is None else text.encode()
+
+    unit = read_foreign("src/s.step.ts", step.encode(), "step", read)
+    [trigger] = unit.steps[0].triggers
+    assert isinstance(trigger, model.QueueTrigger)
+    assert trigger.input is not None
+    assert trigger.input.json == {}
+    assert len(unit.files) < 200  # the chain was given up on, not walked to its end
