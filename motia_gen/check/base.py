@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic
@@ -33,6 +34,15 @@ def queue_triggers(app: model.App) -> Iterator[tuple[model.Step, model.QueueTrig
         for trigger in step.triggers:
             if isinstance(trigger, model.QueueTrigger):
                 yield step, trigger
+
+
+def accepted_input(step: model.Step, schema: dict[str, Any]) -> dict[str, Any]:
+    """What a subscriber's `input` schema accepts. zod's `z.object` strips keys it does not know rather than
+    refusing them, and its JSON Schema (`additionalProperties: false`) cannot tell it from `.strict()`:
+    for a TS/JS step an extra key is no error."""
+    if step.language == "python" or schema.get("additionalProperties") is not False:
+        return schema
+    return {key: value for key, value in schema.items() if key != "additionalProperties"}
 
 
 def label(step: model.Step) -> str:

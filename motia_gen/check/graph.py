@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from motia_gen import model
-from motia_gen.check.base import CheckInput, label, queue_triggers
+from motia_gen.check.base import CheckInput, accepted_input, label, queue_triggers
 from motia_gen.diagnostics import Diagnostic, Related, diag
 from motia_gen.diagnostics.suggest import TopicIndex, distance, fold
 
@@ -265,7 +265,9 @@ def input_conflicts(check: CheckInput) -> Iterator[Diagnostic]:
             assert trigger.input is not None
             for other_step, other in with_schema[:index]:
                 assert other.input is not None
-                problem = schema_conflict(other.input.json, trigger.input.json)
+                problem = schema_conflict(
+                    accepted_input(other_step, other.input.json), accepted_input(step, trigger.input.json)
+                )
                 if problem is not None:
                     yield diag(
                         "MG207",

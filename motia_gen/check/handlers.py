@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from motia_gen import model
-from motia_gen.check.base import CheckInput, queue_triggers
+from motia_gen.check.base import CheckInput, accepted_input, queue_triggers
 from motia_gen.diagnostics import Diagnostic, diag
 from motia_gen.diagnostics.suggest import TopicIndex, suggestion
 from motia_gen.model import routes
@@ -113,12 +113,7 @@ def _subscriber_schemas(check: CheckInput) -> dict[str, list[tuple[str, dict[str
     for step, trigger in queue_triggers(check.app):
         if trigger.input is None:
             continue
-        schema = trigger.input.json
-        if step.language != "python" and schema.get("additionalProperties") is False:
-            # zod's `z.object` strips unknown keys rather than refusing them, and its JSON Schema cannot
-            # tell it from `.strict()`: an extra key in a payload for a TS/JS step is no error.
-            schema = {k: v for k, v in schema.items() if k != "additionalProperties"}
-        schemas.setdefault(trigger.topic, []).append((step.name, schema))
+        schemas.setdefault(trigger.topic, []).append((step.name, accepted_input(step, trigger.input.json)))
     return schemas
 
 

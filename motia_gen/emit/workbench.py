@@ -66,6 +66,7 @@ def _step(step: model.Step, step_id: str) -> dict[str, Any]:
         "column": step.span.column,
         "kind": _kind(step),
         "form": step.form,
+        "language": step.language,  # not "python": checked with the app, run by Motia, not this runtime
         "description": step.description,
         "flows": sorted(set(step.flows)),
         "triggers": [_trigger(t) for t in step.triggers],

@@ -221,3 +221,38 @@ def test_a_steps_problems_show_on_its_node(page: Any, dev_app: DevApp) -> None:
     page.wait_for_function(
         "!(window.__workbench.cy.getElementById('Restock').data('problems') > 0)", timeout=30_000
     )
+
+
+def test_a_typescript_step_saved_into_the_app_shows_with_its_language(page: Any, dev_app: DevApp) -> None:
+    """A mixed app under `motia dev`: saving a `.step.ts` file rebuilds, and the step is drawn with its
+    edge and says it is not run here."""
+    typescript = dev_app.app / "steps" / "notify.step.ts"
+    typescript.write_text(
+        "import { z } from 'zod'\n"
+        "export const config = { type: 'event', name: 'NotifyCustomer', subscribes: ['order.placed'],\n"
+        "  input: z.object({ orderId: z.string() }), emits: [], flows: ['orders'] }\n"
+        "export const handler = async () => {}\n",
+        encoding="utf-8",
+    )
+    try:
+
+        def served() -> bool:
+            with dev_app.client() as client:
+                steps = (client.get("/__motia/api/app").json().get("graph") or {}).get("steps", [])
+            return any(s["name"] == "NotifyCustomer" for s in steps)
+
+        eventually(served, what="the rebuild with the TS step")
+        open_view(page, dev_app, "flows")
+        page.wait_for_function(
+            "window.__workbench && window.__workbench.cy.getElementById('NotifyCustomer').length"
+        )
+        node = "window.__workbench.cy.getElementById('NotifyCustomer')"
+        sources = page.evaluate(f"{node}.incomers('edge').map(e => e.source().id())")
+        assert "PlaceOrder" in sources
+        page.evaluate("window.__workbench.cy.getElementById('NotifyCustomer').emit('tap')")
+        language = page.get_by_test_id("step-detail").get_by_test_id("step-language")
+        assert language.inner_text().startswith("typescript: checked with the app, not run by this runtime")
+        page.screenshot(path=str(_artifact("flows-typescript-step")), full_page=True)
+    finally:
+        typescript.unlink()
+    eventually(lambda: not served(), what="the rebuild without it")

@@ -67,3 +67,27 @@ def test_a_topic_typo_across_languages_names_both_places(tmp_path: Path) -> None
     found = _problems(tmp_path, '{"orderId": "o1", "amount": 3}')
     assert [(code, file) for code, file, _ in found] == [("MG232", "steps/later.step.js")]
     assert "Pay emits 'order.paid'" in found[0][2]
+
+
+def test_a_zod_input_narrower_than_a_python_one_on_the_same_topic_is_no_conflict(tmp_path: Path) -> None:
+    """A TS subscriber reading only some keys of a topic a Python step also takes whole (zod strips the
+    rest); a real disagreement on a key's type still conflicts."""
+    steps = tmp_path / "steps"
+    steps.mkdir()
+    (steps / "place.step.ts").write_text(PLACE_TS)
+    (steps / "reserve_step.py").write_text(
+        'config = {"type": "event", "name": "Reserve", "subscribes": ["order.placed"], "emits": [],\n'
+        '  "input": {"type": "object", "properties": {"orderId": {"type": "string"}, "customerId": '
+        '{"type": "string"}}, "required": ["orderId", "customerId"], "additionalProperties": False}}\n\n\n'
+        "async def handler(input, context):\n    pass\n"
+    )
+    notify = "export const config = { type: 'event', name: 'Mail', subscribes: ['order.placed'], emits: [],\n"
+    (steps / "mail.step.ts").write_text(
+        notify + "  input: z.object({ orderId: z.string() }) }\nimport { z } from 'zod'\n"
+    )
+    assert validate_app(tmp_path, Overrides(use_cache=False)).diagnostics == ()
+    (steps / "mail.step.ts").write_text(
+        notify + "  input: z.object({ orderId: z.number() }) }\nimport { z } from 'zod'\n"
+    )
+    found = validate_app(tmp_path, Overrides(use_cache=False)).diagnostics
+    assert [d.code for d in found] == ["MG207"]

@@ -120,3 +120,13 @@ def test_the_same_app_gives_the_same_bytes(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0]["workbench.json"])["version"] == 1
     assert str(tmp_path) not in outputs[0]["workbench.json"]
+
+
+def test_a_mixed_app_graph_has_its_typescript_steps_and_their_edges() -> None:
+    graph = document(REPO / "golden" / "mixed_users")
+    languages = {s["name"]: s["language"] for s in graph["steps"]}
+    assert languages == {"CreateUser": "typescript", "WelcomeUser": "python", "AuditWelcome": "javascript"}
+    ids = {s["name"]: s["id"] for s in graph["steps"]}
+    edges = {(e["source"], e["target"], e["topic"]) for e in graph["edges"]}
+    assert (ids["CreateUser"], ids["WelcomeUser"], "user.created") in edges
+    assert (ids["WelcomeUser"], ids["AuditWelcome"], "user.welcomed") in edges

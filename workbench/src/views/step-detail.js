@@ -57,6 +57,9 @@ export function StepDetail({ step, diagnostics, onClose }) {
     </div>
     ${step.description ? html`<p class="description">${step.description}</p>` : null}
     ${location ? html`<div class="mono small" data-testid="step-location">${location}</div>` : null}
+    ${step.language && step.language !== "python"
+      ? html`<p class="muted small" data-testid="step-language">${step.language}: checked with the app, not run by this runtime</p>`
+      : null}
     <dl class="facts">
       <dt>id</dt>
       <dd class="mono">${step.id}</dd>
