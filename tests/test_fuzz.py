@@ -136,3 +136,61 @@ def test_front_end_never_raises_and_positions_are_real(files: list[tuple[str, st
         assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
         if d.span.file in texts:
             assert d.span.line <= len(source_lines(texts[d.span.file])), d
+
+
+TS_SEEDS = [
+    p.read_text(encoding="utf-8")
+    for pattern in ("*.step.ts", "*.step.js", "*.stream.ts", "*.stream.js", "*.ts")
+    for p in sorted((ROOT / "golden").rglob(pattern))
+    if "handlers_bad" not in p.parts
+]
+TS_ATOMS = ["1", "'api'", "'event'", "[]", "{}", "z.string()", "z.object({ a: z.number() })", "TOPICS.x", "X"]
+ts_values = st.recursive(
+    st.sampled_from(TS_ATOMS),
+    lambda inner: st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    max_leaves=8,
+)
+ts_configs = st.dictionaries(st.sampled_from(KEYS), ts_values, max_size=8).map(
+    lambda d: (
+        "import { z } from 'zod'\nimport { X, TOPICS } from './shared'\nexport const config = {"
+        + ", ".join(f"{k}: {v}" for k, v in d.items())
+        + "} as const\n"
+    )
+)
+ts_mutated = st.tuples(
+    st.sampled_from(TS_SEEDS), st.integers(0, 1500), st.integers(0, 40), st.text(max_size=8)
+).map(lambda t: t[0][: t[1]] + t[3] + t[0][t[1] + t[2] :])
+ts_sources = st.one_of(ts_configs, ts_mutated, st.text(max_size=200))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=st.lists(
+        st.tuples(
+            ts_sources, st.sampled_from([".step.ts", ".step.js", ".step.tsx", "_step.js", ".stream.ts"])
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    shared=ts_sources,
+    python=sources,
+)
+def test_typescript_files_never_make_the_front_end_raise(
+    files: list[tuple[str, str]], shared: str, python: str
+) -> None:
+    """TS/JS step and stream files, and a module their configs import, beside a Python step: whatever
+    they hold, nothing raises and every position is real."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / "steps").mkdir()
+        texts = {f"steps/f{i}{suffix}": text for i, (text, suffix) in enumerate(files)}
+        texts |= {"steps/shared.ts": shared, "steps/p_step.py": python}
+        for relative, text in texts.items():
+            (root / relative).write_text(text, encoding="utf-8", errors="surrogatepass")
+        result = validate_app(root, Overrides(use_cache=False, workers=1))
+    for d in result.diagnostics:
+        assert d.span.line >= 1, d
+        assert d.span.column >= 1, d
+        assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
+        if d.span.file in texts:
+            assert d.span.line <= len(source_lines(texts[d.span.file])), d
