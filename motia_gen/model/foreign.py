@@ -73,7 +73,8 @@ def read_foreign(
 def _ui_override(path: str, source: Source) -> bool:
     """A Workbench UI override or other React file (`*.step.tsx` beside a step, a component), which
     Motia's step loader never loads: no config, and nothing to report."""
-    return path.endswith(("x",)) or b"motia/workbench" in source.data or b"export const Node" in source.data
+    react = path.endswith((".tsx", ".jsx"))
+    return react or b"motia/workbench" in source.data or b"export const Node" in source.data
 
 
 _SCHEMA_KEYS = frozenset({"bodySchema", "input", "schema"})
