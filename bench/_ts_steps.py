@@ -53,7 +53,7 @@ def _camel(name: str) -> str:
 
 def _classic(plan: Any) -> list[str]:
     m = plan.models
-    lines = [f"type: '{KIND[plan.trigger]}',", f"name: '{plan.name}',", f"description: '{_describe(plan)}',"]
+    lines = [f"type: '{KIND[plan.trigger]}',", f"name: '{plan.name}',", f"description: '{plan.description}',"]
     if plan.trigger == "http":
         lines += [f"path: '{plan.route}',", "method: 'POST',", f"bodySchema: {_camel(m.main)},"]
         lines.append(f"responseSchema: {{ 200: {_camel(m.result)} }},")
@@ -80,17 +80,11 @@ def _v1(plan: Any) -> list[str]:
         trigger = f"{{ type: 'queue', topic: '{plan.subscribes}', input: {_camel(m.main)} }}"
     return [
         f"name: '{plan.name}',",
-        f"description: '{_describe(plan)}',",
+        f"description: '{plan.description}',",
         f"triggers: [{trigger}],",
         f"enqueues: {'[TOPIC]' if plan.emits else '[]'},",
         "flows: [FLOW],",
     ]
-
-
-def _describe(plan: Any) -> str:
-    start = {"http": "accepts a request", "cron": "runs on a schedule", "queue": f"handles {plan.subscribes}"}
-    end = f"and enqueues {plan.topic}" if plan.emits else "and records the result"
-    return f"{start[plan.trigger]} {end}"
 
 
 def _handler(plan: Any) -> list[str]:

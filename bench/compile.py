@@ -104,6 +104,16 @@ class StepPlan:
         return f"steps/g_{self.group:02d}/{_snake(self.name)}_step.py"
 
     @property
+    def description(self) -> str:
+        start = {
+            "http": "accepts a request",
+            "cron": "runs on a schedule",
+            "queue": f"handles {self.subscribes}",
+        }
+        end = f"and enqueues {self.topic}" if self.emits else "and records the result"
+        return f"{start[self.trigger]} {end}"
+
+    @property
     def topic(self) -> str:
         return f"g{self.group:02d}.{self.models.entity.lower()}.s{self.index:04d}.done"
 
@@ -210,18 +220,12 @@ RETRIES = {2 + group % 3}
 
 
 def render_step(plan: StepPlan) -> str:
-    lines = [f'"""Step {plan.name}: {_describe(plan)}."""', "", *_imports(plan), "", *_constants(plan), ""]
+    lines = [f'"""Step {plan.name}: {plan.description}."""', "", *_imports(plan), "", *_constants(plan), ""]
     if plan.form == "builder":
         lines += ["", *_helper(), "", "", *_handler(plan), "", "", *_builder(plan)]
     else:
         lines += [*_config(plan), "", "", *_helper(), "", "", *_handler(plan)]
     return "\n".join(lines) + "\n"
-
-
-def _describe(plan: StepPlan) -> str:
-    start = {"http": "accepts a request", "cron": "runs on a schedule", "queue": f"handles {plan.subscribes}"}
-    end = f"and enqueues {plan.topic}" if plan.emits else "and records the result"
-    return f"{start[plan.trigger]} {end}"
 
 
 def _imports(plan: StepPlan) -> list[str]:
@@ -254,7 +258,7 @@ def _config(plan: StepPlan) -> list[str]:
     return [
         "config = {",
         f'    "name": "{plan.name}",',
-        f'    "description": "{_describe(plan)}",',
+        f'    "description": "{plan.description}",',
         '    "triggers": [',
         *_indent(_trigger(plan, schema_call=True), 2),
         "    ],",
@@ -267,7 +271,7 @@ def _config(plan: StepPlan) -> list[str]:
 def _classic_entries(plan: StepPlan) -> list[str]:
     m = plan.models
     kind = {"http": "api", "cron": "cron", "queue": "event"}[plan.trigger]
-    entries = [f'"type": "{kind}",', f'"name": "{plan.name}",', f'"description": "{_describe(plan)}",']
+    entries = [f'"type": "{kind}",', f'"name": "{plan.name}",', f'"description": "{plan.description}",']
     if plan.trigger == "http":
         entries += [f'"path": "{plan.route}",', '"method": "POST",']
     elif plan.trigger == "cron":
@@ -315,7 +319,7 @@ def _builder(plan: StepPlan) -> list[str]:
         f"{_snake(plan.name)}_step = step(",
         "    StepConfig(",
         f'        name="{plan.name}",',
-        f'        description="{_describe(plan)}",',
+        f'        description="{plan.description}",',
         "        triggers=[",
         *_indent(_trigger(plan, schema_call=False), 3),
         "        ],",

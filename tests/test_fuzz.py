@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from motia_gen.diagnostics import Diagnostic
 from motia_gen.diagnostics.render import source_lines
 from motia_gen.frontend import Overrides, validate_app
 
@@ -106,6 +107,15 @@ names = st.text(
 )
 
 
+def assert_real_positions(diagnostics: tuple[Diagnostic, ...], texts: dict[str, str]) -> None:
+    for d in diagnostics:
+        assert d.span.line >= 1, d
+        assert d.span.column >= 1, d
+        assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
+        if d.span.file in texts:
+            assert d.span.line <= len(source_lines(texts[d.span.file])), d
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     files=st.lists(
@@ -130,12 +140,7 @@ def test_front_end_never_raises_and_positions_are_real(files: list[tuple[str, st
         (root / "steps" / "raw_step.py").write_bytes(raw)
         texts["steps/raw_step.py"] = raw.decode("utf-8", errors="replace")
         result = validate_app(root, Overrides(use_cache=False, workers=1))
-    for d in result.diagnostics:
-        assert d.span.line >= 1, d
-        assert d.span.column >= 1, d
-        assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
-        if d.span.file in texts:
-            assert d.span.line <= len(source_lines(texts[d.span.file])), d
+    assert_real_positions(result.diagnostics, texts)
 
 
 TS_SEEDS = [
@@ -188,9 +193,4 @@ def test_typescript_files_never_make_the_front_end_raise(
         for relative, text in texts.items():
             (root / relative).write_text(text, encoding="utf-8", errors="surrogatepass")
         result = validate_app(root, Overrides(use_cache=False, workers=1))
-    for d in result.diagnostics:
-        assert d.span.line >= 1, d
-        assert d.span.column >= 1, d
-        assert (d.span.end_line, d.span.end_column) >= (d.span.line, d.span.column), d
-        if d.span.file in texts:
-            assert d.span.line <= len(source_lines(texts[d.span.file])), d
+    assert_real_positions(result.diagnostics, texts)
