@@ -2,11 +2,11 @@
 
 Walks the configured directories (`steps/` and `src/` by default) plus any extra globs, skipping
 `__pycache__`, hidden folders, `node_modules` and virtualenvs (any folder holding `pyvenv.cfg`).
+Exclude globs are matched against root-relative POSIX paths; `*` also matches `/`.
 
 Python step and stream files are `*_step.py`/`*.step.py` and `*_stream.py`/`*.stream.py`. The TypeScript
 and JavaScript files of a mixed app are found by Motia's own names (`*.step.ts|tsx|js|jsx`, `*_step.ts|js`,
 `*.stream.ts|js`, `*_stream.ts|js`): their configs are read for the whole-app checks, never run here.
-Exclude globs are matched against root-relative POSIX paths; `*` also matches `/`.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ class SourceFile:
 
 
 _KINDS: tuple[tuple[FileKind, tuple[str, ...]], ...] = (
-    ("step", ("_step.py", ".step.py", ".step.ts", ".step.tsx", ".step.js", ".step.jsx", "_step.ts")),
-    ("step", ("_step.js",)),
+    (
+        "step",
+        ("_step.py", ".step.py", ".step.ts", ".step.tsx", ".step.js", ".step.jsx", "_step.ts", "_step.js"),
+    ),
     ("stream", ("_stream.py", ".stream.py", ".stream.ts", ".stream.js", "_stream.ts", "_stream.js")),
 )
 

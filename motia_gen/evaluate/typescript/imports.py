@@ -14,7 +14,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from motia_gen.evaluate.typescript.literals import MAX_DEPTH, Evaluator, Module, Resolve, read_module
+from motia_gen.evaluate.typescript.literals import MAX_DEPTH, Evaluator, Resolve
+from motia_gen.evaluate.typescript.module import Module, read_module
 from motia_gen.evaluate.typescript.syntax import parse
 from motia_gen.evaluate.values import Value
 

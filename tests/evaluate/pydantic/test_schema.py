@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 import textwrap
+import typing
 from pathlib import Path
 from types import ModuleType
 
@@ -49,10 +50,18 @@ CORPUS = _static_models()
 
 
 def _import(relative: str) -> ModuleType:
-    """Import a corpus module for real, with the fixture root on sys.path only while importing."""
+    """Import a corpus module for real, with the fixture root on sys.path only while importing.
+
+    `typing` caches unions by equality, and `Union[int, str] == Union[str, int]`: once any module made
+    `Optional[Union[str, int]]`, a later `Optional[Union[int, str]]` is that object, members in its order.
+    Its caches are emptied first, so the corpus is the same objects whatever ran before in this process."""
+    name = relative.removesuffix(".py").replace("/", ".")
+    if name not in sys.modules:
+        for clear in getattr(typing, "_cleanups", ()):  # the cache_clear of every typing cache
+            clear()
     sys.path.insert(0, str(ROOT))
     try:
-        return importlib.import_module(relative.removesuffix(".py").replace("/", "."))
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT))
 
