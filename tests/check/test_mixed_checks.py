@@ -91,3 +91,15 @@ def test_a_zod_input_narrower_than_a_python_one_on_the_same_topic_is_no_conflict
     )
     found = validate_app(tmp_path, Overrides(use_cache=False)).diagnostics
     assert [d.code for d in found] == ["MG207"]
+
+
+def test_an_ignore_comment_in_a_typescript_file_silences_its_line(tmp_path: Path) -> None:
+    steps = tmp_path / "steps"
+    steps.mkdir()
+    emits = "emits: ['order.audited'], // motia: ignore[MG204]\n"
+    config = "export const config = { type: 'api', name: 'A', path: '/a', method: 'POST',\n  "
+    (steps / "a.step.ts").write_text(config + emits + "}\n")
+    assert validate_app(tmp_path, Overrides(use_cache=False)).diagnostics == ()
+    (steps / "a.step.ts").write_text(config + emits.replace(" // motia: ignore[MG204]", "") + "}\n")
+    found = validate_app(tmp_path, Overrides(use_cache=False)).diagnostics
+    assert [(d.code, d.span.line) for d in found] == [("MG204", 2)]
