@@ -226,7 +226,11 @@ def test_a_steps_problems_show_on_its_node(page: Any, dev_app: DevApp) -> None:
 def test_a_typescript_step_saved_into_the_app_shows_with_its_language(page: Any, dev_app: DevApp) -> None:
     """A mixed app under `motia dev`: saving a `.step.ts` file rebuilds, and the step is drawn with its
     edge and says it is not run here."""
-    typescript = dev_app.app / "steps" / "notify.step.ts"
+    typescript, route = dev_app.app / "steps" / "notify.step.ts", dev_app.app / "steps" / "quote.step.ts"
+    route.write_text(
+        "export const config = { type: 'api', name: 'Quote', path: '/quotes', method: 'POST', emits: [] }\n",
+        encoding="utf-8",
+    )
     typescript.write_text(
         "import { z } from 'zod'\n"
         "export const config = { type: 'event', name: 'NotifyCustomer', subscribes: ['order.placed'],\n"
@@ -241,7 +245,7 @@ def test_a_typescript_step_saved_into_the_app_shows_with_its_language(page: Any,
                 steps = (client.get("/__motia/api/app").json().get("graph") or {}).get("steps", [])
             return any(s["name"] == "NotifyCustomer" for s in steps)
 
-        eventually(served, what="the rebuild with the TS step")
+        eventually(served, what="the rebuild with the TS steps")
         open_view(page, dev_app, "flows")
         page.wait_for_function(
             "window.__workbench && window.__workbench.cy.getElementById('NotifyCustomer').length"
@@ -253,6 +257,12 @@ def test_a_typescript_step_saved_into_the_app_shows_with_its_language(page: Any,
         language = page.get_by_test_id("step-detail").get_by_test_id("step-language")
         assert language.inner_text().startswith("typescript: checked with the app, not run by this runtime")
         page.screenshot(path=str(_artifact("flows-typescript-step")), full_page=True)
+        # Its route is listed with the others, but not sent to: this runtime answers it 404.
+        open_view(page, dev_app, "endpoints")
+        page.locator("[data-testid=endpoint][data-path='/quotes']").click()
+        assert "a request here answers 404" in page.get_by_test_id("endpoint-foreign").inner_text()
+        assert page.get_by_test_id("endpoint-send").is_disabled()
     finally:
         typescript.unlink()
+        route.unlink()
     eventually(lambda: not served(), what="the rebuild without it")

@@ -94,6 +94,9 @@ function Response({ result }) {
 }
 
 function EndpointForm({ endpoint }) {
+  // A TypeScript or JavaScript step of a mixed app: checked with the app, served by Motia, not here.
+  const language = endpoint.step.language;
+  const foreign = Boolean(language) && language !== "python";
   const params = useMemo(() => pathParams(endpoint.path), [endpoint]);
   const queryParams = useMemo(
     () =>
@@ -165,6 +168,11 @@ function EndpointForm({ endpoint }) {
       <span class="muted">→ ${endpoint.step.name ?? endpoint.step.id}</span>
     </div>
     ${endpoint.step.description ? html`<p class="description">${endpoint.step.description}</p>` : null}
+    ${foreign
+      ? html`<p class="warn small" data-testid="endpoint-foreign">
+          A ${language} step: this runtime does not serve it (run it on Motia), so a request here answers 404.
+        </p>`
+      : null}
     ${params.length
       ? html`<fieldset>
           <legend>Path parameters</legend>
@@ -212,7 +220,7 @@ function EndpointForm({ endpoint }) {
         </label>`
       : null}
     <div class="actions">
-      <button type="submit" class="primary" data-testid="endpoint-send" disabled=${sending}>
+      <button type="submit" class="primary" data-testid="endpoint-send" disabled=${sending || foreign}>
         ${sending ? "Sending…" : "Send"}
       </button>
       <span class="mono small muted">${endpoint.method} ${buildUrl(endpoint.path, values, query)}</span>
