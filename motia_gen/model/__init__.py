@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from motia_gen.diagnostics import Span
+from motia_gen.discover import Language
 from motia_gen.parse import ir
 
 StepForm = Literal["classic", "dict", "builder"]
@@ -230,7 +231,7 @@ class Step:
     handler: Handler | None
     # "python", or "typescript"/"javascript" for a step read from a TS/JS file (`model.foreign`): in the
     # whole-app checks, never run by this runtime
-    language: str = "python"
+    language: Language = "python"
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +251,7 @@ class Stream:
     # Made by a module-level `Stream(...)` in a step file (Motia 1.x's way to use a stream); without a
     # schema it defines the stream only where no stream file or schema does (see `merge_streams`).
     handle: bool = False
-    language: str = "python"  # as `Step.language`
+    language: Language = "python"  # as `Step.language`
 
     @property
     def defines(self) -> bool:

@@ -14,6 +14,7 @@ from motia.triggers import QUEUE_CONFIG_FIELDS, TRIGGER_FIELDS, TRIGGER_POSITION
 
 from motia_gen import model
 from motia_gen.diagnostics import Diagnostic, Span, diag
+from motia_gen.discover import Language
 from motia_gen.evaluate.values import (
     Value,
     VCall,
@@ -73,7 +74,7 @@ class StepParts:
         form: model.StepForm,
         span: Span,
         handler: model.Handler | None,
-        language: str = "python",
+        language: Language = "python",
     ) -> model.Step:
         """The model step these parts describe, defined at `span` of `file`."""
         return model.Step(

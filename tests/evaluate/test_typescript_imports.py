@@ -105,3 +105,37 @@ def test_long_and_circular_import_chains_end_as_unknown() -> None:
     assert trigger.input is not None
     assert trigger.input.json == {}
     assert len(unit.files) < 200  # the chain was given up on, not walked to its end
+
+
+def test_an_imported_zod_schema_inside_another_schema_is_followed() -> None:
+    """As Motia's todo example writes a list response: `z.array(todoSchema)` of an imported schema, and
+    `.optional()` on one, even in a file that does not import zod itself."""
+    files = {
+        "src/schemas.ts": "import { z } from 'zod'\n"
+        "export const todoSchema = z.object({ id: z.string() })\n"
+        "export const noteSchema = z.string().optional()\n",
+        "src/list.step.ts": "import { z } from 'zod'\nimport { todoSchema, noteSchema } from './schemas'\n"
+        "export const config = { type: 'api', name: 'List', path: '/todos', method: 'GET', emits: [],\n"
+        "  responseSchema: { 200: z.object({ todos: z.array(todoSchema), note: noteSchema }) } }\n",
+        "src/one.step.ts": "import { todoSchema } from './schemas'\n"
+        "export const config = { type: 'api', name: 'One', path: '/one', method: 'POST', emits: [],\n"
+        "  bodySchema: todoSchema.optional() }\n",
+    }
+
+    def read(path: str) -> bytes | None:
+        text = files.get(path)
+        return None if text is None else text.encode()
+
+    todo = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
+    todo["additionalProperties"] = False
+    listed = read_foreign("src/list.step.ts", files["src/list.step.ts"].encode(), "step", read)
+    [trigger] = listed.steps[0].triggers
+    assert isinstance(trigger, model.HttpTrigger)
+    [response] = trigger.response_schema
+    assert response.schema.json["properties"]["todos"] == {"type": "array", "items": todo}
+    assert response.schema.json["required"] == ["todos"]  # the imported optional schema stays optional
+    one = read_foreign("src/one.step.ts", files["src/one.step.ts"].encode(), "step", read)
+    [trigger] = one.steps[0].triggers
+    assert isinstance(trigger, model.HttpTrigger)
+    assert trigger.body_schema is not None
+    assert trigger.body_schema.json == todo

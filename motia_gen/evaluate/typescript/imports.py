@@ -17,49 +17,53 @@ from collections.abc import Callable
 from motia_gen.evaluate.typescript.literals import MAX_DEPTH, Evaluator, Resolve
 from motia_gen.evaluate.typescript.module import Module, read_module
 from motia_gen.evaluate.typescript.syntax import parse
-from motia_gen.evaluate.values import Value
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs")
 
 
 class ProjectModules:
-    """The project's TS/JS modules a file's config reaches through its imports."""
+    """The project's TS/JS modules a file's config reaches through its imports, each parsed once and read
+    by one evaluator (whose guard makes a cycle through several modules end as unknown)."""
 
     def __init__(self, read: Callable[[str], bytes | None]) -> None:
         self._read = read
         self._modules: dict[str, Module | None] = {}
-        self._active: set[tuple[str, str]] = set()  # (file, name) being resolved: a cycle is unknown
+        self._evaluators: dict[str, Evaluator] = {}
+        self._active: set[tuple[str, str]] = set()  # (file, name) being looked up: a re-export loop
         self.looked_at: list[str] = []  # every path tried, in order
 
     def resolver(self, importer: str) -> Resolve:
         """The `Resolve` for names imported by the file `importer` (a project-relative path)."""
 
-        def resolve(specifier: str, name: str, depth: int) -> Value | None:
-            return self.value(importer, specifier, name, depth)
+        def resolve(specifier: str, name: str, depth: int) -> tuple[Evaluator, str] | None:
+            return self.find(importer, specifier, name, depth)
 
         return resolve
 
-    def value(self, importer: str, specifier: str, name: str, depth: int = 0) -> Value | None:
+    def find(self, importer: str, specifier: str, name: str, depth: int = 0) -> tuple[Evaluator, str] | None:
+        """The evaluator of the module that binds `name` (following re-exports), and its name there."""
         # Each import followed counts as a level of nesting: a long chain ends as unknown, like deep nesting.
         path = self._locate(importer, specifier) if depth <= MAX_DEPTH else None
-        if path is None or (path, name) in self._active:
+        module = self._modules.get(path) if path is not None else None
+        if path is None or module is None or (path, name) in self._active:
             return None
-        module = self._module(path)
-        if module is None:
-            return None
+        if name in module.bindings:
+            return self._evaluator(path, module), name
         self._active.add((path, name))
         try:
-            bound = module.bindings.get(name)
-            if bound is not None:
-                return Evaluator(module, self.resolver(path)).value(bound, depth)
             for origin, names in module.reexports:
                 if names is None or name in names:
-                    found = self.value(path, origin, name if names is None else names[name], depth + 1)
+                    found = self.find(path, origin, name if names is None else names[name], depth + 1)
                     if found is not None:
                         return found
             return None
         finally:
             self._active.discard((path, name))
+
+    def _evaluator(self, path: str, module: Module) -> Evaluator:
+        if path not in self._evaluators:
+            self._evaluators[path] = Evaluator(module, self.resolver(path))
+        return self._evaluators[path]
 
     def _locate(self, importer: str, specifier: str) -> str | None:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))

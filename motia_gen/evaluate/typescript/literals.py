@@ -8,11 +8,11 @@ Anything else is a `VUnknown` at its span, for the readers to judge; nothing her
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from motia_gen.evaluate.typescript.module import Module, read_module
 from motia_gen.evaluate.typescript.syntax import Source
-from motia_gen.evaluate.typescript.zod import Zod
+from motia_gen.evaluate.typescript.zod import Schema, Zod
 from motia_gen.evaluate.values import Value, VDict, VEntry, VList, VScalar, VSchema, VUnknown, to_json
 
 # Expressions that only say something to the type checker: their value is their first named child.
@@ -26,10 +26,12 @@ _TRANSPARENT = frozenset(
     }
 )
 MAX_DEPTH = 100  # nesting past it is unknown (and the stack stays small on hostile input)
+ReadAs = Literal["value", "schema"]
 
 
-Resolve = Callable[[str, str, int], "Value | None"]
-"""(specifier, name, depth) → the value a project module binds to that name (see `imports.py`)."""
+Resolve = Callable[[str, str, int], "tuple[Evaluator, str] | None"]
+"""(specifier, name, depth) → the evaluator of the project module that binds that name, and its name there
+(see `imports.py`)."""
 
 
 class Evaluator:
@@ -41,7 +43,7 @@ class Evaluator:
         self.source = module.source
         self._resolving: set[str] = set()
         literal = lambda node: to_json(self.value(node))  # noqa: E731
-        self.zod = Zod(frozenset(module.zod), self.source.text, literal, module.bindings.get)
+        self.zod = Zod(frozenset(module.zod), self.source.text, literal, self.named_schema)
 
     def value(self, node: Any, depth: int = 0) -> Value:
         if depth > MAX_DEPTH:
@@ -110,16 +112,29 @@ class Evaluator:
         name = self.source.text(node)
         if name == "undefined":
             return VScalar(None, self.source.span(node))
+        found = self._named(name, depth + 1, "value")
+        return VUnknown(self.source.span(node)) if found is None or isinstance(found, tuple) else found
+
+    def named_schema(self, name: str, depth: int) -> tuple[Schema, bool] | None:
+        """The zod schema a name stands for here (a local `const`, or one imported from the project), and
+        whether it is optional."""
+        found = self._named(name, depth, "schema")
+        return found if isinstance(found, tuple) else None
+
+    def _named(self, name: str, depth: int, read: ReadAs) -> Value | tuple[Schema, bool] | None:
+        """What `name` is bound to, read as a value or as a zod schema: a top-level `const` of this module,
+        or a name imported from the project, read in its own module. A name met again while it is being
+        read is None (a cycle)."""
         bound = self.module.bindings.get(name)
-        imported = self.module.imports.get(name) if bound is None else None
-        if imported is not None and self.resolve is not None:
-            found = self.resolve(imported[0], imported[1], depth + 1)
-            return VUnknown(self.source.span(node)) if found is None else found
-        if bound is None or name in self._resolving:
-            return VUnknown(self.source.span(node))
+        if bound is None:
+            imported = self.module.imports.get(name)
+            found = self.resolve(*imported, depth) if imported is not None and self.resolve else None
+            return None if found is None else found[0]._named(found[1], depth + 1, read)
+        if name in self._resolving or depth > MAX_DEPTH:
+            return None
         self._resolving.add(name)
         try:
-            return self.value(bound, depth + 1)
+            return self.value(bound, depth) if read == "value" else self.zod.schema(bound, depth)
         finally:
             self._resolving.discard(name)
 
@@ -135,7 +150,8 @@ class Evaluator:
 
     # -- calls: zod schemas only
     def _call_expression(self, node: Any, depth: int) -> Value:
-        found = self.zod.schema(node) if self.module.zod else None
+        # Also without an import of zod here: `todoSchema.optional()` on a schema imported from the project
+        found = self.zod.schema(node, depth)
         if found is None:
             return VUnknown(self.source.span(node))
         return VSchema(found[0], None, self.source.span(node))

@@ -14,6 +14,8 @@ from typing import Any
 Schema = dict[str, Any]
 # A node's value when it is a plain literal (None for anything else), from the module's evaluator.
 Literal = Callable[[Any], Any]
+# The schema a name stands for, and whether it is optional (None: not a zod schema), from the evaluator.
+Named = Callable[[str, int], "tuple[Schema, bool] | None"]
 
 _PRIMITIVES: dict[str, Schema] = {
     "string": {"type": "string"},
@@ -45,26 +47,25 @@ _SIGNS = {
     "positive": ("exclusiveMinimum", 0),
     "nonnegative": ("minimum", 0),
     "negative": ("exclusiveMaximum", 0),
+    "nonpositive": ("maximum", 0),
 }
-_SIGNS |= {"nonpositive": ("maximum", 0)}
 
 
 class Zod:
     """Translates the zod expressions of one module; `names` are the local names of zod's `z`."""
 
     def __init__(
-        self, names: frozenset[str], text: Callable[[Any], str], literal: Literal, bound: Callable[[str], Any]
+        self, names: frozenset[str], text: Callable[[Any], str], literal: Literal, named: Named
     ) -> None:
-        self.names, self.text, self.literal, self.bound = names, text, literal, bound
+        self.names, self.text, self.literal, self.named = names, text, literal, named
 
     def schema(self, node: Any, depth: int = 0) -> tuple[Schema, bool] | None:
         """The JSON Schema of a zod expression and whether it is optional; None when it is not one. A
-        name is followed to the top-level `const` it names (`bound`)."""
+        name is followed to the schema it stands for (`named`: a local `const`, or an import)."""
         if depth > 60:
             return None
         if node.type == "identifier":
-            target = self.bound(self.text(node))
-            return None if target is None else self.schema(target, depth + 1)
+            return self.named(self.text(node), depth + 1)
         if node.type != "call_expression":
             return None
         callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
