@@ -41,6 +41,9 @@ LEASE_GRACE_SECONDS = 1.0
 before anyone can claim it again."""
 ACK_DELAY_SECONDS = 0.01
 """How long acks wait, when no claim is due, to go to a shared store in one call with the next few."""
+ACK_BATCH = 100
+"""How many acks wait at most: a busy subscription sends them in calls of this many, not one per handful of
+messages (each call costs the shared store as much as a small enqueue)."""
 
 log = logging.getLogger("motia.queue")
 
@@ -269,7 +272,7 @@ class Consumer:
         self.busy -= 1
         self.finished += 1
         # (A pass under way says when it ends whether to look again at once.)
-        if self.shared and (self.drained or self.passing) and len(self.delivered) < self.capacity:
+        if self.shared and (self.drained or self.passing) and len(self.delivered) < ACK_BATCH:
             if self.ack_timer is None:
                 self.ack_timer = self.loop.call_later(ACK_DELAY_SECONDS, self.wake.set)
         else:

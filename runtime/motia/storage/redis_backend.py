@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from motia.storage import redis_pubsub, redis_scripts
+from motia.storage import redis_pubsub, redis_scripts, redis_wire
 from motia.storage.backend import (
     Claimed,
     DeadLetter,
@@ -45,10 +45,11 @@ class RedisUnavailable(RuntimeError):
 
 def _redis() -> Any:
     try:
-        import redis.asyncio  # noqa: PLC0415 (optional: only this backend needs it)
-    except ImportError:
+        import hiredis  # noqa: F401, PLC0415 (optional: only this backend needs them)
+        import redis.asyncio  # noqa: PLC0415
+    except ImportError as missing:
         raise RedisUnavailable(
-            "the Redis backend needs the redis package: pip install 'motia-gen[redis]'"
+            f"the Redis backend needs the {missing.name} package: pip install 'motia-gen[redis]'"
         ) from None
     return redis.asyncio
 
@@ -84,7 +85,7 @@ class RedisBackend:
         self.url = url
         self.prefix = f"motia:{app}:"
         self._client = client if client is not None else _connect(url)
-        self._scripts: dict[str, Any] = {}
+        self._wire = redis_wire.Wire(redis_wire.address(url))  # every command but WATCH and pub/sub
         self._bus: RedisStreamBus | None = None
         self._token = secrets.token_hex(8)  # names this instance in what it publishes
         self._registered: set[str] = set()  # consumers this instance put in `q:consumers`
@@ -119,12 +120,6 @@ class RedisBackend:
         channel = f"{self.prefix}queue-events:{self._token}"
         return redis_pubsub.listen(self._client, channel, wake, subscribed)
 
-    def _script(self, name: str) -> Any:
-        script = self._scripts.get(name)
-        if script is None:
-            script = self._scripts[name] = self._client.register_script(getattr(redis_scripts, name))
-        return script
-
     # -- key-value records
     def _records(self, namespace: str, group: str) -> str:
         return f"{self.prefix}rec:{_name(namespace, group)}"
@@ -133,32 +128,31 @@ class RedisBackend:
         return f"{self.prefix}groups:{_name(namespace)}"
 
     async def get(self, namespace: str, group: str, key: str) -> JsonData:
-        text = await self._client.hget(self._records(namespace, group), key)
+        text = await self._wire.call("HGET", self._records(namespace, group), key)
         return None if text is None else loads(text)
 
     async def set(self, namespace: str, group: str, key: str, value: JsonData) -> None:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.hset(self._records(namespace, group), key, dumps(value))
-            pipe.sadd(self._groups(namespace), group)
-            await pipe.execute()
+        records = self._records(namespace, group)
+        await self._wire.transaction(
+            [("HSET", records, key, dumps(value)), ("SADD", self._groups(namespace), group)]
+        )
 
     async def delete(self, namespace: str, group: str, key: str) -> JsonData:
         keys = [self._records(namespace, group), self._groups(namespace)]
-        old = await self._script("DELETE_RECORD")(keys=keys, args=[key, group])
+        old = await self._wire.script(redis_scripts.DELETE_RECORD, keys, [key, group])
         return None if old is None else loads(old)
 
     async def get_group(self, namespace: str, group: str) -> list[tuple[str, JsonData]]:
-        found = await self._client.hgetall(self._records(namespace, group))
+        found = _pairs(await self._wire.call("HGETALL", self._records(namespace, group)))
         return [(key, loads(found[key])) for key in sorted(found)]
 
     async def list_groups(self, namespace: str) -> list[str]:
-        return sorted(await self._client.smembers(self._groups(namespace)))
+        return sorted(await self._wire.call("SMEMBERS", self._groups(namespace)))
 
     async def clear(self, namespace: str, group: str) -> None:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.delete(self._records(namespace, group))
-            pipe.srem(self._groups(namespace), group)
-            await pipe.execute()
+        await self._wire.transaction(
+            [("DEL", self._records(namespace, group)), ("SREM", self._groups(namespace), group)]
+        )
 
     async def update(
         self,
@@ -239,7 +233,7 @@ class RedisBackend:
             if payload is None:
                 payload = texts[id(new.payload)] = dumps(new.payload)
             args += self._stored(new, payload, claim=claim)
-        rows = await self._script("ENQUEUE")(args=args)
+        rows = await self._wire.script(redis_scripts.ENQUEUE, (), args)
         ids = [str(message_id) for message_id, _ in rows]
         claimed = [
             None if receipt is None else _handed(new, str(message_id), str(receipt), texts[id(new.payload)])
@@ -268,15 +262,22 @@ class RedisBackend:
         for message in ack:
             args += [message.id, message.receipt]
         keys = [self._ready(topic, subscriber), self._idle(topic, subscriber)]
-        rows, after = await self._script("CLAIM")(keys=keys, args=args)
+        rows, after = await self._wire.script(redis_scripts.CLAIM, keys, args)
         messages = [_claimed(topic, subscriber, row) for row in rows]
         return Claimed(messages, None if after is None else float(after))
 
     async def next_visible(self, topic: str, subscriber: str, *, after: float) -> float | None:
-        found = await self._client.zrangebyscore(
-            self._ready(topic, subscriber), f"({_number(after)}", "+inf", start=0, num=1, withscores=True
+        found = await self._wire.call(
+            "ZRANGEBYSCORE",
+            self._ready(topic, subscriber),
+            f"({_number(after)}",
+            "+inf",
+            "WITHSCORES",
+            "LIMIT",
+            0,
+            1,
         )
-        return float(found[0][1]) if found else None
+        return float(found[1]) if found else None
 
     async def ack(self, messages: Sequence[Message]) -> int:
         if not messages:
@@ -284,31 +285,30 @@ class RedisBackend:
         args: list[str] = [self.prefix]
         for message in messages:
             args += [message.id, message.receipt]
-        return int(await self._script("ACK")(args=args))
+        return int(await self._wire.script(redis_scripts.ACK, (), args))
 
     async def retry(self, message: Message, *, visible_at: float) -> bool:
         args = [self.prefix, message.id, message.receipt, _number(visible_at), "0"]
-        return bool(await self._script("RETRY")(args=args))
+        return bool(await self._wire.script(redis_scripts.RETRY, (), args))
 
     async def release(self, message: Message, *, now: float) -> bool:
         args = [self.prefix, message.id, message.receipt, _number(now), "1"]
-        return bool(await self._script("RETRY")(args=args))
+        return bool(await self._wire.script(redis_scripts.RETRY, (), args))
 
     async def dead_letter(self, message: Message, *, reason: str, now: float) -> str | None:
         args = [self.prefix, message.id, message.receipt, reason, _number(now)]
-        found = await self._script("DEAD_LETTER")(args=args)
+        found = await self._wire.script(redis_scripts.DEAD_LETTER, (), args)
         return None if found is None else str(found)
 
     async def dead_letters(
         self, *, topic: str | None = None, subscriber: str | None = None
     ) -> list[DeadLetter]:
-        members = await self._client.zrange(f"{self.prefix}dlq", 0, -1)
-        async with self._client.pipeline(transaction=False) as pipe:
-            for member in members:
-                pipe.hgetall(f"{self.prefix}dlq:{int(member)}")
-            rows = await pipe.execute()
+        members = await self._wire.call("ZRANGE", f"{self.prefix}dlq", 0, -1)
+        rows = await self._wire.send([("HGETALL", f"{self.prefix}dlq:{int(member)}") for member in members])
         letters = [
-            _dead_letter(str(int(member)), row) for member, row in zip(members, rows, strict=True) if row
+            _dead_letter(str(int(member)), _pairs(row))
+            for member, row in zip(members, rows, strict=True)
+            if row
         ]
         return [
             d
@@ -317,7 +317,7 @@ class RedisBackend:
         ]
 
     async def replay(self, dead_letter_id: str, *, now: float) -> str | None:
-        row = await self._client.hgetall(f"{self.prefix}dlq:{dead_letter_id}")
+        row = _pairs(await self._wire.call("HGETALL", f"{self.prefix}dlq:{dead_letter_id}"))
         if not row:
             return None
         dead = _dead_letter(dead_letter_id, row)
@@ -325,11 +325,11 @@ class RedisBackend:
             dead.topic, dead.subscriber, None, dead.trace_id, now, now, dead.group_id, dead.fifo_group
         )
         args = [self.prefix, dead_letter_id, self._token, *self._stored(new, row["payload"])]
-        found = await self._script("REPLAY")(args=args)
+        found = await self._wire.script(redis_scripts.REPLAY, (), args)
         return None if found is None else str(found)
 
     async def pending(self, *, topic: str | None = None, subscriber: str | None = None) -> int:
-        consumers = await self._client.smembers(f"{self.prefix}q:consumers")
+        consumers = await self._wire.call("SMEMBERS", f"{self.prefix}q:consumers")
         chosen = [
             c
             for c in consumers
@@ -338,27 +338,25 @@ class RedisBackend:
         ]
         if not chosen:
             return 0
-        async with self._client.pipeline(transaction=False) as pipe:
-            for consumer in chosen:
-                pipe.scard(f"{self.prefix}q:ids:{consumer}")
-            return sum(await pipe.execute())
+        return sum(await self._wire.send([("SCARD", f"{self.prefix}q:ids:{c}") for c in chosen]))
 
     # -- locks
     async def acquire_lock(self, name: str, owner: str, *, until: float, now: float) -> bool:
         keep_ms = max(1, int((until - now) * 1000) + 1000)  # the key outlives the lock a little
-        args = [owner, _number(until), _number(now), keep_ms]
-        return bool(await self._script("LOCK")(keys=[f"{self.prefix}lock:{_name(name)}"], args=args))
+        args: list[redis_wire.Arg] = [owner, _number(until), _number(now), keep_ms]
+        return bool(await self._wire.script(redis_scripts.LOCK, [f"{self.prefix}lock:{_name(name)}"], args))
 
     async def check(self) -> str | None:
         probe = f"{self.prefix}check"
         try:
-            await self._client.set(probe, "1", px=1000)
-            await self._client.delete(probe)
+            await self._wire.call("SET", probe, "1", "PX", 1000)
+            await self._wire.call("DEL", probe)
         except Exception as error:  # any failure means the store cannot be written now
             return f"redis: {type(error).__name__}"
         return None
 
     async def close(self) -> None:
+        await self._wire.close()
         await self._client.aclose()
 
 
@@ -394,6 +392,11 @@ def _claimed(topic: str, subscriber: str, row: list[Any]) -> Message:
         group if has_group == "1" else None,
         fifo if has_fifo == "1" else None,
     )
+
+
+def _pairs(flat: list[str]) -> dict[str, str]:
+    """A hash from HGETALL's reply, a flat list of field, value."""
+    return dict(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def _matches(topic: str, subscriber: str, want_topic: str | None, want_subscriber: str | None) -> bool:
