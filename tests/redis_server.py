@@ -8,7 +8,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +23,7 @@ class RedisProcess:
     """One `redis-server` on `port` with its files in `folder`; it can be killed and started again there,
     as a crashed server comes back. With `appendonly`, every write is fsynced to its AOF first."""
 
-    def __init__(self, folder: Path, *, appendonly: bool = False) -> None:
+    def __init__(self, folder: Path, *, appendonly: bool = False, extra: Sequence[str] = ()) -> None:
         executable = shutil.which("redis-server")
         if executable is None:
             raise RuntimeError("redis-server is not installed (./scripts/test installs the Debian package)")
@@ -31,7 +31,7 @@ class RedisProcess:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         durable = ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
         self._command = [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder)]
-        self._command += ["--save", "", *durable]
+        self._command += ["--save", "", *durable, *extra]
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -54,9 +54,10 @@ def redis_server(*, appendonly: bool = False) -> Iterator[str]:
 
 
 @contextmanager
-def running_redis(*, appendonly: bool = False) -> Iterator[RedisProcess]:
+def running_redis(*, appendonly: bool = False, extra: Sequence[str] = ()) -> Iterator[RedisProcess]:
+    """`extra`: more `redis-server` options (a unix socket, TLS, a password)."""
     with tempfile.TemporaryDirectory() as folder:
-        server = RedisProcess(Path(folder), appendonly=appendonly)
+        server = RedisProcess(Path(folder), appendonly=appendonly, extra=extra)
         server.start()
         try:
             yield server
@@ -72,7 +73,7 @@ def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
                 connection.sendall(b"PING\r\n")
-                if connection.recv(16).startswith(b"+PONG"):
+                if connection.recv(16)[:1] in (b"+", b"-"):  # PONG, or NOAUTH when a password is set
                     return
         except OSError:
             time.sleep(0.02)

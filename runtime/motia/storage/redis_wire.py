@@ -222,8 +222,8 @@ class Wire:
         protocol = self._protocol
         if protocol is not None and protocol.alive and self._loop is loop:
             return protocol
-        if self._loop is not loop:  # a new event loop (a test's second `asyncio.run`): start over there
-            self._drop()
+        if self._loop is not loop:  # first use, or after `close` on another event loop: start over here
+            self._protocol = None  # (one left open on a finished loop cannot be closed from this one)
             self._loop, self._opening = loop, asyncio.Lock()
         assert self._opening is not None
         async with self._opening:
