@@ -291,3 +291,42 @@ def test_a_fifo_group_moves_on_without_waiting_for_deferred_acks(
             await backend.close()
 
     asyncio.run(main())
+
+
+def test_a_busy_subscription_acks_in_calls_of_up_to_a_hundred(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acks wait for the next claim pass (`ACK_DELAY_SECONDS`, made an hour here), but no more than
+    `ACK_BATCH` of them: a busy subscription sends them in calls of that many, not one per handful."""
+    monkeypatch.setattr(queue_consumer, "ACK_DELAY_SECONDS", 3600.0)
+    sizes: list[int] = []
+
+    class Counted(RedisBackend):
+        async def claim_next(self, *args: Any, **options: Any) -> Any:
+            if options.get("ack"):
+                sizes.append(len(options["ack"]))
+            return await super().claim_next(*args, **options)
+
+    async def main() -> None:
+        backend = Counted(redis_url, app=uuid.uuid4().hex)
+        handled = 0
+
+        async def handle(payload: Any, info: MessageInfo) -> None:
+            nonlocal handled
+            handled += 1
+
+        try:
+            async with QueueEngine(backend, {"busy": [Subscriber("s", handle)]}) as queue:
+                for n in range(250):
+                    await queue.enqueue("busy", n)
+                await queue.wait_idle(timeout=10)
+            assert handled == 250
+            assert await backend.pending() == 0
+        finally:
+            await backend.close()
+
+    asyncio.run(main())
+    assert sum(sizes) == 250
+    assert max(sizes) == queue_consumer.ACK_BATCH == 100
+    assert sizes.count(100) == 2
+    assert len(sizes) < 10  # (a pass or two for other reasons: the first claim, the final settle)
