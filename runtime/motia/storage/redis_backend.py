@@ -9,8 +9,9 @@ anything is written. The queue, dead letters and locks are Lua scripts (`redis_s
 operation. Component names are written as JSON arrays inside key names, so no namespace, group, topic or
 subscriber can make two keys collide.
 
-redis-py (`redis.asyncio`, with hiredis when installed) is an optional dependency: `pip install
-'motia-gen[redis]'`.
+Commands go on the instance's own pipelined connection (`redis_wire`); redis-py's client is kept for what
+needs a connection to itself, `update`'s WATCH and pub/sub. Both redis-py and hiredis are optional
+dependencies: `pip install 'motia-gen[redis]'`.
 """
 
 from __future__ import annotations

@@ -48,7 +48,10 @@ def open_backend(root: Path, value: str) -> Backend:
     if value.startswith(REDIS_SCHEMES):
         from motia.storage.redis_backend import RedisBackend  # noqa: PLC0415 (optional dependency)
 
-        return RedisBackend(value, app=app_name(root))
+        try:
+            return RedisBackend(value, app=app_name(root))
+        except ValueError as error:  # redis-py's URL parser: a bad port, database or option
+            raise BackendChoiceError(f"invalid Redis URL {masked(value)!r}: {error}") from None
     raise BackendChoiceError(
         f"unknown backend {masked(value)!r}: use 'sqlite' or a Redis URL (redis://host:6379/0)"
     )

@@ -43,3 +43,17 @@ def test_passwords_are_never_shown() -> None:
     assert masked("redis://:s3cret@cache:6379/0") == "redis://:***@cache:6379/0"
     assert masked("rediss://user:pw@cache:6380") == "rediss://user:***@cache:6380"
     assert masked("redis://cache:6379/0") == "redis://cache:6379/0"
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("redis://u:pw@host:port/0", "Port"),
+        ("redis://host:6379/0?socket_timeout=abc", "socket_timeout"),
+        ("rediss://host?ssl_cert_reqs=sometimes", "ssl_cert_reqs"),
+    ],
+)
+def test_a_malformed_redis_url_is_refused_in_a_line(tmp_path: Path, url: str, said: str) -> None:
+    with pytest.raises(BackendChoiceError, match=f"invalid Redis URL .*({said})") as refused:
+        open_backend(tmp_path, url)
+    assert "pw" not in str(refused.value)
