@@ -248,7 +248,8 @@ def test_a_typescript_step_saved_into_the_app_shows_with_its_language(page: Any,
         eventually(served, what="the rebuild with the TS steps")
         open_view(page, dev_app, "flows")
         page.wait_for_function(
-            "window.__workbench && window.__workbench.cy.getElementById('NotifyCustomer').length"
+            "window.__workbench && window.__workbench.cy"  # (null until the graph is first drawn)
+            " && window.__workbench.cy.getElementById('NotifyCustomer').length"
         )
         node = "window.__workbench.cy.getElementById('NotifyCustomer')"
         sources = page.evaluate(f"{node}.incomers('edge').map(e => e.source().id())")
