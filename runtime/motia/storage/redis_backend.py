@@ -268,16 +268,8 @@ class RedisBackend:
         return Claimed(messages, None if after is None else float(after))
 
     async def next_visible(self, topic: str, subscriber: str, *, after: float) -> float | None:
-        found = await self._wire.call(
-            "ZRANGEBYSCORE",
-            self._ready(topic, subscriber),
-            f"({_number(after)}",
-            "+inf",
-            "WITHSCORES",
-            "LIMIT",
-            0,
-            1,
-        )
+        ready, later = self._ready(topic, subscriber), f"({_number(after)}"
+        found = await self._wire.call("ZRANGEBYSCORE", ready, later, "+inf", "WITHSCORES", "LIMIT", 0, 1)
         return float(found[1]) if found else None
 
     async def ack(self, messages: Sequence[Message]) -> int:
