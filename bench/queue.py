@@ -236,7 +236,9 @@ def report(
         f"- Redis: {n_redis:,} events per run, a `redis-server` of the run's own (no persistence), every"
         " measured process on uvloop; per round the four Redis rows run in A-B-C-D-D-C-B-A order and the"
         " ratios are taken within the round; with two, each process enqueues half the events and consumes"
-        " whatever it claims; events/s per run: "
+        " whatever it claims; the engine talks to Redis on its own pipelined hiredis connection"
+        " (`motia.storage.redis_wire`), the reference through redis-py's client, as a hand-written worker"
+        " would; events/s per run: "
         + "; ".join(
             f"{name} {', '.join(f'{r.rate:,.0f}' for r in values)}" for name, values in redis.items()
         ),
