@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from motia_gen import model
+from motia_gen.check import schemas
 from motia_gen.check.imports import unknown_runtime_imports
 from motia_gen.check.runner import check_app, check_definitions
 from motia_gen.diagnostics import Diagnostic, Span, diag, sort_diagnostics
@@ -79,6 +80,7 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         else CompileCache.disabled(UnitRecord)
     )
     project = Project(root, source_roots=settings.source_roots, cache=cache)
+    schemas.remember_valid(cache.valid_schemas)
     python = tuple(f for f in files if f.language == "python")
     project.register(f.path for f in python)
     with _bulk_allocation():
@@ -87,7 +89,8 @@ def load_app(root: Path, overrides: Overrides = Overrides()) -> FrontEnd:
         _parse_all(project, tuple(f for f in stale if f.language == "python"), overrides.workers)
         units = {**reused, **_read_units(project, stale, settings)}
         authenticate, found = _authenticate(project, python, settings)  # before saving: it may parse a file
-        cache.save(project.contents(), units.keys())  # before the GC is back: it would walk every unit
+        # (Before the GC is back: it would walk every unit.)
+        cache.save(project.contents(), units.keys(), schemas.valid_digests())
     records = [units[f.path] for f in files]
     diagnostics = [*problems, *(d for r in records for d in r.diagnostics), *found]
     if not files:

@@ -135,12 +135,108 @@ def _payload_problems(data: ir.DictExpr, schema: dict[str, Any]) -> Iterator[tup
         ok, value = literal(entry.value)
         if not ok:
             continue
+        if _plainly_valid(properties[name], value, schema.get("$defs")):
+            continue
         property_schema = {**properties[name], "$defs": schema.get("$defs", {})}
         from jsonschema import Draft202012Validator  # noqa: PLC0415 (slow to import; rarely needed)
 
         error = next(iter(Draft202012Validator(property_schema).iter_errors(value)), None)
         if error is not None:
             yield entry.value, f"'{name}': {error.message}"
+
+
+# Keywords that never make a value invalid here (`format` is not asserted: no format checker is given).
+_NOT_ASSERTED = frozenset({"title", "description", "default", "examples", "$comment", "deprecated", "format"})
+_PLAIN_KEYWORDS = frozenset(
+    {"type", "anyOf", "$ref", "properties", "required", "additionalProperties", "items"}
+    | {"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+    | {"minItems", "maxItems"}
+)
+_PLAIN_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
+_BOUNDS: dict[str, Any] = {
+    "minLength": lambda v, n: not isinstance(v, str) or len(v) >= n,
+    "maxLength": lambda v, n: not isinstance(v, str) or len(v) <= n,
+    "minItems": lambda v, n: not isinstance(v, list) or len(v) >= n,
+    "maxItems": lambda v, n: not isinstance(v, list) or len(v) <= n,
+    "minimum": lambda v, n: not _is_number(v) or v >= n,
+    "maximum": lambda v, n: not _is_number(v) or v <= n,
+    "exclusiveMinimum": lambda v, n: not _is_number(v) or v > n,
+    "exclusiveMaximum": lambda v, n: not _is_number(v) or v < n,
+}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _plainly_valid(schema: object, value: object, defs: object = None, depth: int = 0) -> bool:
+    """Whether `value` (a literal: str, number, bool, None, list, dict) certainly satisfies `schema`,
+    decided for the keywords pydantic models are mostly made of (types, `anyOf`, local `$ref`s, object
+    properties, lengths, bounds): most literal payloads meet such a schema, and deciding it here spares
+    loading jsonschema. Anything else, or any doubt, is False: "ask jsonschema", which also words the
+    error."""
+    if depth > 32 or not isinstance(schema, dict) or not set(schema) - _NOT_ASSERTED <= _PLAIN_KEYWORDS:
+        return False
+    ref = schema.get("$ref")
+    if ref is not None:
+        target = _local_def(ref, defs)
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        return target is not None and all(_plainly_valid(s, value, defs, depth + 1) for s in (target, rest))
+    kind = schema.get("type")
+    if kind is not None:
+        test = _PLAIN_TYPES.get(kind) if isinstance(kind, str) else None  # (a list of types: jsonschema's)
+        if test is None or not test(value):
+            return False
+    branches = schema.get("anyOf")
+    if branches is not None and not (
+        isinstance(branches, list) and any(_plainly_valid(b, value, defs, depth + 1) for b in branches)
+    ):
+        return False
+    for keyword, holds in _BOUNDS.items():
+        bound = schema.get(keyword)
+        if bound is not None and not (_is_number(bound) and holds(value, bound)):
+            return False
+    if isinstance(value, dict) and not _plain_object(schema, value, defs, depth):
+        return False
+    items = schema.get("items")
+    return not (
+        items is not None
+        and isinstance(value, list)
+        and not all(_plainly_valid(items, item, defs, depth + 1) for item in value)
+    )
+
+
+def _plain_object(schema: dict[str, Any], value: dict[Any, Any], defs: object, depth: int) -> bool:
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    extra = schema.get("additionalProperties", True)
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return False
+    if any(name not in value for name in required):
+        return False
+    for name, item in value.items():
+        if name in properties:
+            if not _plainly_valid(properties[name], item, defs, depth + 1):
+                return False
+        elif extra is False or (extra is not True and not _plainly_valid(extra, item, defs, depth + 1)):
+            return False
+    return True
+
+
+def _local_def(ref: object, defs: object) -> object:
+    """The schema `#/$defs/Name` names, or None for any other reference."""
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/") or not isinstance(defs, dict):
+        return None
+    name = ref.removeprefix("#/$defs/")
+    return defs.get(name) if "/" not in name and "~" not in name else None
 
 
 def payloads(check: CheckInput) -> Iterator[Diagnostic]:

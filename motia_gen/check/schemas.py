@@ -3,8 +3,9 @@ names another draft), or validation at run time would fail or accept anything.""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,18 +41,36 @@ def schema_problem(schema: object) -> str | None:
     return _problem(json.dumps(schema, sort_keys=True))
 
 
+# Digests of schema texts known to pass meta-validation: those found so far in this process and those a
+# previous run found (`remember_valid`, from the compile cache), so that a warm run whose schemas are
+# unchanged never loads jsonschema. (A draft's meta-schema is fixed, so validity does not expire.)
+_valid: set[str] = set()
+
+
+def remember_valid(digests: Iterable[str]) -> None:
+    _valid.update(digests)
+
+
+def valid_digests() -> frozenset[str]:
+    return frozenset(_valid)
+
+
 @lru_cache(maxsize=4096)
 def _problem(text: str) -> str | None:
     schema = json.loads(text)
     refused = reference_problem(schema)
     if refused is not None:
         return refused
+    key = hashlib.sha256(text.encode()).hexdigest()
+    if key in _valid:
+        return None
     from jsonschema import validators  # noqa: PLC0415 (slow to import; only when a schema is checked)
     from jsonschema.exceptions import best_match  # noqa: PLC0415
 
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
     error = best_match(_meta_validator(cls).iter_errors(schema))
     if error is None:
+        _valid.add(key)
         return None
     where = "/".join(str(part) for part in error.absolute_path)
     return f"{error.message}" + (f" (at {where})" if where else "")

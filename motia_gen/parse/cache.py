@@ -73,9 +73,10 @@ class CompileCache(Generic[U]):
         self.context = f"{_FORMAT}|{__version__}|{_COMPILER_FINGERPRINT}|{context}"
         self._modules: dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]] = {}
         self._units: dict[str, bytes | U] = {}
+        self.valid_schemas: frozenset[str] = frozenset()  # see `motia_gen.check.schemas.remember_valid`
         self._dirty = False
         if file is not None:
-            self._modules, units = _read(file, self.context)
+            self._modules, units, self.valid_schemas = _read(file, self.context)
             self._units = dict(units)
 
     @classmethod
@@ -123,17 +124,23 @@ class CompileCache(Generic[U]):
         self._dirty = True
 
     # -- saving ------------------------------------------------------------------------------------------
-    def save(self, contents: Mapping[str, str], units: Set[str]) -> None:
+    def save(
+        self, contents: Mapping[str, str], units: Set[str], valid_schemas: Set[str] = frozenset()
+    ) -> None:
         """Write the cache atomically, keeping modules whose file still has the content seen in this run
-        (`contents`: path → digest) and the units of the definition files in `units`."""
+        (`contents`: path → digest) and the units of the definition files in `units`; `valid_schemas`:
+        digests of the schema texts known to pass meta-validation."""
         if self.file is None:
             return
         modules = {key: entry for key, entry in self._modules.items() if contents.get(key[0]) == entry[0]}
         kept_units = {path: entry for path, entry in self._units.items() if path in units}
-        if not self._dirty and len(modules) == len(self._modules) and len(kept_units) == len(self._units):
+        schemas = self.valid_schemas | valid_schemas
+        unchanged = len(modules) == len(self._modules) and len(kept_units) == len(self._units)
+        if not self._dirty and unchanged and schemas == self.valid_schemas:
             return
         payload = {
             "context": self.context,
+            "schemas": sorted(schemas),
             "modules": {key: (content, _blob(value)) for key, (content, value) in modules.items()},
             "units": {path: _blob(value) for path, value in kept_units.items()},
         }
@@ -228,19 +235,20 @@ def _loads(data: bytes) -> Any:
 
 def _read(
     file: Path, context: str
-) -> tuple[dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]], dict[str, bytes]]:
+) -> tuple[dict[ModuleKey, tuple[str, bytes | ir.ModuleIR]], dict[str, bytes], frozenset[str]]:
     try:
         loaded = _loads(file.read_bytes())
     except OSError:
         loaded = None
     if not isinstance(loaded, dict) or loaded.get("context") != context:
-        return {}, {}
-    modules, units = loaded.get("modules"), loaded.get("units")
+        return {}, {}, frozenset()
+    modules, units, schemas = loaded.get("modules"), loaded.get("units"), loaded.get("schemas")
     if not isinstance(modules, dict) or not isinstance(units, dict):
-        return {}, {}
+        return {}, {}, frozenset()
     return (
         {k: v for k, v in modules.items() if _is_module_entry(k, v)},
         {k: v for k, v in units.items() if isinstance(k, str) and isinstance(v, bytes)},
+        frozenset(s for s in schemas if isinstance(s, str)) if isinstance(schemas, list) else frozenset(),
     )
 
 
