@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import urllib.error
-import urllib.request
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -55,6 +53,9 @@ def emit(
         sent["messageGroupId"] = group
     body = json.dumps(sent).encode()
     url = f"http://{host}:{port}/emit"
+    import urllib.error  # noqa: PLC0415 (the other commands have no use for it)
+    import urllib.request  # noqa: PLC0415
+
     request = urllib.request.Request(url, body, {"content-type": "application/json"}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -87,9 +88,7 @@ def dlq_list(
 ) -> None:
     """List the dead letters, oldest first. The app is the argument or `--app`, as `dlq replay` takes it."""
     root = app or path
-    import asyncio  # noqa: PLC0415 (the other commands have no use for it)
-
-    letters = asyncio.run(with_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step)))
+    letters = on_backend(root, lambda b: b.dead_letters(topic=topic, subscriber=step))
     if output_format is ListFormat.json:
         typer.echo(json.dumps([_as_json(letter) for letter in letters], indent=2, sort_keys=True))
         return
@@ -111,9 +110,7 @@ def dlq_replay(
     if not ids and not replay_all:
         typer.echo("error: give dead letter ids, or --all", err=True)
         raise typer.Exit(2)
-    import asyncio  # noqa: PLC0415
-
-    outcome = asyncio.run(with_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all)))
+    outcome = on_backend(app or Path("."), lambda b: _replay(b, ids or [], replay_all))
     missing = [letter_id for letter_id, new_id in outcome if new_id is None]
     for letter_id, new_id in outcome:
         if new_id is not None:
@@ -129,6 +126,13 @@ async def _replay(backend: Backend, ids: list[str], replay_all: bool) -> list[tu
         ids = [letter.id for letter in await backend.dead_letters()]
     now = datetime.datetime.now(datetime.UTC).timestamp()
     return [(letter_id, await backend.replay(letter_id, now=now)) for letter_id in ids]
+
+
+def on_backend(root: Path, action: Any) -> Any:
+    """`with_backend`, run to its end (asyncio loaded by the commands that use a backend only)."""
+    import asyncio  # noqa: PLC0415
+
+    return asyncio.run(with_backend(root, action))
 
 
 async def with_backend(root: Path, action: Any) -> Any:

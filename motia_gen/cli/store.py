@@ -9,7 +9,6 @@ cron job that the app runs once, on whichever instance claims it (see `motia.cro
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from motia_gen.cli.ops import AppOption, with_backend
+from motia_gen.cli.ops import AppOption, on_backend
 
 if TYPE_CHECKING:
     from motia.storage.backend import Backend
@@ -53,7 +52,7 @@ def _namespace_stream(stream: str) -> str:
 
 
 def _get(root: Path, namespace: str, group: str, key: str, what: str) -> None:
-    value = asyncio.run(with_backend(root, lambda b: b.get(namespace, group, key)))
+    value = on_backend(root, lambda b: b.get(namespace, group, key))
     if value is None:
         typer.echo(f"error: no {what} {group}/{key}", err=True)
         raise typer.Exit(1)
@@ -79,7 +78,7 @@ def state_list(
 ) -> None:
     """The state's groups, or with GROUP its keys and values."""
     namespace = _namespace_state()
-    _print(asyncio.run(with_backend(app or Path("."), lambda b: _listing(b, namespace, group))))
+    _print(on_backend(app or Path("."), lambda b: _listing(b, namespace, group)))
 
 
 @state_app.command("set")
@@ -96,7 +95,7 @@ def state_set(
         typer.echo(f"error: VALUE is not valid JSON: {error}", err=True)
         raise typer.Exit(2) from None
     namespace = _namespace_state()
-    asyncio.run(with_backend(app or Path("."), lambda b: b.set(namespace, group, key, data)))
+    on_backend(app or Path("."), lambda b: b.set(namespace, group, key, data))
     typer.echo(f"set {group}/{key}")
 
 
@@ -104,7 +103,7 @@ def state_set(
 def state_delete(group: Group, key: Key, app: AppOption = None) -> None:
     """Delete GROUP KEY and print what it held (exit 1 when there was nothing)."""
     namespace = _namespace_state()
-    old = asyncio.run(with_backend(app or Path("."), lambda b: b.delete(namespace, group, key)))
+    old = on_backend(app or Path("."), lambda b: b.delete(namespace, group, key))
     if old is None:
         typer.echo(f"error: no state value {group}/{key}", err=True)
         raise typer.Exit(1)
@@ -130,7 +129,7 @@ def stream_list(
 ) -> None:
     """STREAM's groups, or with GROUP its items by id."""
     namespace = _namespace_stream(stream)
-    _print(asyncio.run(with_backend(app or Path("."), lambda b: _listing(b, namespace, group))))
+    _print(on_backend(app or Path("."), lambda b: _listing(b, namespace, group)))
 
 
 @cron_app.command("run")
@@ -153,7 +152,7 @@ def cron_run(
 
     trace = new_trace_id()
     now = datetime.datetime.now(datetime.UTC).timestamp()
-    asyncio.run(with_backend(root, lambda b: cron_runs.request_run(b, name, trace_id=trace, now=now)))
+    on_backend(root, lambda b: cron_runs.request_run(b, name, trace_id=trace, now=now))
     typer.echo(f"queued a run of {name} (trace {trace}): the app runs it once it picks it up")
 
 
