@@ -60,6 +60,8 @@ class UnitInputs(Protocol):
 U = TypeVar("U")
 
 
+_MAX_SCHEMAS = 20_000  # digests of valid schema texts kept (64 characters each)
+
 ModuleKey = tuple[str, bool]  # (path, handler bodies read)
 
 
@@ -135,6 +137,8 @@ class CompileCache(Generic[U]):
         modules = {key: entry for key, entry in self._modules.items() if contents.get(key[0]) == entry[0]}
         kept_units = {path: entry for path, entry in self._units.items() if path in units}
         schemas = self.valid_schemas | valid_schemas
+        if len(schemas) > _MAX_SCHEMAS:  # never pruned one by one: a long-lived cache starts over
+            schemas = frozenset(valid_schemas)
         unchanged = len(modules) == len(self._modules) and len(kept_units) == len(self._units)
         if not self._dirty and unchanged and schemas == self.valid_schemas:
             return

@@ -11,6 +11,7 @@ import pytest
 
 from motia_gen import frontend
 from motia_gen.frontend import FrontEnd, Overrides, UnitRecord, load_app
+from motia_gen.parse import cache as cache_module
 from motia_gen.parse import ir, project
 from motia_gen.parse.cache import CompileCache
 from tests.app_json import app_document
@@ -164,3 +165,22 @@ def test_corrupt_or_tampered_cache_is_ignored(tmp_path: Path) -> None:
     assert same(run(tmp_path), expected)
     file.write_bytes(pickle.dumps({"context": context, "modules": Exploit(), "units": {}}))
     assert same(run(tmp_path), expected)
+
+
+def test_valid_schema_digests_are_kept_merged_and_bounded(tmp_path: Path) -> None:
+    file = tmp_path / "compile.pickle"
+    first = CompileCache(file, "ctx", UnitRecord)
+    first.save({}, set(), {"a" * 64})
+    second = CompileCache(file, "ctx", UnitRecord)
+    assert second.valid_schemas == {"a" * 64}
+    second.save({}, set(), {"b" * 64})
+    assert CompileCache(file, "ctx", UnitRecord).valid_schemas == {"a" * 64, "b" * 64}
+    assert CompileCache(file, "another context", UnitRecord).valid_schemas == frozenset()
+    crowded = {f"{n:064x}" for n in range(cache_module._MAX_SCHEMAS)}
+    CompileCache(file, "ctx", UnitRecord).save({}, set(), crowded)
+    CompileCache(file, "ctx", UnitRecord).save({}, set(), {"c" * 64})  # one more than the bound
+    assert CompileCache(file, "ctx", UnitRecord).valid_schemas == {"c" * 64}
+    payload = pickle.loads(file.read_bytes())
+    payload["schemas"] = {"not": "a list"}
+    file.write_bytes(pickle.dumps(payload))
+    assert CompileCache(file, "ctx", UnitRecord).valid_schemas == frozenset()
