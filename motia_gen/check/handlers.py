@@ -177,58 +177,70 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _plainly_valid(schema: object, value: object, defs: object = None, depth: int = 0) -> bool:
+def _plainly_valid(schema: object, value: object, defs: object = None) -> bool:
     """Whether `value` (a literal: str, number, bool, None, list, dict) certainly satisfies `schema`,
     decided for the keywords pydantic models are mostly made of (types, `anyOf`, local `$ref`s, object
     properties, lengths, bounds): most literal payloads meet such a schema, and deciding it here spares
     loading jsonschema. Anything else, or any doubt, is False: "ask jsonschema", which also words the
-    error."""
-    if depth > 32 or not isinstance(schema, dict) or not set(schema) - _NOT_ASSERTED <= _PLAIN_KEYWORDS:
-        return False
-    ref = schema.get("$ref")
-    if ref is not None:
-        target = _local_def(ref, defs)
-        rest = {k: v for k, v in schema.items() if k != "$ref"}
-        return target is not None and all(_plainly_valid(s, value, defs, depth + 1) for s in (target, rest))
-    kind = schema.get("type")
-    if kind is not None:
-        test = _PLAIN_TYPES.get(kind) if isinstance(kind, str) else None  # (a list of types: jsonschema's)
-        if test is None or not test(value):
-            return False
-    branches = schema.get("anyOf")
-    if branches is not None and not (
-        isinstance(branches, list) and any(_plainly_valid(b, value, defs, depth + 1) for b in branches)
-    ):
-        return False
-    for keyword, holds in _BOUNDS.items():
-        bound = schema.get(keyword)
-        if bound is not None and not (_is_number(bound) and holds(value, bound)):
-            return False
-    if isinstance(value, dict) and not _plain_object(schema, value, defs, depth):
-        return False
-    items = schema.get("items")
-    return not (
-        items is not None
-        and isinstance(value, list)
-        and not all(_plainly_valid(items, item, defs, depth + 1) for item in value)
-    )
+    error. The work is bounded (`_Plain.BUDGET` steps): `anyOf`s of `$ref`s can branch without end."""
+    return _Plain(defs).valid(schema, value, 0)
 
 
-def _plain_object(schema: dict[str, Any], value: dict[Any, Any], defs: object, depth: int) -> bool:
-    properties = schema.get("properties", {})
-    required = schema.get("required", [])
-    extra = schema.get("additionalProperties", True)
-    if not isinstance(properties, dict) or not isinstance(required, list):
-        return False
-    if any(name not in value for name in required):
-        return False
-    for name, item in value.items():
-        if name in properties:
-            if not _plainly_valid(properties[name], item, defs, depth + 1):
+class _Plain:
+    BUDGET, DEPTH = 2_000, 32
+
+    def __init__(self, defs: object) -> None:
+        self.defs, self.left = defs, self.BUDGET
+
+    def valid(self, schema: object, value: object, depth: int) -> bool:
+        self.left -= 1
+        if self.left < 0 or depth > self.DEPTH or not isinstance(schema, dict):
+            return False
+        if not set(schema) - _NOT_ASSERTED <= _PLAIN_KEYWORDS:
+            return False
+        ref = schema.get("$ref")
+        if ref is not None:
+            target = _local_def(ref, self.defs)
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            return target is not None and all(self.valid(s, value, depth + 1) for s in (target, rest))
+        kind = schema.get("type")
+        if kind is not None:
+            test = _PLAIN_TYPES.get(kind) if isinstance(kind, str) else None  # (a list: jsonschema's)
+            if test is None or not test(value):
                 return False
-        elif extra is False or (extra is not True and not _plainly_valid(extra, item, defs, depth + 1)):
+        branches = schema.get("anyOf")
+        if branches is not None and not (
+            isinstance(branches, list) and any(self.valid(b, value, depth + 1) for b in branches)
+        ):
             return False
-    return True
+        for keyword, holds in _BOUNDS.items():
+            bound = schema.get(keyword)
+            if bound is not None and not (_is_number(bound) and holds(value, bound)):
+                return False
+        if isinstance(value, dict) and not self.valid_object(schema, value, depth):
+            return False
+        items = schema.get("items")
+        return not (
+            items is not None
+            and isinstance(value, list)
+            and not all(self.valid(items, item, depth + 1) for item in value)
+        )
+
+    def valid_object(self, schema: dict[str, Any], value: dict[Any, Any], depth: int) -> bool:
+        properties = schema.get("properties", {})
+        required = schema.get("required", [])
+        extra = schema.get("additionalProperties", True)
+        if not isinstance(properties, dict) or not isinstance(required, list):
+            return False
+        if not all(isinstance(name, str) and name in value for name in required):
+            return False
+        for name, item in value.items():
+            if name in properties:
+                if not self.valid(properties[name], item, depth + 1):
+                    return False
+            elif extra is False or (extra is not True and not self.valid(extra, item, depth + 1)):
+                return False
+        return True
 
 
 def _local_def(ref: object, defs: object) -> object:

@@ -94,6 +94,14 @@ def test_plain_schemas_are_decided_without_jsonschema() -> None:
     assert not any(_plainly_valid(schema, value, DEFS) for schema, value in undecided)
 
 
+def test_branching_references_end_within_a_bounded_amount_of_work() -> None:
+    """`anyOf`s of references to themselves branch ten ways at every level: without a bound, deciding
+    that the value does not fit would take 10**16 steps. Beyond the bound the answer is "ask jsonschema"."""
+    defs = {"Tree": {"anyOf": [{"$ref": "#/$defs/Tree"}] * 10 + [{"type": "string", "maxLength": 0}]}}
+    assert not _plainly_valid({"$ref": "#/$defs/Tree"}, "leaf", defs)
+    assert not _plainly_valid({"required": [["not", "a", "name"]]}, {"a": 1}, DEFS)
+
+
 MODELS = """from pydantic import BaseModel
 
 
