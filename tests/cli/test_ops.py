@@ -181,3 +181,27 @@ def test_the_compiler_cli_loads_only_the_runtimes_declaring_modules() -> None:
         *("motia.step", "motia.triggers", "motia.types"),
     ]
     assert result.stdout.strip() == repr(declaring)
+
+
+def test_validate_loads_no_library_it_does_not_use(tmp_path: Path) -> None:
+    """Every `motia validate` starts a process: asyncio and urllib are for the commands that talk to a
+    backend or an app, pydantic and jsonschema for the checks that need them (a typer that coerces every
+    parameter through pydantic would load it on every run)."""
+    probe = (
+        "import sys\n"
+        "from motia_gen.cli.main import _run\n"
+        "sys.argv = ['motia', 'validate', sys.argv[1]]\n"
+        "code = _run()\n"
+        "print(code, sorted(m for m in ('asyncio', 'urllib.request', 'http.client', 'pydantic', 'jsonschema')"
+        " if m in sys.modules))"
+    )
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "ping_step.py").write_text(
+        'config = {"type": "api", "name": "Ping", "path": "/ping", "method": "GET", "emits": []}\n\n\n'
+        "async def handler(req, context):\n    return {'status': 200, 'body': {}}\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-c", probe, str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "no problems found" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
