@@ -145,8 +145,6 @@ def _payload_problems(data: ir.DictExpr, schema: dict[str, Any]) -> Iterator[tup
             yield entry.value, f"'{name}': {error.message}"
 
 
-# Keywords that never make a value invalid here (`format` is not asserted: no format checker is given).
-_NOT_ASSERTED = frozenset({"title", "description", "default", "examples", "$comment", "deprecated", "format"})
 _PLAIN_KEYWORDS = frozenset(
     {"type", "anyOf", "$ref", "properties", "required", "additionalProperties", "items"}
     | {"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
@@ -196,7 +194,7 @@ class _Plain:
         self.left -= 1
         if self.left < 0 or depth > self.DEPTH or not isinstance(schema, dict):
             return False
-        if not set(schema) - _NOT_ASSERTED <= _PLAIN_KEYWORDS:
+        if not set(schema) - model.SCHEMA_ANNOTATIONS <= _PLAIN_KEYWORDS:
             return False
         ref = schema.get("$ref")
         if ref is not None:

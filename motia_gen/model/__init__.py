@@ -55,6 +55,14 @@ class Schema:
     model: str | None = None
 
 
+SCHEMA_ANNOTATIONS = frozenset(
+    {"title", "description", "default", "examples", "format", "deprecated", "readOnly", "writeOnly"}
+    | {"$comment", "$schema", "contentEncoding", "contentMediaType"}
+)
+"""JSON Schema keywords that make no value invalid, as the app's schemas are validated (2020-12, no format
+checker): a schema of these alone accepts anything."""
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     name: str

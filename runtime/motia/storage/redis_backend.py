@@ -65,7 +65,8 @@ def _connect(url: str) -> Any:
     from redis.exceptions import ConnectionError as Dropped  # noqa: PLC0415
     from redis.exceptions import TimeoutError as TimedOut  # noqa: PLC0415
 
-    retry = client.retry.Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)
+    backoff = ExponentialBackoff(cap=redis_wire.BACKOFF_CAP, base=redis_wire.BACKOFF_BASE)
+    retry = client.retry.Retry(backoff, redis_wire.RETRIES)  # as the backend's own connection retries
     return client.from_url(url, decode_responses=True, retry=retry, retry_on_error=[Dropped, TimedOut])
 
 

@@ -249,11 +249,14 @@ class Wire:
             hello.append(("AUTH", *user, where.password))
         if where.db:
             hello.append(("SELECT", where.db))
-        refused = [
-            str(r) for r in (await protocol.send(hello) if hello else []) if isinstance(r, self._error)
-        ]
+        assert protocol.transport is not None
+        try:
+            replies = await protocol.send(hello) if hello else []
+        except BaseException:
+            protocol.transport.abort()  # a handshake cut short (timed out, cancelled) leaves no socket open
+            raise
+        refused = [str(r) for r in replies if isinstance(r, self._error)]
         if refused:
-            assert protocol.transport is not None
             protocol.transport.close()
             from redis.exceptions import AuthenticationError  # noqa: PLC0415 (not retried: not an OSError)
 

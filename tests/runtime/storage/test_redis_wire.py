@@ -5,9 +5,10 @@ missing replies, and the ways to reach a server (password and database, a unix s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import subprocess
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,13 @@ from redis.exceptions import TimeoutError as TimedOut
 from tests.redis_server import free_port, running_redis
 
 
-def wire(url: str) -> Wire:
-    return Wire(address(url))
+@contextlib.asynccontextmanager
+async def opened(url: str) -> AsyncIterator[Wire]:
+    w = Wire(address(url))
+    try:
+        yield w
+    finally:
+        await w.close()
 
 
 def run(body: Callable[[], Awaitable[None]]) -> None:
@@ -54,40 +60,33 @@ def test_addresses_are_read_as_redis_py_reads_them() -> None:
 
 def test_concurrent_callers_share_one_connection_and_get_their_own_replies(redis_url: str) -> None:
     async def main() -> None:
-        w = wire(redis_url)
-        try:
+        async with opened(redis_url) as w:
             name = "wire-test-shared"
             await w.call("CLIENT", "SETNAME", name)
             values = await asyncio.gather(*(w.call("ECHO", f"value {i}") for i in range(500)))
             assert values == [f"value {i}" for i in range(500)]
             clients = await w.call("CLIENT", "LIST")
             assert clients.count(f"name={name} ") == 1
-        finally:
-            await w.close()
 
     run(main)
 
 
 def test_a_cancelled_caller_does_not_shift_the_replies_of_the_others(redis_url: str) -> None:
     async def main() -> None:
-        w = wire(redis_url)
-        try:
+        async with opened(redis_url) as w:
             slow = asyncio.ensure_future(w.call("BLPOP", "wire-test-nothing", "0.2"))
             after = asyncio.ensure_future(w.call("ECHO", "after"))
             await asyncio.sleep(0.05)
             slow.cancel()
             assert await after == "after"
             assert await w.call("ECHO", "later") == "later"
-        finally:
-            await w.close()
 
     run(main)
 
 
 def test_error_replies_raise_and_the_connection_goes_on(redis_url: str) -> None:
     async def main() -> None:
-        w = wire(redis_url)
-        try:
+        async with opened(redis_url) as w:
             await w.call("SET", "wire-test-string", "x")
             with pytest.raises(ResponseError, match="WRONGTYPE"):
                 await w.call("LPUSH", "wire-test-string", "y")
@@ -95,39 +94,30 @@ def test_error_replies_raise_and_the_connection_goes_on(redis_url: str) -> None:
                 await w.transaction([("SET", "wire-test-t", "1"), ("LPUSH", "wire-test-string", "y")])
             assert await w.call("GET", "wire-test-t") == "1"  # MULTI/EXEC does not roll back
             assert await w.send([]) == []
-        finally:
-            await w.close()
 
     run(main)
 
 
 def test_a_script_the_server_forgot_is_sent_again(redis_url: str) -> None:
     async def main() -> None:
-        w = wire(redis_url)
-        try:
+        async with opened(redis_url) as w:
             source = "return {KEYS[1], ARGV[1]}"
             assert await w.script(source, ["k"], ["v"]) == ["k", "v"]
             await w.call("SCRIPT", "FLUSH")
             assert await w.script(source, ["k"], ["w"]) == ["k", "w"]
-        finally:
-            await w.close()
 
     run(main)
 
 
 def test_a_dropped_connection_is_opened_again_for_the_next_command(redis_url: str) -> None:
     async def main() -> None:
-        w = wire(redis_url)
-        try:
+        async with opened(redis_url) as w:
             await w.call("CLIENT", "SETNAME", "wire-test-dropped")
             first = await w.call("CLIENT", "ID")
-            killer = wire(redis_url)
-            assert await killer.call("CLIENT", "KILL", "ID", first) == 1
-            await killer.close()
+            async with opened(redis_url) as killer:
+                assert await killer.call("CLIENT", "KILL", "ID", first) == 1
             assert await w.call("ECHO", "back") == "back"
             assert await w.call("CLIENT", "ID") != first
-        finally:
-            await w.close()
 
     run(main)
 
@@ -135,22 +125,20 @@ def test_a_dropped_connection_is_opened_again_for_the_next_command(redis_url: st
 def test_a_server_that_is_down_raises_after_the_retries_and_is_used_once_back() -> None:
     async def main() -> None:
         with running_redis() as server:
-            w = wire(server.url)
-            try:
+            async with opened(server.url) as w:
                 assert await w.call("SET", "k", "1") == "OK"
                 server.kill()
                 with pytest.raises(Dropped, match=f"127.0.0.1:{server.port}"):
                     await w.call("GET", "k")
                 server.start()
                 assert await w.call("ECHO", "up") == "up"
-            finally:
-                await w.close()
 
     run(main)
 
 
-async def _fake_server(answer: bytes | None) -> tuple[asyncio.Server, int]:
-    """A TCP server that reads a command and sends `answer` back (None: never answers)."""
+@contextlib.asynccontextmanager
+async def fake_server(answer: bytes | None) -> AsyncIterator[int]:
+    """A TCP server that reads a command and sends `answer` back (None: never answers); yields its port."""
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(1024)
@@ -161,21 +149,19 @@ async def _fake_server(answer: bytes | None) -> tuple[asyncio.Server, int]:
         writer.close()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    return server, server.sockets[0].getsockname()[1]
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
 
 
 def test_an_unreadable_reply_fails_the_command_instead_of_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(redis_wire, "BACKOFF_BASE", 0.001)
 
     async def main() -> None:
-        server, port = await _fake_server(b"?this is not RESP\r\n")
-        w = wire(f"redis://127.0.0.1:{port}/0")
-        try:
+        async with fake_server(b"?this is not RESP\r\n") as port, opened(f"redis://127.0.0.1:{port}/0") as w:
             with pytest.raises(Dropped, match="unreadable reply"):
                 await asyncio.wait_for(w.call("PING"), 5)
-        finally:
-            await w.close()
-            server.close()
 
     run(main)
 
@@ -184,14 +170,25 @@ def test_socket_timeout_bounds_the_wait_for_a_reply(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(redis_wire, "BACKOFF_BASE", 0.001)
 
     async def main() -> None:
-        server, port = await _fake_server(None)
-        w = wire(f"redis://127.0.0.1:{port}/0?socket_timeout=0.05")
-        try:
+        async with fake_server(None) as port, opened(f"redis://127.0.0.1:{port}/0?socket_timeout=0.05") as w:
             with pytest.raises(TimedOut):
                 await asyncio.wait_for(w.call("PING"), 5)
-        finally:
-            await w.close()
-            server.close()
+
+    run(main)
+
+
+def test_socket_connect_timeout_bounds_the_opening(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening includes the AUTH exchange: a server that takes the connection and never answers fails the
+    command after `socket_connect_timeout`, not never."""
+    monkeypatch.setattr(redis_wire, "BACKOFF_BASE", 0.001)
+    assert address("redis://h").connect_timeout == redis_wire.CONNECT_TIMEOUT
+
+    async def main() -> None:
+        url = "redis://:pw@127.0.0.1:{}/0?socket_connect_timeout=0.05"
+        async with fake_server(None) as port, opened(url.format(port)) as w:
+            assert w.address.connect_timeout == 0.05
+            with pytest.raises(TimedOut):
+                await asyncio.wait_for(w.call("PING"), 5)
 
     run(main)
 
@@ -223,11 +220,8 @@ async def _round_trip(url: str) -> Any:
 
 
 async def _size(url: str) -> Any:
-    w = wire(url)
-    try:
+    async with opened(url) as w:
         return await w.call("DBSIZE")
-    finally:
-        await w.close()
 
 
 def test_a_password_and_a_database_are_used() -> None:
