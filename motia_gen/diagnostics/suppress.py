@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from motia_gen.diagnostics import REGISTRY, Diagnostic, Severity, Span, diag
+from motia_gen.diagnostics.render import source_lines
 from motia_gen.diagnostics.sources import read_source
 from motia_gen.diagnostics.suggest import distance
 
@@ -57,7 +58,7 @@ def read_ignores(
 
 
 def _comments(file: str, text: str) -> Iterator[Ignore]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(source_lines(text), start=1):
         for match in _COMMENT.finditer(line):
             codes: list[tuple[str, Span]] = []
             for code in re.finditer(r"[^,\s]+", match.group(1)):
